@@ -1,0 +1,6 @@
+/*:
+ # Day 5 is coming
+
+ This lesson is not written yet. See the course README for the plan.
+ */
+print("Day 5 is coming soon: see README.md for the course plan.")

@@ -1,0 +1,6 @@
+/*:
+ # Day 8 is coming
+
+ This lesson is not written yet. See the course README for the plan.
+ */
+print("Day 8 is coming soon: see README.md for the course plan.")
