@@ -1,0 +1,502 @@
+#!/usr/bin/env python3
+"""Generate the PyTorch parity fixtures for Torchlet's tests.
+
+What it does
+    Runs small, fixed computations in PyTorch (LSTMCell, LSTM in its
+    variants, Linear, Embedding, losses, softmax, SGD and Adam steps) and
+    writes one JSON file per computation into
+    Tests/TorchletTests/Fixtures/<name>.json. The Swift tests read those
+    committed files; they never need Python.
+
+How to run
+    python3 scripts/make_fixtures.py            # from the repository root
+    python3 scripts/make_fixtures.py lstm_cell  # only the named fixtures
+
+    Written with torch 2.13.0+cpu (pip install 'torch==2.13.0+cpu').
+    Output is deterministic: every fixture seeds torch.manual_seed itself,
+    uses float32 and one thread, so re-running rewrites identical files
+    (a different torch version may change the last bits).
+
+File format (the Swift loader Tests/TestSupport/Fixture.swift depends on it)
+    {
+      "name": "...", "torch": "<torch version>", "description": "...",
+      "config":  {"key": int | float | bool | string, ...},
+      "tensors": {"key": {"shape": [..], "data": [row-major floats]}, ...},
+      "ints":    {"key": {"shape": [..], "data": [row-major ints]}, ...}
+    }
+    A 0-d tensor is {"shape": [], "data": [x]}.
+
+Naming conventions inside "tensors"
+    - parameters use PyTorch's state_dict names (weight_ih_l0, bias_hh_l1_reverse, ...);
+    - "weight.<out>" is a fixed random tensor with the shape of output <out>;
+      the scalar loss is sum over outputs of (<out> * weight.<out>).sum(),
+      so every output element gets a distinct, nonzero gradient;
+    - "grad.<name>" is d(loss)/d(<name>) for each input and parameter.
+
+Adding a fixture
+    Write one function that builds the tensors and calls
+    save(name, description, config, tensors, ints), then decorate it with
+    @fixture. Keep every file under ~100 KB.
+"""
+
+import json
+import math
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT_DIR = os.path.join(ROOT, "Tests", "TorchletTests", "Fixtures")
+
+FIXTURES = []  # (name, function), in definition order
+
+
+def fixture(fn):
+    """Registers a fixture function; its name (without 'fix_') is the fixture name."""
+    FIXTURES.append((fn.__name__[len("fix_"):], fn))
+    return fn
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+
+def _float_entry(t):
+    t = t.detach().to(torch.float32).contiguous()
+    data = t.reshape(-1).tolist()
+    for x in data:
+        if not math.isfinite(x):
+            raise ValueError("non-finite value in fixture tensor")
+    return {"shape": list(t.shape), "data": data}
+
+
+def _int_entry(t):
+    if not torch.is_tensor(t):
+        t = torch.tensor(t, dtype=torch.int64)
+    t = t.detach().to(torch.int64).contiguous()
+    return {"shape": list(t.shape), "data": [int(x) for x in t.reshape(-1).tolist()]}
+
+
+def save(name, description, config, tensors, ints=None):
+    """Writes Tests/TorchletTests/Fixtures/<name>.json.
+
+    tensors: {key: float tensor}; ints: {key: integer tensor or nested list}.
+    Keys keep their insertion order. Each tensor is written on one line.
+    """
+    for k, v in config.items():
+        if not isinstance(v, (bool, int, float, str)):
+            raise TypeError(f"{name}: config[{k!r}] must be int/float/bool/str")
+    lines = ["{"]
+    lines.append(f'  "name": {json.dumps(name)},')
+    lines.append(f'  "torch": {json.dumps(torch.__version__)},')
+    lines.append(f'  "description": {json.dumps(description)},')
+    lines.append(f'  "config": {json.dumps(config, allow_nan=False)},')
+
+    def block(title, entries, last):
+        lines.append(f'  "{title}": {{')
+        items = list(entries.items())
+        for i, (k, v) in enumerate(items):
+            comma = "," if i < len(items) - 1 else ""
+            lines.append(f"    {json.dumps(k)}: {json.dumps(v, allow_nan=False)}{comma}")
+        lines.append("  }" + ("" if last else ","))
+
+    block("tensors", {k: _float_entry(v) for k, v in tensors.items()}, last=False)
+    block("ints", {k: _int_entry(v) for k, v in (ints or {}).items()}, last=True)
+    lines.append("}")
+    text = "\n".join(lines) + "\n"
+    os.makedirs(OUT_DIR, exist_ok=True)
+    path = os.path.join(OUT_DIR, name + ".json")
+    with open(path, "w") as f:
+        f.write(text)
+    print(f"{name:28s} {len(text):7d} bytes  {len(tensors)} tensors, {len(ints or {})} int tensors")
+
+
+# --------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------
+
+def weighted_loss(outputs):
+    """outputs: {name: tensor}. Returns (loss, {"weight.<name>": w}) with
+    loss = sum_name (outputs[name] * w_name).sum() and w ~ N(0, 1)."""
+    weights = {}
+    loss = 0
+    for k, v in outputs.items():
+        w = torch.randn(v.shape)
+        weights["weight." + k] = w
+        loss = loss + (v * w).sum()
+    return loss, weights
+
+
+def leaf(t):
+    return t.detach().clone().requires_grad_(True)
+
+
+def module_fixture(name, description, config, module, inputs, run):
+    """Generic fixture for a module.
+
+    inputs: {name: leaf tensor requiring grad}, run(module, inputs) -> {output name: tensor}.
+    Saves inputs, the module's parameters, outputs, loss weights and grads.
+    """
+    outputs = run(module, inputs)
+    loss, weights = weighted_loss(outputs)
+    loss.backward()
+    tensors = {}
+    tensors.update({k: v for k, v in inputs.items()})
+    params = dict(module.named_parameters())
+    tensors.update(params)
+    tensors.update(outputs)
+    tensors.update(weights)
+    tensors["loss"] = loss
+    for k, v in inputs.items():
+        tensors["grad." + k] = v.grad
+    for k, v in params.items():
+        tensors["grad." + k] = v.grad
+    save(name, description, config, tensors)
+
+
+# --------------------------------------------------------------------------
+# LSTM
+# --------------------------------------------------------------------------
+
+def weighted(*outs):
+    """Describes the loss built by weighted_loss for the named outputs."""
+    terms = " + ".join(f"({o} * weight.{o}).sum()" for o in outs)
+    return f"loss = {terms}; grad.K = d loss / d K"
+
+
+@fixture
+def fix_lstm_cell():
+    torch.manual_seed(1)
+    cell = nn.LSTMCell(3, 4)
+    inputs = {"input": leaf(torch.randn(2, 3)),
+              "h0": leaf(torch.randn(2, 4)),
+              "c0": leaf(torch.randn(2, 4))}
+
+    def run(m, i):
+        h1, c1 = m(i["input"], (i["h0"], i["c0"]))
+        return {"h1": h1, "c1": c1}
+
+    module_fixture(
+        "lstm_cell",
+        "nn.LSTMCell(input_size=3, hidden_size=4), batch 2, (h1, c1) = cell(input, (h0, c0)); "
+        "gate order i, f, g, o; " + weighted('h1', 'c1'),
+        {"inputSize": 3, "hiddenSize": 4, "batch": 2, "bias": True},
+        cell, inputs, run)
+
+
+def lstm_fixture(name, seed, num_layers=1, bidirectional=False, batch_first=False,
+                 initial_state=False, seq=5, batch=2, input_size=3, hidden_size=4):
+    torch.manual_seed(seed)
+    lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers,
+                   bidirectional=bidirectional, batch_first=batch_first, dropout=0.0)
+    d = 2 if bidirectional else 1
+    shape = (batch, seq, input_size) if batch_first else (seq, batch, input_size)
+    inputs = {"input": leaf(torch.randn(*shape))}
+    if initial_state:
+        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+        inputs["c0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+
+    def run(m, i):
+        if initial_state:
+            out, (h, c) = m(i["input"], (i["h0"], i["c0"]))
+        else:
+            out, (h, c) = m(i["input"])
+        return {"output": out, "h_n": h, "c_n": c}
+
+    layout = "[batch, seq, feature]" if batch_first else "[seq, batch, feature]"
+    state = "initial state (h0, c0) given, shape [numLayers*numDirections, batch, hidden]" \
+        if initial_state else "no initial state (zeros)"
+    desc = (f"nn.LSTM(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
+            f"bidirectional={bidirectional}, batch_first={batch_first}, dropout=0), seq {seq}, batch {batch}; "
+            f"input and output are {layout}; h_n, c_n are [numLayers*numDirections, batch, hidden] "
+            f"(index layer*numDirections + direction, never batch-first); {state}; "
+            + weighted('output', 'h_n', 'c_n'))
+    config = {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
+              "bidirectional": bidirectional, "batchFirst": batch_first, "dropout": 0.0,
+              "seqLen": seq, "batch": batch, "initialState": initial_state}
+    module_fixture(name, desc, config, lstm, inputs, run)
+
+
+@fixture
+def fix_lstm_1layer():
+    lstm_fixture("lstm_1layer", seed=2)
+
+
+@fixture
+def fix_lstm_1layer_state():
+    lstm_fixture("lstm_1layer_state", seed=3, initial_state=True)
+
+
+@fixture
+def fix_lstm_2layer():
+    lstm_fixture("lstm_2layer", seed=4, num_layers=2)
+
+
+@fixture
+def fix_lstm_bidirectional():
+    lstm_fixture("lstm_bidirectional", seed=5, bidirectional=True)
+
+
+@fixture
+def fix_lstm_2layer_bidirectional():
+    lstm_fixture("lstm_2layer_bidirectional", seed=6, num_layers=2, bidirectional=True)
+
+
+@fixture
+def fix_lstm_batch_first():
+    lstm_fixture("lstm_batch_first", seed=7, batch_first=True, initial_state=True)
+
+
+# --------------------------------------------------------------------------
+# Linear, Embedding
+# --------------------------------------------------------------------------
+
+def linear_fixture(name, seed, input_shape):
+    torch.manual_seed(seed)
+    lin = nn.Linear(3, 5)
+    inputs = {"input": leaf(torch.randn(*input_shape))}
+    module_fixture(
+        name,
+        f"nn.Linear(in_features=3, out_features=5) on input {list(input_shape)}; "
+        "output = input @ weight^T + bias; " + weighted('output'),
+        {"inFeatures": 3, "outFeatures": 5, "bias": True},
+        lin, inputs, lambda m, i: {"output": m(i["input"])})
+
+
+@fixture
+def fix_linear():
+    linear_fixture("linear", seed=10, input_shape=(4, 3))
+
+
+@fixture
+def fix_linear_3d():
+    linear_fixture("linear_3d", seed=11, input_shape=(2, 4, 3))
+
+
+@fixture
+def fix_embedding_padding():
+    torch.manual_seed(12)
+    emb = nn.Embedding(10, 4, padding_idx=0)
+    idx = torch.tensor([[0, 3, 5, 0], [2, 0, 9, 3]])
+    out = emb(idx)
+    loss, weights = weighted_loss({"output": out})
+    loss.backward()
+    assert emb.weight.grad[0].abs().sum().item() == 0.0
+    tensors = {"weight": emb.weight, "output": out, **weights, "loss": loss,
+               "grad.weight": emb.weight.grad}
+    save("embedding_padding",
+         "nn.Embedding(num_embeddings=10, embedding_dim=4, padding_idx=0); ints.input [2, 4] indices; "
+         "output [2, 4, 4]; weight row 0 is zero at init and its gradient is zero; "
+         "index 3 appears twice so its gradient row accumulates; " + weighted('output'),
+         {"numEmbeddings": 10, "embeddingDim": 4, "paddingIdx": 0},
+         tensors, {"input": idx})
+
+
+# --------------------------------------------------------------------------
+# Losses
+# --------------------------------------------------------------------------
+
+def cross_entropy_fixture(name, seed, reduction, ignore_index, target):
+    torch.manual_seed(seed)
+    logits = leaf(torch.randn(6, 5) * 2)
+    target = torch.tensor(target)
+    out = F.cross_entropy(logits, target, reduction=reduction, ignore_index=ignore_index)
+    tensors = {"logits": logits, "output": out}
+    if reduction == "none":
+        loss, weights = weighted_loss({"output": out})
+        tensors.update(weights)
+        how = "output has shape [6] (0 at ignored positions); " + weighted('output')
+    else:
+        loss = out
+        how = ("output has shape [] and loss = output; "
+               + ("mean divides by the number of non-ignored targets"
+                  if reduction == "mean" else "sum over non-ignored targets"))
+    loss.backward()
+    tensors["loss"] = loss
+    tensors["grad.logits"] = logits.grad
+    save(name,
+         f"F.cross_entropy(logits [6, 5], ints.target [6], reduction='{reduction}', "
+         f"ignore_index={ignore_index}); {how}; grad.logits = d loss / d logits (zero rows at ignored targets)",
+         {"reduction": reduction, "ignoreIndex": ignore_index, "numClasses": 5},
+         tensors, {"target": target})
+
+
+CE_TARGET = [1, -100, 4, 0, -100, 2]
+
+
+@fixture
+def fix_cross_entropy_mean():
+    cross_entropy_fixture("cross_entropy_mean", 20, "mean", -100, CE_TARGET)
+
+
+@fixture
+def fix_cross_entropy_sum():
+    cross_entropy_fixture("cross_entropy_sum", 21, "sum", -100, CE_TARGET)
+
+
+@fixture
+def fix_cross_entropy_none():
+    cross_entropy_fixture("cross_entropy_none", 22, "none", -100, CE_TARGET)
+
+
+@fixture
+def fix_cross_entropy_ignore_pad():
+    # Padded tag sequences: class 0 is the padding tag and is ignored.
+    cross_entropy_fixture("cross_entropy_ignore_pad", 23, "mean", 0, [3, 1, 0, 4, 2, 0])
+
+
+@fixture
+def fix_nll_loss_mean():
+    torch.manual_seed(24)
+    logits = leaf(torch.randn(6, 5) * 2)
+    target = torch.tensor(CE_TARGET)
+    log_probs = F.log_softmax(logits, dim=1)
+    out = F.nll_loss(log_probs, target, reduction="mean", ignore_index=-100)
+    out.backward()
+    save("nll_loss_mean",
+         "log_probs = F.log_softmax(logits [6, 5], dim=1); output = F.nll_loss(log_probs, ints.target, "
+         "reduction='mean', ignore_index=-100), shape []; loss = output; grad.logits = d loss / d logits",
+         {"reduction": "mean", "ignoreIndex": -100, "numClasses": 5},
+         {"logits": logits, "log_probs": log_probs, "output": out, "loss": out,
+          "grad.logits": logits.grad},
+         {"target": target})
+
+
+# --------------------------------------------------------------------------
+# Softmax
+# --------------------------------------------------------------------------
+
+def softmax_input():
+    torch.manual_seed(30)
+    x = torch.randn(3, 5)
+    x[0] = torch.tensor([1000.0, -1000.0, 999.0, 0.5, -3.0])  # huge logits: needs max-shift
+    x[1] = 0.0  # all equal
+    return x
+
+
+def softmax_fixture(name, fn, dim):
+    x = leaf(softmax_input())
+    torch.manual_seed(31 + dim)
+    out = getattr(F, fn)(x, dim=dim)
+    loss, weights = weighted_loss({"output": out})
+    loss.backward()
+    save(name,
+         f"output = F.{fn}(input [3, 5], dim={dim}); input row 0 has logits +-1000, row 1 is all 0; "
+         + weighted('output'),
+         {"dim": dim},
+         {"input": x, "output": out, **weights, "loss": loss, "grad.input": x.grad})
+
+
+@fixture
+def fix_log_softmax():
+    softmax_fixture("log_softmax", "log_softmax", 1)
+
+
+@fixture
+def fix_softmax():
+    softmax_fixture("softmax", "softmax", 1)
+
+
+@fixture
+def fix_log_softmax_dim0():
+    softmax_fixture("log_softmax_dim0", "log_softmax", 0)
+
+
+@fixture
+def fix_softmax_dim0():
+    softmax_fixture("softmax_dim0", "softmax", 0)
+
+
+# --------------------------------------------------------------------------
+# Optimizers
+# --------------------------------------------------------------------------
+
+STEPS = 3
+
+
+def optimizer_fixture(name, seed, make_opt, desc, config):
+    torch.manual_seed(seed)
+    lin = nn.Linear(3, 2)
+    x = torch.randn(4, 3)
+    y = torch.randn(4, 2)
+    tensors = {"input": x, "target": y}
+    tensors.update({k: v.detach().clone() for k, v in lin.state_dict().items()})
+    opt = make_opt(lin.parameters())
+    for step in range(STEPS):
+        opt.zero_grad()
+        loss = ((lin(x) - y) ** 2).mean()
+        loss.backward()
+        tensors[f"loss{step}"] = loss.detach().clone()
+        for k, p in lin.named_parameters():
+            tensors[f"grad{step}.{k}"] = p.grad.detach().clone()
+        opt.step()
+        for k, p in lin.named_parameters():
+            tensors[f"step{step + 1}.{k}"] = p.detach().clone()
+    save(name,
+         f"nn.Linear(3, 2) with initial params 'weight', 'bias'; input [4, 3], target [4, 2]; "
+         f"{STEPS} steps of: zero_grad, lossK = ((linear(input) - target)**2).mean() (shape []), "
+         f"backward (gradK.weight, gradK.bias), {desc}.step() -> stepK+1.weight, stepK+1.bias",
+         dict(config, steps=STEPS), tensors)
+
+
+def sgd(name, seed, weight_decay):
+    optimizer_fixture(
+        name, seed,
+        lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.0,
+                                   weight_decay=weight_decay, nesterov=False, foreach=False),
+        f"torch.optim.SGD(lr=0.1, momentum=0.9, dampening=0, weight_decay={weight_decay}, nesterov=False) "
+        "[g = grad + wd*p; buf = g on the first step else 0.9*buf + g; p -= lr*buf]; opt",
+        {"lr": 0.1, "momentum": 0.9, "dampening": 0.0, "weightDecay": weight_decay, "nesterov": False})
+
+
+@fixture
+def fix_sgd_momentum():
+    sgd("sgd_momentum", 40, 0.0)
+
+
+@fixture
+def fix_sgd_momentum_wd():
+    sgd("sgd_momentum_wd", 41, 0.01)
+
+
+def adam(name, seed, weight_decay):
+    optimizer_fixture(
+        name, seed,
+        lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(0.9, 0.999), eps=1e-8,
+                                    weight_decay=weight_decay, amsgrad=False, foreach=False),
+        f"torch.optim.Adam(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay={weight_decay}, amsgrad=False) "
+        "[L2: g = grad + wd*p; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; t = step number from 1; "
+        "p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)]; opt",
+        {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weightDecay": weight_decay,
+         "amsgrad": False})
+
+
+@fixture
+def fix_adam():
+    adam("adam", 50, 0.0)
+
+
+@fixture
+def fix_adam_wd():
+    adam("adam_wd", 51, 0.01)
+
+
+# --------------------------------------------------------------------------
+
+def main(argv):
+    torch.set_num_threads(1)
+    torch.set_default_dtype(torch.float32)
+    wanted = set(argv)
+    unknown = wanted - {n for n, _ in FIXTURES}
+    if unknown:
+        sys.exit(f"unknown fixture(s): {', '.join(sorted(unknown))}")
+    for name, fn in FIXTURES:
+        if not wanted or name in wanted:
+            fn()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
