@@ -1,0 +1,132 @@
+/// Maps the gradient of an operation's output to the gradients of its inputs,
+/// in the order of the operation's inputs (`nil` for an input that needs none).
+typealias BackwardRule = ([Float]) -> [[Float]?]
+
+/// Whether operations record themselves for backward, like
+/// `torch.is_grad_enabled()`.
+///
+/// It is task-local, so one test's `withNoGrad` never leaks into another
+/// test running at the same time.
+public enum GradMode {
+    @TaskLocal public static var isEnabled = true
+}
+
+/// Runs `body` without recording operations for autograd, like
+/// `with torch.no_grad():`. Use it for evaluation and for parameter updates.
+@discardableResult
+public func withNoGrad<Result>(_ body: () throws -> Result) rethrows -> Result {
+    try GradMode.$isEnabled.withValue(false) { try body() }
+}
+
+extension Tensor {
+    /// Creates an operation's result, recording `backward` only when gradients
+    /// are enabled and some input requires them.
+    static func result(
+        shape: [Int], scalars: [Float], inputs: [Tensor], backward: @escaping BackwardRule
+    ) -> Tensor {
+        if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
+            return Tensor(shape: shape, scalars: scalars, requiresGrad: true, inputs: inputs, backwardRule: backward)
+        }
+        return Tensor(shape: shape, scalars: scalars, requiresGrad: false, inputs: [], backwardRule: nil)
+    }
+
+    /// A new leaf with the same values that is cut off from the graph, like
+    /// PyTorch's `detach()`: no gradient flows back through it.
+    public func detached() -> Tensor {
+        Tensor(shape: shape, scalars: scalars, requiresGrad: false, inputs: [], backwardRule: nil)
+    }
+
+    /// Computes the gradient of this tensor with respect to every leaf that
+    /// requires grad, and adds it to the leaf's `grad`.
+    ///
+    /// The graph is walked with an explicit stack (no recursion), so a graph
+    /// unrolled over 10,000 steps does not overflow the call stack. The graph
+    /// is kept, so calling `backward()` twice adds the gradients twice
+    /// (PyTorch needs `retain_graph=True` for that).
+    ///
+    /// - Parameter gradient: the gradient of some scalar with respect to this
+    ///   tensor; omit it for a one-element tensor (it is then 1).
+    /// - Precondition: this tensor requires grad; `gradient` has its shape.
+    public func backward(gradient: Tensor? = nil) {
+        precondition(
+            requiresGrad,
+            "backward: this tensor does not require grad (no input has requiresGrad, or it was made inside withNoGrad)")
+        let seed: [Float]
+        if let gradient {
+            precondition(
+                gradient.shape == shape,
+                "backward: gradient shape \(gradient.shape) differs from tensor shape \(shape)")
+            seed = gradient.scalars
+        } else {
+            precondition(
+                count == 1,
+                "backward: a gradient can be implied only for a one-element output; got shape \(shape)")
+            seed = [1]
+        }
+
+        let order = topologicalOrder()
+        var grads: [ObjectIdentifier: [Float]] = [ObjectIdentifier(self): seed]
+        for node in order.reversed() {
+            guard let g = grads.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+            guard let rule = node.backwardRule else {
+                node.accumulateGrad(g)
+                continue
+            }
+            for (input, inputGrad) in zip(node.inputs, rule(g)) where input.requiresGrad {
+                guard let inputGrad else { continue }
+                let key = ObjectIdentifier(input)
+                if var existing = grads.removeValue(forKey: key) {
+                    addInPlace(&existing, inputGrad)
+                    grads[key] = existing
+                } else {
+                    grads[key] = inputGrad
+                }
+            }
+        }
+    }
+
+    /// Every node that requires grad and leads to `self`, inputs before the
+    /// operations that use them (iterative depth-first post-order).
+    private func topologicalOrder() -> [Tensor] {
+        var order: [Tensor] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(node: Tensor, expanded: Bool)] = [(self, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded {
+                order.append(node)
+                continue
+            }
+            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            stack.append((node, true))
+            for input in node.inputs where input.requiresGrad && !visited.contains(ObjectIdentifier(input)) {
+                stack.append((input, false))
+            }
+        }
+        return order
+    }
+
+    /// Adds `g` to this leaf's `grad`, creating it on first use.
+    private func accumulateGrad(_ g: [Float]) {
+        if let grad {
+            addInPlace(&grad.scalars, g)
+        } else {
+            grad = Tensor(shape: shape, scalars: g, requiresGrad: false, inputs: [], backwardRule: nil)
+        }
+    }
+
+    /// Resets this tensor's gradient, like `tensor.grad = None`.
+    public func zeroGrad() {
+        grad = nil
+    }
+}
+
+/// `a += b`, element by element.
+@inline(__always)
+func addInPlace(_ a: inout [Float], _ b: [Float]) {
+    precondition(a.count == b.count, "internal: gradient sizes \(a.count) and \(b.count) differ")
+    a.withUnsafeMutableBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            for i in 0..<a.count { a[i] += b[i] }
+        }
+    }
+}

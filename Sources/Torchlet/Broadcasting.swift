@@ -1,0 +1,138 @@
+/// Broadcasting: how two shapes combine in an element-wise operation, and
+/// how a gradient is summed back to an input's shape.
+///
+/// The rule is NumPy's and PyTorch's: align the shapes on the right; two
+/// sizes match when they are equal or one of them is 1.
+///
+/// ```
+/// [4, 3] + [3]     → [4, 3]
+/// [2, 1, 5] + [3, 1] → [2, 3, 5]
+/// ```
+enum Broadcasting {
+    /// The shape two operands broadcast to.
+    ///
+    /// - Precondition: the shapes are compatible; the message names `op`.
+    static func shape(_ a: [Int], _ b: [Int], op: String) -> [Int] {
+        let rank = max(a.count, b.count)
+        var result = [Int](repeating: 1, count: rank)
+        for i in 0..<rank {
+            let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
+            let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
+            precondition(
+                da == db || da == 1 || db == 1,
+                "\(op): shapes \(a) and \(b) do not broadcast (dimension \(i): \(da) vs \(db))")
+            result[i] = da == 1 ? db : da
+        }
+        return result
+    }
+
+    /// For each element of `outShape`, the offset of the element of
+    /// `inShape` it reads from when `inShape` is broadcast to `outShape`.
+    static func sourceOffsets(from inShape: [Int], to outShape: [Int]) -> [Int] {
+        let rank = outShape.count
+        let padded = [Int](repeating: 1, count: rank - inShape.count) + inShape
+        // Strides of the input, with 0 where the input is broadcast.
+        var strides = [Int](repeating: 0, count: rank)
+        var step = 1
+        for d in stride(from: rank - 1, through: 0, by: -1) {
+            strides[d] = padded[d] == 1 ? 0 : step
+            step *= padded[d]
+        }
+        let total = outShape.reduce(1, *)
+        var offsets = [Int](repeating: 0, count: total)
+        var index = [Int](repeating: 0, count: rank)
+        var offset = 0
+        for i in 0..<total {
+            offsets[i] = offset
+            // Advance the multi-index like an odometer.
+            var d = rank - 1
+            while d >= 0 {
+                index[d] += 1
+                offset += strides[d]
+                if index[d] < outShape[d] { break }
+                offset -= strides[d] * index[d]
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return offsets
+    }
+
+    /// Whether `small` equals the trailing dimensions of `big` (a row
+    /// broadcast, the common case of adding a bias).
+    static func isSuffix(_ small: [Int], of big: [Int]) -> Bool {
+        small.count <= big.count && Array(big.suffix(small.count)) == small
+    }
+
+    /// Sums a gradient of shape `outShape` down to `inShape`, the inverse of
+    /// broadcasting `inShape` up to `outShape`.
+    static func reduce(_ grad: [Float], from outShape: [Int], to inShape: [Int]) -> [Float] {
+        if inShape == outShape { return grad }
+        let n = inShape.reduce(1, *)
+        var result = [Float](repeating: 0, count: n)
+        if n == 1 {
+            var total: Float = 0
+            for g in grad { total += g }
+            result[0] = total
+        } else if isSuffix(inShape, of: outShape) {
+            grad.withUnsafeBufferPointer { g in
+                result.withUnsafeMutableBufferPointer { r in
+                    var i = 0
+                    while i < g.count {
+                        for j in 0..<n { r[j] += g[i + j] }
+                        i += n
+                    }
+                }
+            }
+        } else {
+            let offsets = sourceOffsets(from: inShape, to: outShape)
+            for i in 0..<grad.count { result[offsets[i]] += grad[i] }
+        }
+        return result
+    }
+
+    /// Applies `f` element-wise to `a` and `b` broadcast together.
+    @inline(__always)
+    static func apply(
+        _ a: Tensor, _ b: Tensor, op: String, _ f: (Float, Float) -> Float
+    ) -> (shape: [Int], scalars: [Float]) {
+        if a.shape == b.shape {
+            var out = [Float](repeating: 0, count: a.count)
+            a.scalars.withUnsafeBufferPointer { x in
+                b.scalars.withUnsafeBufferPointer { y in
+                    out.withUnsafeMutableBufferPointer { o in
+                        for i in 0..<o.count { o[i] = f(x[i], y[i]) }
+                    }
+                }
+            }
+            return (a.shape, out)
+        }
+        let shape = Broadcasting.shape(a.shape, b.shape, op: op)
+        let total = shape.reduce(1, *)
+        var out = [Float](repeating: 0, count: total)
+        if shape == a.shape && isSuffix(b.shape, of: shape) {
+            let n = max(b.count, 1)
+            a.scalars.withUnsafeBufferPointer { x in
+                b.scalars.withUnsafeBufferPointer { y in
+                    out.withUnsafeMutableBufferPointer { o in
+                        for i in 0..<total { o[i] = f(x[i], y[i % n]) }
+                    }
+                }
+            }
+        } else if shape == b.shape && isSuffix(a.shape, of: shape) {
+            let n = max(a.count, 1)
+            a.scalars.withUnsafeBufferPointer { x in
+                b.scalars.withUnsafeBufferPointer { y in
+                    out.withUnsafeMutableBufferPointer { o in
+                        for i in 0..<total { o[i] = f(x[i % n], y[i]) }
+                    }
+                }
+            }
+        } else {
+            let ia = sourceOffsets(from: a.shape, to: shape)
+            let ib = sourceOffsets(from: b.shape, to: shape)
+            for i in 0..<total { out[i] = f(a.scalars[ia[i]], b.scalars[ib[i]]) }
+        }
+        return (shape, out)
+    }
+}

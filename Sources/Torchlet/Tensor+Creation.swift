@@ -1,0 +1,46 @@
+/// Ways to make a tensor: constants, ranges and seeded random values.
+extension Tensor {
+    /// A tensor of zeros, like `torch.zeros`.
+    public static func zeros(_ shape: [Int], requiresGrad: Bool = false) -> Tensor {
+        full(shape, value: 0, requiresGrad: requiresGrad)
+    }
+
+    /// A tensor of ones, like `torch.ones`.
+    public static func ones(_ shape: [Int], requiresGrad: Bool = false) -> Tensor {
+        full(shape, value: 1, requiresGrad: requiresGrad)
+    }
+
+    /// A tensor filled with `value`, like `torch.full`.
+    public static func full(_ shape: [Int], value: Float, requiresGrad: Bool = false) -> Tensor {
+        precondition(shape.allSatisfy { $0 >= 0 }, "full: negative dimension in shape \(shape)")
+        return Tensor([Float](repeating: value, count: shape.reduce(1, *)), shape: shape, requiresGrad: requiresGrad)
+    }
+
+    /// The values `start, start + step, …` below `end`, like `torch.arange`.
+    public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) -> Tensor {
+        precondition(step != 0, "arange: step must not be 0")
+        let values = Array(stride(from: start, to: end, by: step))
+        return Tensor(values, shape: [values.count])
+    }
+
+    /// Values drawn uniformly from `[low, high)`, like `torch.rand` scaled.
+    public static func uniform(
+        _ shape: [Int], low: Float = 0, high: Float = 1,
+        generator: Generator = .default, requiresGrad: Bool = false
+    ) -> Tensor {
+        let n = shape.reduce(1, *)
+        return Tensor((0..<n).map { _ in generator.nextUniform(low: low, high: high) }, shape: shape, requiresGrad: requiresGrad)
+    }
+
+    /// Values drawn from a normal distribution, like `torch.randn` scaled.
+    public static func normal(
+        _ shape: [Int], mean: Float = 0, std: Float = 1,
+        generator: Generator = .default, requiresGrad: Bool = false
+    ) -> Tensor {
+        let n = shape.reduce(1, *)
+        return Tensor((0..<n).map { _ in mean + std * generator.nextNormal() }, shape: shape, requiresGrad: requiresGrad)
+    }
+
+    /// A tensor of zeros with this tensor's shape.
+    public func zerosLike() -> Tensor { .zeros(shape) }
+}

@@ -1,0 +1,92 @@
+/// Shape changes: reshape, transpose, permute, flatten, squeeze and unsqueeze.
+extension Tensor {
+    /// The same values with a new shape, like `tensor.reshape`. One
+    /// dimension may be `-1` and is then inferred.
+    public func reshaped(to newShape: [Int]) -> Tensor {
+        var target = newShape
+        let inferred = target.indices.filter { target[$0] == -1 }
+        precondition(inferred.count <= 1, "reshaped: at most one -1 allowed in \(newShape)")
+        if let i = inferred.first {
+            let known = target.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
+            precondition(known > 0 && count % known == 0, "reshaped: cannot reshape \(shape) to \(newShape)")
+            target[i] = count / known
+        }
+        precondition(
+            target.allSatisfy { $0 >= 0 } && target.reduce(1, *) == count,
+            "reshaped: cannot reshape \(shape) (\(count) values) to \(newShape)")
+        return Tensor.result(shape: target, scalars: scalars, inputs: [self]) { g in [g] }
+    }
+
+    /// All dimensions from `startDim` on merged into one, like `torch.flatten`.
+    public func flattened(startDim: Int = 0) -> Tensor {
+        let d = rank == 0 ? 0 : normalizedDim(startDim, op: "flattened")
+        return reshaped(to: Array(shape[..<d]) + [shape[d...].reduce(1, *)])
+    }
+
+    /// A size-1 dimension inserted at `dim`, like `tensor.unsqueeze`.
+    public func unsqueezed(dim: Int) -> Tensor {
+        let d = normalizedDim(dim, op: "unsqueezed", rank: rank + 1)
+        var s = shape
+        s.insert(1, at: d)
+        return reshaped(to: s)
+    }
+
+    /// The size-1 dimension `dim` removed, like `tensor.squeeze(dim)`.
+    public func squeezed(dim: Int) -> Tensor {
+        let d = normalizedDim(dim, op: "squeezed")
+        precondition(shape[d] == 1, "squeezed: dimension \(dim) of shape \(shape) has size \(shape[d]), not 1")
+        var s = shape
+        s.remove(at: d)
+        return reshaped(to: s)
+    }
+
+    /// The dimensions reordered, like `tensor.permute`: dimension `i` of the
+    /// result is dimension `dims[i]` of this tensor.
+    public func permuted(_ dims: [Int]) -> Tensor {
+        let order = dims.map { normalizedDim($0, op: "permuted") }
+        precondition(order.count == rank && Set(order).count == rank, "permuted: \(dims) is not a permutation of the \(rank) dimensions of \(shape)")
+        let outShape = order.map { shape[$0] }
+        // The offset in the input of each output element.
+        let offsets = Tensor.permutedOffsets(shape: shape, order: order)
+        var out = [Float](repeating: 0, count: count)
+        for i in 0..<count { out[i] = scalars[offsets[i]] }
+        let n = count
+        return Tensor.result(shape: outShape, scalars: out, inputs: [self]) { g in
+            var gx = [Float](repeating: 0, count: n)
+            for i in 0..<n { gx[offsets[i]] = g[i] }
+            return [gx]
+        }
+    }
+
+    /// Dimensions `dim0` and `dim1` swapped, like `tensor.transpose`.
+    public func transposed(_ dim0: Int = 0, _ dim1: Int = 1) -> Tensor {
+        var order = Array(0..<rank)
+        order.swapAt(normalizedDim(dim0, op: "transposed"), normalizedDim(dim1, op: "transposed"))
+        return permuted(order)
+    }
+
+    /// For each element of the permuted tensor, its offset in the original.
+    static func permutedOffsets(shape: [Int], order: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        for d in stride(from: shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * shape[d + 1] }
+        let outShape = order.map { shape[$0] }
+        let outStrides = order.map { strides[$0] }
+        let total = shape.reduce(1, *)
+        var offsets = [Int](repeating: 0, count: total)
+        var index = [Int](repeating: 0, count: shape.count)
+        var offset = 0
+        for i in 0..<total {
+            offsets[i] = offset
+            var d = shape.count - 1
+            while d >= 0 {
+                index[d] += 1
+                offset += outStrides[d]
+                if index[d] < outShape[d] { break }
+                offset -= outStrides[d] * index[d]
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return offsets
+    }
+}
