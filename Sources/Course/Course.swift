@@ -1,1 +1,61 @@
-import Torchlet
+import Foundation
+
+/// The frame of a lesson program: parses its options, runs its exercises, and prints its verdict and summary.
+///
+/// A lesson's `main.swift` starts and ends with it:
+///
+/// ```swift
+/// let lesson = Lesson.start(day: 1, about: "the LSTM cell; train a tagger one sentence at a time",
+///                           seed: 1, epochs: 10)
+/// let rng = Generator(seed: lesson.options.seed)
+/// // ... exercise("1.1", "one LSTM cell step", student: { ... }, reference: { ... }) ...
+/// lesson.finish(["accuracy": accuracy, "baseline": baseline])
+/// // open exercises: 1.1 — fill them in Lessons/Day01/Exercises.swift, then run swift test --filter Day01
+/// // summary: day=1 accuracy=0.9612 baseline=0.8123 seconds=12.3
+/// ```
+public final class Lesson {
+    /// The lesson's day, description and defaults.
+    public let info: LessonInfo
+    /// The options the lesson runs with.
+    public let options: LessonOptions
+    /// The book that records the lesson's exercises (``ExerciseBook/shared``).
+    public let exercises: ExerciseBook
+    /// Started when the lesson started.
+    public let stopwatch: Stopwatch
+
+    /// Creates a lesson with parsed options, recording its exercises in `exercises`.
+    public init(info: LessonInfo, options: LessonOptions, exercises: ExerciseBook = .shared) {
+        self.info = info
+        self.options = options
+        self.exercises = exercises
+        self.stopwatch = Stopwatch()
+        exercises.day = info.day
+        exercises.useReference = options.useReference
+    }
+
+    /// Starts lesson `day`: parses the command line (printing help or a mistake and exiting), and configures ``ExerciseBook/shared``.
+    ///
+    /// - Parameters:
+    ///   - about: one line saying what the lesson teaches, shown by `--help`.
+    ///   - seed: the default `--seed`.
+    ///   - epochs: the default `--epochs`.
+    ///   - data: what `--data PATH` may name, or `nil` if the lesson takes no `--data`.
+    public static func start(
+        day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil,
+        arguments: [String] = CommandLine.arguments
+    ) -> Lesson {
+        let info = LessonInfo(day: day, about: about, seed: seed, epochs: epochs, data: data)
+        let lesson = Lesson(info: info, options: LessonOptions.parseOrExit(arguments, for: info))
+        if lesson.options.useReference {
+            print("--solution: using the reference solution for every exercise")
+        }
+        return lesson
+    }
+
+    /// Ends the lesson: prints which exercises are open, then the `summary:` line with `metrics` and the seconds taken.
+    public func finish(_ metrics: KeyValuePairs<String, any MetricValue>) {
+        print("")
+        exercises.printStatus()
+        printSummary(day: info.day, metrics, seconds: stopwatch.seconds)
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+
+/// Describes a lesson program for its command line: its day, one line about it, and its defaults.
+public struct LessonInfo: Equatable, Sendable {
+    /// The lesson's day, 1 through 10; the program is called `day<day>`.
+    public var day: Int
+    /// One line saying what the lesson teaches.
+    public var about: String
+    /// The seed used when `--seed` is not given.
+    public var defaultSeed: UInt64
+    /// The epochs used when `--epochs` is not given.
+    public var defaultEpochs: Int
+    /// What `--data PATH` may name (such as `"a CoNLL-U file"`), or `nil` if the lesson does not take `--data`.
+    public var data: String?
+
+    /// Creates the description of lesson `day`.
+    public init(day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil) {
+        self.day = day
+        self.about = about
+        self.defaultSeed = seed
+        self.defaultEpochs = epochs
+        self.data = data
+    }
+
+    /// The program's name, such as `day1`.
+    public var program: String { "day\(day)" }
+
+    /// The help text that `--help` prints.
+    public var usage: String {
+        var lines = [
+            "\(program): \(about)",
+            "",
+            "usage: swift run \(program) [--solution] [--seed N] [--epochs N]" + (data == nil ? "" : " [--data PATH]"),
+            "",
+            "options:",
+            "  --solution    use the reference solution for every exercise",
+            "  --seed N      random seed, a non-negative integer (default \(defaultSeed))",
+            "  --epochs N    training epochs, a positive integer (default \(defaultEpochs))",
+        ]
+        if let data {
+            lines.append("  --data PATH   train on your own data: \(data)")
+        }
+        lines.append("  -h, --help    show this help")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A command-line mistake, described so that it names the program and the flag.
+public struct LessonOptionsError: Error, CustomStringConvertible, Equatable {
+    /// What is wrong, such as `day1: --epochs needs a positive integer, got "x"`.
+    public var message: String
+    /// Whether the usage text should follow the message (for unknown options).
+    public var showUsage: Bool
+
+    /// Creates an error with `message`.
+    public init(_ message: String, showUsage: Bool = false) {
+        self.message = message
+        self.showUsage = showUsage
+    }
+
+    public var description: String { message }
+}
+
+/// The options every lesson program accepts: `--help`, `--solution`, `--seed N`, `--epochs N`, `--data PATH`.
+///
+/// ```swift
+/// let info = LessonInfo(day: 1, about: "train a tagger", seed: 1, epochs: 10)
+/// let options = try LessonOptions.parse(["day1", "--epochs", "3"], for: info)
+/// options.epochs // 3
+/// ```
+///
+/// Values may also be written `--epochs=3`. A later flag overrides an earlier one.
+public struct LessonOptions: Equatable, Sendable {
+    /// `--help` or `-h` was given: print ``LessonInfo/usage`` and stop.
+    public var showHelp = false
+    /// `--solution`: use every reference solution instead of the student's code.
+    public var useReference = false
+    /// `--seed N`, else the lesson's default.
+    public var seed: UInt64
+    /// `--epochs N`, else the lesson's default.
+    public var epochs: Int
+    /// `--data PATH`, else `nil`.
+    public var dataPath: String?
+
+    /// Creates the options a lesson runs with when no flags are given.
+    public init(defaultsFor info: LessonInfo) {
+        seed = info.defaultSeed
+        epochs = info.defaultEpochs
+    }
+
+    /// Parses `arguments` (the program name first, as in `CommandLine.arguments`) for the lesson `info`.
+    ///
+    /// - Throws: ``LessonOptionsError`` naming the flag that is wrong.
+    public static func parse(_ arguments: [String], for info: LessonInfo) throws -> LessonOptions {
+        var options = LessonOptions(defaultsFor: info)
+        if arguments.dropFirst().contains(where: { $0 == "-h" || $0 == "--help" }) {
+            options.showHelp = true  // help wins over any mistake next to it
+            return options
+        }
+        let program = info.program
+        var rest = arguments.dropFirst()[...]
+        while let argument = rest.popFirst() {
+            var flag = argument
+            var inlineValue: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                flag = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            }
+            func value(_ what: String) throws -> String {
+                if let inlineValue { return inlineValue }
+                guard let next = rest.first, !next.hasPrefix("--") else {
+                    throw LessonOptionsError("\(program): \(flag) needs \(what)")
+                }
+                rest.removeFirst()
+                return next
+            }
+            func noValue() throws {
+                if inlineValue != nil { throw LessonOptionsError("\(program): \(flag) takes no value, got \"\(argument)\"") }
+            }
+            switch flag {
+            case "-h", "--help":
+                try noValue()
+                options.showHelp = true
+            case "--solution":
+                try noValue()
+                options.useReference = true
+            case "--seed":
+                let text = try value("a non-negative integer")
+                guard let seed = UInt64(text) else {
+                    throw LessonOptionsError("\(program): --seed needs a non-negative integer, got \"\(text)\"")
+                }
+                options.seed = seed
+            case "--epochs":
+                let text = try value("a positive integer")
+                guard let epochs = Int(text), epochs > 0 else {
+                    throw LessonOptionsError("\(program): --epochs needs a positive integer, got \"\(text)\"")
+                }
+                options.epochs = epochs
+            case "--data":
+                guard let data = info.data else {
+                    throw LessonOptionsError("\(program): --data is not supported by this lesson", showUsage: true)
+                }
+                let path = try value("a path to \(data)")
+                guard !path.isEmpty else { throw LessonOptionsError("\(program): --data needs a path, got \"\"") }
+                options.dataPath = path
+            default:
+                if argument.hasPrefix("-") {
+                    throw LessonOptionsError("\(program): unknown option \"\(argument)\"", showUsage: true)
+                }
+                throw LessonOptionsError("\(program): unexpected argument \"\(argument)\"", showUsage: true)
+            }
+        }
+        return options
+    }
+
+    /// Parses the command line like ``parse(_:for:)``; on `--help` prints the usage and exits 0, on a mistake prints it to standard error and exits 2.
+    public static func parseOrExit(_ arguments: [String] = CommandLine.arguments, for info: LessonInfo) -> LessonOptions {
+        do {
+            let options = try parse(arguments, for: info)
+            if options.showHelp {
+                print(info.usage)
+                exit(0)
+            }
+            return options
+        } catch let error as LessonOptionsError {
+            var text = error.message + "\n"
+            text += error.showUsage ? "\n" + info.usage + "\n" : "run swift run \(info.program) --help for the options\n"
+            FileHandle.standardError.write(Data(text.utf8))
+            exit(2)
+        } catch {
+            FileHandle.standardError.write(Data("\(info.program): \(error)\n".utf8))
+            exit(2)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+extension Weaver {
+    /// A README that differs from what weave produces now, or is missing.
+    public struct Stale: Equatable, Sendable {
+        /// The README's path.
+        public var readme: URL
+        /// Whether the README does not exist at all.
+        public var isMissing: Bool
+    }
+
+    /// The name of the generated file in each lesson directory.
+    public static let readmeName = "README.md"
+
+    /// Reads the `.swift` files directly inside `directory`, in lesson order (see ``ordered(_:)``).
+    ///
+    /// - Throws: the file system's error if the directory or a file cannot be read.
+    public static func sourceFiles(in directory: URL) throws -> [(name: String, text: String)] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".swift") }
+        let files = try names.map { name -> (name: String, text: String) in
+            (name, try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+        }
+        return ordered(files)
+    }
+
+    /// Weaves the `.swift` files of one lesson directory into the text of its README.
+    public static func weave(directory: URL) throws -> String {
+        weave(files: try sourceFiles(in: directory))
+    }
+
+    /// The lesson directories `Lessons/Day*` under `root`, sorted by name.
+    public static func lessonDirectories(under root: URL) throws -> [URL] {
+        let lessons = root.appendingPathComponent("Lessons")
+        return try FileManager.default.contentsOfDirectory(atPath: lessons.path)
+            .filter { $0.hasPrefix("Day") }
+            .sorted()
+            .map { lessons.appendingPathComponent($0) }
+            .filter { isDirectory($0) }
+    }
+
+    /// Finds the package root from `start`: the nearest directory, `start` or above, holding a `Lessons` directory.
+    public static func findRoot(from start: URL) -> URL? {
+        var directory = start.standardizedFileURL
+        while true {
+            if isDirectory(directory.appendingPathComponent("Lessons")) { return directory }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { return nil }
+            directory = parent
+        }
+    }
+
+    /// Writes `README.md` in `directory` if its text changed; returns whether it wrote.
+    @discardableResult
+    public static func writeReadme(in directory: URL) throws -> Bool {
+        let readme = directory.appendingPathComponent(readmeName)
+        let text = try weave(directory: directory)
+        if (try? String(contentsOf: readme, encoding: .utf8)) == text { return false }
+        try text.write(to: readme, atomically: true, encoding: .utf8)
+        return true
+    }
+
+    /// Compares `README.md` in `directory` with what weave produces now; `nil` when it is up to date.
+    public static func staleReadme(in directory: URL) throws -> Stale? {
+        let readme = directory.appendingPathComponent(readmeName)
+        guard let committed = try? String(contentsOf: readme, encoding: .utf8) else {
+            return Stale(readme: readme, isMissing: true)
+        }
+        return committed == (try weave(directory: directory)) ? nil : Stale(readme: readme, isMissing: false)
+    }
+
+    static func isDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}
+
+extension Weaver {
+    /// Whether `directory` holds a lesson's `main.swift`.
+    public static func isLessonDirectory(_ directory: URL) -> Bool {
+        FileManager.default.fileExists(atPath: directory.appendingPathComponent("main.swift").path)
+    }
+}

@@ -1,0 +1,243 @@
+import Course
+import Testing
+import TestSupport
+
+/// Tests of the lesson harness: options, exercises, progress, plots, summary and grading.
+@Suite struct HarnessTests {
+    static let info = LessonInfo(day: 1, about: "a test lesson", seed: 7, epochs: 10, data: "a CoNLL-U file")
+
+    func parse(_ arguments: String...) throws -> LessonOptions {
+        try LessonOptions.parse(["day1"] + arguments, for: Self.info)
+    }
+
+    func parseError(_ arguments: String...) -> LessonOptionsError? {
+        do {
+            _ = try LessonOptions.parse(["day1"] + arguments, for: Self.info)
+            return nil
+        } catch {
+            return error as? LessonOptionsError
+        }
+    }
+
+    // MARK: options
+
+    @Test func defaultsWhenNoFlags() throws {
+        let options = try parse()
+        #expect(options == LessonOptions(defaultsFor: Self.info))
+        #expect(options.seed == 7 && options.epochs == 10 && options.dataPath == nil)
+        #expect(!options.useReference && !options.showHelp)
+    }
+
+    @Test func parsesEveryFlag() throws {
+        let options = try parse("--solution", "--seed", "3", "--epochs=5", "--data", "tags.conllu")
+        #expect(options.useReference)
+        #expect(options.seed == 3)
+        #expect(options.epochs == 5)
+        #expect(options.dataPath == "tags.conllu")
+    }
+
+    @Test func helpWinsOverMistakes() throws {
+        #expect(try parse("--epochs", "x", "-h").showHelp)
+        #expect(try parse("--help").showHelp)
+        #expect(Self.info.usage.contains("--data PATH"))
+        #expect(!LessonInfo(day: 2, about: "x").usage.contains("--data"))
+    }
+
+    @Test func mistakesNameTheFlag() {
+        #expect(parseError("--epochs", "x")?.message == #"day1: --epochs needs a positive integer, got "x""#)
+        #expect(parseError("--epochs", "0")?.message == #"day1: --epochs needs a positive integer, got "0""#)
+        #expect(parseError("--seed", "-1")?.message == #"day1: --seed needs a non-negative integer, got "-1""#)
+        #expect(parseError("--epochs")?.message == "day1: --epochs needs a positive integer")
+        #expect(parseError("--seed", "--solution")?.message == "day1: --seed needs a non-negative integer")
+        #expect(parseError("--solution=yes")?.message.contains("--solution takes no value") == true)
+    }
+
+    @Test func unknownFlagsShowUsage() {
+        let unknown = parseError("--epoch", "3")
+        #expect(unknown?.message == #"day1: unknown option "--epoch""#)
+        #expect(unknown?.showUsage == true)
+        #expect(parseError("extra")?.message == #"day1: unexpected argument "extra""#)
+        let noData = try? LessonOptions.parse(["day2", "--data", "f"], for: LessonInfo(day: 2, about: "x"))
+        #expect(noData == nil)
+    }
+
+    // MARK: exercises
+
+    @Test func exerciseFallsBackOnceAndReportsOpen() {
+        var lines: [String] = []
+        let book = ExerciseBook(day: 1) { lines.append($0) }
+        var studentCalls = 0
+        for i in 0..<3 {
+            let value = book.run("1.1", "one LSTM cell step", student: { () throws -> Int in
+                studentCalls += 1
+                throw TODO("1.1")
+            }, reference: { i * 10 })
+            #expect(value == i * 10)
+            #expect(book.run("1.2", "a loss", student: { i }, reference: { -1 }) == i)
+        }
+        #expect(studentCalls == 1)
+        #expect(lines == ["exercise 1.1 (one LSTM cell step) is not done yet: using the reference solution"])
+        #expect(book.openExercises == ["1.1"])
+        #expect(book.statusLine
+            == "open exercises: 1.1 — fill them in Lessons/Day01/Exercises.swift, then run swift test --filter Day01")
+    }
+
+    @Test func exerciseReportsOtherErrorsAndFallsBack() {
+        struct Broken: Error, CustomStringConvertible { var description: String { "shapes [2] and [3] differ" } }
+        var lines: [String] = []
+        let book = ExerciseBook(day: 10) { lines.append($0) }
+        let value = book.run("10.2", "bucketing", student: { () throws -> Int in throw Broken() }, reference: { 5 })
+        #expect(value == 5)
+        #expect(lines.count == 1 && lines[0].contains("threw an error: shapes [2] and [3] differ"))
+        #expect(lines[0].contains("using the reference solution"))
+        #expect(book.statusLine.contains("Lessons/Day10/Exercises.swift") && book.statusLine.contains("--filter Day10"))
+    }
+
+    @Test func exerciseSaysWhichTODOBlocksIt() {
+        var lines: [String] = []
+        let book = ExerciseBook(day: 1) { lines.append($0) }
+        _ = book.run("1.3", "train", student: { () throws -> Int in throw TODO("1.1") }, reference: { 0 })
+        #expect(lines == ["exercise 1.3 (train) uses exercise 1.1, which is not done yet: using the reference solution"])
+    }
+
+    @Test func solutionFlagNeverCallsTheStudent() {
+        let book = ExerciseBook(day: 1, useReference: true) { _ in Issue.record("nothing should be printed") }
+        let value = book.run("1.1", "step", student: { () -> Int in
+            Issue.record("the student's code was called")
+            return 0
+        }, reference: { 1 })
+        #expect(value == 1)
+        #expect(book.statusLine == "exercises: --solution used the reference solution for 1.1")
+    }
+
+    @Test func allDone() {
+        let book = ExerciseBook(day: 3) { _ in }
+        _ = book.run("3.1", "mask", student: { 1 }, reference: { 2 })
+        #expect(book.openExercises.isEmpty)
+        #expect(book.statusLine.hasPrefix("exercises: all done (3.1)"))
+    }
+
+    // MARK: progress, plots, summary
+
+    @Test func progressInALogPrintsOneLinePerStep() {
+        var text = ""
+        let progress = ProgressLine("epoch", total: 3, isTerminal: false) { text += $0 }
+        for epoch in 0..<3 {
+            for batch in 1...4 {
+                progress.update(Double(epoch) + Double(batch) / 4, ["loss": Float(0.5)])
+            }
+        }
+        progress.finish()
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("epoch 1/3  loss 0.5000  ETA "))
+        #expect(lines[2].hasPrefix("epoch 3/3  loss 0.5000  "))
+        #expect(!text.contains("\r"))
+    }
+
+    @Test func progressInALogThinsManySteps() {
+        var count = 0
+        let progress = ProgressLine("step", total: 1000, isTerminal: false) { _ in count += 1 }
+        for step in 1...1000 { progress.update(Double(step)) }
+        progress.finish()
+        #expect(count == 10)
+    }
+
+    @Test func progressOnATerminalRedrawsInPlace() {
+        var text = ""
+        let progress = ProgressLine("epoch", total: 2, isTerminal: true) { text += $0 }
+        progress.update(1, ["loss": 1.25])
+        progress.update(2, ["loss": 0.5])
+        progress.finish()
+        #expect(text.hasPrefix("\repoch 1/2  loss 1.2500"))
+        #expect(text.contains("\repoch 2/2  loss 0.5000"))
+        #expect(text.hasSuffix("\n") && text.filter { $0 == "\n" }.count == 1)
+    }
+
+    @Test func durations() {
+        #expect(ProgressLine.duration(4.26) == "4.3s")
+        #expect(ProgressLine.duration(42) == "42s")
+        #expect(ProgressLine.duration(125) == "2m05s")
+        #expect(ProgressLine.duration(3720) == "1h02m")
+    }
+
+    @Test func sparklines() {
+        #expect(sparkline([1, 2, 3, 4, 5, 6, 7, 8] as [Float]) == "▁▂▃▄▅▆▇█")
+        #expect(sparkline([3, 2, 1.5, 1.2, 1.1] as [Double]) == "█▄▂▁▁")
+        #expect(sparkline([2, 2] as [Float]) == "▄▄")
+        #expect(sparkline([] as [Float]) == "")
+        #expect(sparkline([1, .nan, 2] as [Float]) == "▁ █")
+        #expect(sparkline((0..<100).map { Float($0) }, width: 10).count == 10)
+    }
+
+    @Test func bars() {
+        #expect(bar(0.5, max: 1.0, width: 10) == "█████     ")
+        #expect(bar(0.5, max: 1.0, width: 1) == "▌")
+        #expect(bar(2 as Float, max: 1, width: 4) == "████")
+        #expect(bar(-1.0, max: 1.0, width: 3) == "   ")
+    }
+
+    @Test func summaryLineKeepsOrder() {
+        let line = summaryLine(day: 1, ["accuracy": 0.96123, "baseline": Float(0.8123), "epochs": 3, "model": "bi lstm"],
+                               seconds: 12.34)
+        #expect(line == "summary: day=1 accuracy=0.9612 baseline=0.8123 epochs=3 model=bi_lstm seconds=12.3")
+    }
+
+    @Test func stopwatchMeasuresForward() {
+        let (value, seconds) = Stopwatch.time { (1...1000).reduce(0, +) }
+        #expect(value == 500500)
+        #expect(seconds >= 0 && seconds < 10)
+    }
+
+    // MARK: grading
+
+    @Test func outcomesAreClassified() {
+        #expect(CheckOutcome(running: {}).description == "passed")
+        #expect(CheckOutcome(running: { throw TODO("2.1") }).description.hasPrefix("not attempted"))
+        if case .failed(let failure) = CheckOutcome(running: { throw CheckFailure("x", expected: "1", got: "2", hint: "h") }) {
+            #expect(failure.description == "x\n  expected: 1\n  got:      2\n  hint: h")
+        } else {
+            Issue.record("a CheckFailure should classify as failed")
+        }
+        struct Other: Error {}
+        if case .threw = CheckOutcome(running: { throw Other() }) {} else { Issue.record("should classify as threw") }
+    }
+
+    @Test func gradePassesAPassingCheck() throws {
+        try grade("0.1") { try requireEqual(2 + 2, 4, "the sum") }
+        reference("0.1") { try requireClose([1, 2], [1, 2.00001], "the vector") }
+    }
+
+    @Test func gradeRecordsAFailure() throws {
+        try withKnownIssue {
+            try grade("0.2") { try requireEqual(5, 4, "the sum", hint: "add, do not multiply") }
+        } matching: { issue in
+            let text = issue.comments.map(\.rawValue).joined()
+            return text.contains("exercise 0.2: the sum is wrong") && text.contains("expected: 4")
+                && text.contains("got:      5") && text.contains("add, do not multiply")
+        }
+        withKnownIssue {
+            reference("0.2") { throw CheckFailure("wrong") }
+        }
+    }
+
+    @Test func expectRejectsBites() {
+        expectRejects("0.3", "a sum off by a tiny amount") {
+            try requireClose([1, 2, 3], [1, 2.5, 3.5], "the vector")
+        }
+        withKnownIssue {
+            expectRejects("0.3") { try requireClose([1], [1], "the vector") }
+        }
+    }
+
+    @Test func requireCloseNamesTheElement() {
+        guard case .failed(let failure) = CheckOutcome(running: {
+            try requireClose([1, 2, .nan], [1, 2.5, 3], "h")
+        }) else {
+            Issue.record("should fail")
+            return
+        }
+        #expect(failure.message == "h differs at element 1 (and 1 more of 3 elements)")
+        #expect(failure.expected == "2.5" && failure.got == "2.0")
+    }
+}
