@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Weaver"),
         .executableTarget(name: "weave", dependencies: ["Weaver"]),
         .target(name: "Solutions", dependencies: ["Torchlet", "Course"], path: "Solutions"),
-        .target(name: "TestSupport", dependencies: ["Torchlet"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Torchlet", "Course"], path: "Tests/TestSupport"),
         .testTarget(
             name: "TorchletTests",
             dependencies: ["Torchlet", "TestSupport"],
