@@ -56,31 +56,45 @@ enum Kernels {
     /// transposes; `C` is `[n, m]` and the shared dimension is `k`.
     ///
     /// `A` is `[n, k]` (or `[k, n]` when `transposeA`), `B` is `[k, m]` (or
-    /// `[m, k]` when `transposeB`). The loop order i-p-j keeps the innermost
-    /// loop running along a row of B and a row of C, both contiguous, so the
-    /// compiler vectorizes it with SIMD.
+    /// `[m, k]` when `transposeB`).
     static func matmul(
         _ a: [Float], _ b: [Float], n: Int, k: Int, m: Int,
         transposeA: Bool = false, transposeB: Bool = false
     ) -> [Float] {
         var c = [Float](repeating: 0, count: n * m)
-        // Transposed B: make it contiguous first so the inner loop stays unit-stride.
+        // Transposed operands: make them contiguous first so the inner loop stays unit-stride.
+        let aRows = transposeA ? transposed2D(a, rows: k, columns: n) : a
         let bRows = transposeB ? transposed2D(b, rows: m, columns: k) : b
-        a.withUnsafeBufferPointer { a in
+        aRows.withUnsafeBufferPointer { a in
             bRows.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
-                    for i in 0..<n {
-                        let cRow = c.baseAddress! + i * m
-                        for p in 0..<k {
-                            let aip = transposeA ? a[p * n + i] : a[i * k + p]
-                            let bRow = b.baseAddress! + p * m
-                            for j in 0..<m { cRow[j] += aip * bRow[j] }
-                        }
-                    }
+                    gemmAccumulate(a.baseAddress!, b.baseAddress!, c.baseAddress!, n: n, k: k, m: m)
                 }
             }
         }
         return c
+    }
+
+    /// `C += A · B` on raw row-major buffers: `A` `[n, k]`, `B` `[k, m]`,
+    /// `C` `[n, m]`.
+    ///
+    /// The loop order i-p-j keeps the innermost loop running along a row of
+    /// `B` and a row of `C`, both contiguous, so the compiler vectorizes it
+    /// with SIMD; pointers avoid Array's bounds checks and copy-on-write
+    /// checks in the hot loop.
+    @inline(__always)
+    static func gemmAccumulate(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        n: Int, k: Int, m: Int
+    ) {
+        for i in 0..<n {
+            let cRow = c + i * m
+            for p in 0..<k {
+                let aip = a[i * k + p]
+                let bRow = b + p * m
+                for j in 0..<m { cRow[j] += aip * bRow[j] }
+            }
+        }
     }
 
     /// The transpose of a row-major `[rows, columns]` matrix.

@@ -1,0 +1,61 @@
+/// The Adam optimizer, exactly as `torch.optim.Adam` computes it (weight
+/// decay is L2 added to the gradient, not AdamW).
+///
+/// ```
+/// g = grad + weightDecay · p
+/// m = β₁ m + (1 − β₁) g
+/// v = β₂ v + (1 − β₂) g²
+/// p = p − lr / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+/// ```
+public final class Adam: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public let weightDecay: Float
+    private var m: [[Float]]
+    private var v: [[Float]]
+    private var t = 0
+
+    public init(
+        _ parameters: [Tensor], learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-8, weightDecay: Float = 0
+    ) {
+        precondition(learningRate >= 0, "Adam: learningRate \(learningRate) must not be negative")
+        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam: betas (\(beta1), \(beta2)) must be in [0, 1)")
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        m = parameters.map { [Float](repeating: 0, count: $0.count) }
+        v = m
+    }
+
+    public func step() {
+        t += 1
+        let correction1 = 1 - Float.pow(beta1, t)
+        let correction2Root = (1 - Float.pow(beta2, t)).squareRoot()
+        let stepSize = learningRate / correction1
+        for (k, p) in parameters.enumerated() {
+            guard let grad = p.grad else { continue }
+            for i in 0..<p.count {
+                let g = grad.scalars[i] + weightDecay * p.scalars[i]
+                m[k][i] = beta1 * m[k][i] + (1 - beta1) * g
+                v[k][i] = beta2 * v[k][i] + (1 - beta2) * g * g
+                p.scalars[i] -= stepSize * m[k][i] / (v[k][i].squareRoot() / correction2Root + epsilon)
+            }
+        }
+    }
+}
+
+extension Float {
+    /// `base` raised to an integer power.
+    static func pow(_ base: Float, _ exponent: Int) -> Float {
+        var result: Float = 1
+        for _ in 0..<exponent { result *= base }
+        return result
+    }
+}

@@ -1,0 +1,47 @@
+/// A lookup table from token indices to vectors, like `nn.Embedding`.
+///
+/// `weight` is `[numEmbeddings, embeddingDim]`, drawn from N(0, 1). With a
+/// `paddingIndex`, that row starts at zero and never receives a gradient, so
+/// padding tokens stay zero vectors.
+public final class Embedding: Module {
+    public let weight: Tensor
+    public let paddingIndex: Int?
+
+    public init(numEmbeddings: Int, embeddingDim: Int, paddingIndex: Int? = nil, generator: Generator = .default) {
+        if let p = paddingIndex {
+            precondition(p >= 0 && p < numEmbeddings, "Embedding: paddingIndex \(p) is out of range 0..<\(numEmbeddings)")
+        }
+        weight = .normal([numEmbeddings, embeddingDim], generator: generator)
+        self.paddingIndex = paddingIndex
+        if let p = paddingIndex {
+            for j in 0..<embeddingDim { weight.scalars[p * embeddingDim + j] = 0 }
+        }
+        super.init()
+        registerParameter("weight", weight)
+    }
+
+    /// The vectors of `indices`, shaped `shape + [embeddingDim]`.
+    ///
+    /// - Parameter shape: the shape of the index array (default: 1-D).
+    public func callAsFunction(_ indices: [Int], shape: [Int]? = nil) -> Tensor {
+        let shape = shape ?? [indices.count]
+        precondition(indices.count == shape.reduce(1, *), "Embedding: \(indices.count) indices do not fill shape \(shape)")
+        let rows = weight.shape[0], dim = weight.shape[1]
+        for i in indices {
+            precondition(i >= 0 && i < rows, "Embedding: index \(i) is out of range 0..<\(rows)")
+        }
+        var out = [Float](repeating: 0, count: indices.count * dim)
+        for (k, i) in indices.enumerated() {
+            for j in 0..<dim { out[k * dim + j] = weight.scalars[i * dim + j] }
+        }
+        let padding = paddingIndex
+        let n = weight.count
+        return Tensor.result(shape: shape + [dim], scalars: out, inputs: [weight]) { g in
+            var gw = [Float](repeating: 0, count: n)
+            for (k, i) in indices.enumerated() where i != padding {
+                for j in 0..<dim { gw[i * dim + j] += g[k * dim + j] }
+            }
+            return [gw]
+        }
+    }
+}
