@@ -1,6 +1,279 @@
 /*:
- # Day 1 is coming
+ # Day 1 — An LSTM, one sentence at a time
 
- This lesson is not written yet. See the course README for the plan.
+ Today we build everything a part-of-speech tagger needs and train it the
+ simplest way there is: one sentence at a time. By the end you will have
+ seen a tensor, autograd, the LSTM cell's equations, the shapes `LSTM`
+ expects, why the loss is log-softmax plus negative log-likelihood, and the
+ four lines of a training step, and you will have measured a tagger against
+ the baseline every tagger must beat.
+
+ Run it with `swift run day1` (`--help` lists the options). Your exercises
+ live in `Lessons/Day01/Exercises.swift`; until you fill them in, the
+ lesson says so and uses the reference solutions.
  */
-print("Day 1 is coming soon: see README.md for the course plan.")
+import Course
+import Foundation
+import Solutions
+import Torchlet
+
+let lesson = Lesson.start(
+    day: 1, about: "tensors, autograd, the LSTM cell; train a tagger one sentence at a time",
+    seed: 1, epochs: 6)
+let generator = Generator(seed: lesson.options.seed)
+
+/*:
+ ## What are a tensor and autograd?
+
+ A `Tensor` is an array of numbers with a shape. Every operation on a
+ tensor that has `requiresGrad` set remembers how it was made, so
+ `backward()` can walk the operations in reverse and fill in `grad`: the
+ derivative of the result with respect to each input. This is the whole of
+ reverse-mode automatic differentiation, and it is what PyTorch does too.
+
+ For `y = Σ xᵢ² + 3·x₀` the gradient is `2x + [3, 0]`:
+ */
+let x = Tensor([2, 3], requiresGrad: true)
+let y = (x * x).sum() + 3 * x[0]
+y.backward()
+print("x = \(x.scalars)  y = \(y.item)  dy/dx = \(x.grad!.scalars)   (expected [7.0, 6.0])")
+
+/*:
+ Gradients *add up* in `grad` until you reset them, as in PyTorch. That is
+ a feature (several losses can contribute) and a classic bug (forgetting to
+ reset them between training steps); exercise 1.3 is about it.
+
+ ## What does an LSTM cell compute?
+
+ An LSTM cell reads one input vector `x` and the previous state `(h, c)`
+ and returns the next state. Four *gates* are computed from one matrix
+ product each for the input and the hidden state, in PyTorch's order
+ i, f, g, o:
+
+ ```
+ gates = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh        [B, 4H]
+ i = σ(gates[:, 0H..<1H])    input gate: how much of the candidate to write
+ f = σ(gates[:, 1H..<2H])    forget gate: how much of the old cell to keep
+ g = tanh(gates[:, 2H..<3H]) candidate values
+ o = σ(gates[:, 3H..<4H])    output gate: how much of the cell to show
+ c' = f ⊙ c + i ⊙ g
+ h' = o ⊙ tanh(c')
+ ```
+
+ Shapes: `x` is `[B, I]` (batch, input features), `h` and `c` are `[B, H]`,
+ `W_ih` is `[4H, I]`, `W_hh` is `[4H, H]`. The cell state `c` is updated by
+ addition, not by a matrix product, which is why gradients survive many
+ steps. Exercise 1.1 asks you to write this step yourself; here it is
+ checked against Torchlet's `LSTMCell`:
+ */
+let cell = LSTMCell(inputSize: 3, hiddenSize: 4, generator: generator)
+let stepInput = Tensor.normal([2, 3], generator: generator)
+let stepState: LSTMState = (Tensor.normal([2, 4], generator: generator), Tensor.normal([2, 4], generator: generator))
+let fromCell = cell(stepInput, stepState)
+let fromExercise = exercise("1.1", "one LSTM cell step", student: {
+    try lstmCellStep(stepInput, stepState, weightIH: cell.weightIH, weightHH: cell.weightHH,
+                     biasIH: cell.biasIH, biasHH: cell.biasHH)
+}, reference: {
+    Solutions.Day1.lstmCellStep(stepInput, stepState, weightIH: cell.weightIH, weightHH: cell.weightHH,
+                           biasIH: cell.biasIH, biasHH: cell.biasHH)
+})
+let cellError = zip(fromCell.h.scalars + fromCell.c.scalars, fromExercise.h.scalars + fromExercise.c.scalars)
+    .map { abs($0 - $1) }.max()!
+print("one cell step: h \(fromExercise.h.shape), c \(fromExercise.c.shape); max difference from LSTMCell: \(cellError)")
+
+/*:
+ ## What shapes does `LSTM` expect?
+
+ `LSTM` runs the cell over a whole sequence. Like PyTorch it wants
+ time first, `[T, B, I]`, unless you say `batchFirst: true`, and it also
+ takes a single unbatched sequence `[T, I]`. It returns the top layer's `h`
+ at every step, and the final `(h_n, c_n)` of every layer and direction,
+ `[layers · directions, B, H]` — never batch-first.
+ */
+let lstm = LSTM(inputSize: 3, hiddenSize: 4, generator: generator)
+let batchFirstLSTM = LSTM(inputSize: 3, hiddenSize: 4, batchFirst: true, generator: generator)
+for (name, model, input) in [
+    ("[T, B, I]", lstm, Tensor.zeros([5, 2, 3])),
+    ("batchFirst [B, T, I]", batchFirstLSTM, Tensor.zeros([2, 5, 3])),
+    ("unbatched [T, I]", lstm, Tensor.zeros([5, 3])),
+] {
+    let (output, (h, c)) = model(input)
+    print("  input \(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(input.shape) → output \(output.shape), h_n \(h.shape), c_n \(c.shape)")
+}
+
+/*:
+ ## Why log-softmax and not softmax then log?
+
+ A tagger outputs one score (*logit*) per tag. Softmax turns scores into
+ probabilities, `pᵢ = exp(xᵢ) / Σⱼ exp(xⱼ)`, and the loss is the negative log
+ of the probability of the right tag. Computed literally, `exp(1000)`
+ overflows to infinity and the result is `nan`. Subtracting the largest
+ logit first changes nothing mathematically and keeps every `exp` at most 1:
+
+ ```
+ log softmax(x)ᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m),   m = maxⱼ xⱼ
+ ```
+
+ Negative log-likelihood of log-softmax *is* cross-entropy: PyTorch's
+ `F.cross_entropy` is `F.nll_loss(F.log_softmax(x))`, and so is Torchlet's
+ `crossEntropy`.
+ */
+let bigLogits = Tensor([[1000, 0, -1000], [1, 2, 3]])
+let naive = bigLogits.exp() / bigLogits.exp().sum(dim: 1, keepDim: true)
+let stable = exercise("1.2", "a stable log-softmax", student: { try stableLogSoftmax(bigLogits) },
+                      reference: { Solutions.Day1.stableLogSoftmax(bigLogits) })
+print("logits            \(bigLogits.scalars)")
+print("log(softmax) naive \(naive.log().scalars)")
+print("log-softmax stable \(stable.scalars)")
+
+/*:
+ ## What is one training step?
+
+ Every training loop in PyTorch, and here, repeats the same four moves:
+
+ 1. `optimizer.zeroGrad()` — forget the previous step's gradients;
+ 2. forward: run the model and compute the loss;
+ 3. `loss.backward()` — fill every parameter's `grad`;
+ 4. `optimizer.step()` — move every parameter against its gradient.
+
+ Exercise 1.3 writes them. The tagger below is the classic one: an
+ embedding turns each word into a vector, an LSTM reads the sentence, and
+ a linear layer turns each hidden state into tag scores.
+ */
+/// A part-of-speech tagger: embedding → LSTM → linear, one sentence at a time.
+final class Tagger: Module {
+    let embedding: Embedding
+    let lstm: LSTM
+    let classifier: Linear
+
+    init(vocabularySize: Int, tagCount: Int, embeddingDim: Int, hiddenSize: Int, generator: Generator) {
+        embedding = Embedding(numEmbeddings: vocabularySize, embeddingDim: embeddingDim, generator: generator)
+        lstm = LSTM(inputSize: embeddingDim, hiddenSize: hiddenSize, generator: generator)
+        classifier = Linear(inFeatures: hiddenSize, outFeatures: tagCount, generator: generator)
+        super.init()
+        registerModule("embedding", embedding)
+        registerModule("lstm", lstm)
+        registerModule("classifier", classifier)
+    }
+
+    /// Tag scores `[T, tags]` for the word indices of one sentence.
+    func callAsFunction(_ words: [Int]) -> Tensor {
+        let vectors = embedding(words)          // [T, E]
+        let (output, _) = lstm(vectors)         // [T, H], unbatched
+        return classifier(output)               // [T, tags]
+    }
+}
+
+/// One sentence as word and tag indices.
+struct Example {
+    let words: [Int]
+    let tags: [Int]
+}
+
+/// Trains `tagger` for `epochs` passes over `examples`, one sentence per step,
+/// and returns the mean loss of each epoch.
+func train(_ tagger: Tagger, on examples: [Example], epochs: Int, learningRate: Float, quiet: Bool = false) -> [Float] {
+    let optimizer = SGD(tagger.parameters(), learningRate: learningRate, momentum: 0.9)
+    let progress = ProgressLine("epoch", total: epochs)
+    var losses: [Float] = []
+    tagger.train()
+    for epoch in 0..<epochs {
+        var order = Array(examples.indices)
+        generator.shuffle(&order)
+        var total: Float = 0
+        for (k, index) in order.enumerated() {
+            let example = examples[index]
+            total += exercise("1.3", "one training step", student: {
+                try trainStep(optimizer: optimizer) { crossEntropy(tagger(example.words), targets: example.tags) }
+            }, reference: {
+                Solutions.Day1.trainStep(optimizer: optimizer) { crossEntropy(tagger(example.words), targets: example.tags) }
+            })
+            if !quiet && k % 200 == 0 {
+                progress.update(Double(epoch) + Double(k) / Double(order.count), ["loss": total / Float(k + 1)])
+            }
+        }
+        losses.append(total / Float(examples.count))
+        if !quiet { progress.update(Double(epoch + 1), ["loss": losses.last!]) }
+    }
+    if !quiet { progress.finish() }
+    return losses
+}
+
+/*:
+ ## Can it learn three sentences?
+
+ First the three-sentence toy set of the classic "Taming LSTMs" post. A
+ model that cannot fit three sentences has a bug; one that can is ready
+ for real data.
+ */
+let toyWords = ToyTaggingData.wordVocabulary, toyTags = ToyTaggingData.tagVocabulary
+let toyExamples = ToyTaggingData.sentences.map {
+    Example(words: toyWords.indices(of: $0.words), tags: toyTags.indices(of: $0.tags))
+}
+let toyTagger = Tagger(vocabularySize: toyWords.count, tagCount: toyTags.count, embeddingDim: 6, hiddenSize: 6, generator: generator)
+let toyLosses = train(toyTagger, on: toyExamples, epochs: 60, learningRate: 0.1, quiet: true)
+print("toy set, 60 epochs: loss \(String(format: "%.3f", toyLosses.first!)) → \(String(format: "%.3f", toyLosses.last!))  \(sparkline(toyLosses, width: 30))")
+toyTagger.eval()
+withNoGrad {
+    for sentence in ToyTaggingData.sentences {
+        let predicted = toyTags.words(at: toyTagger(toyWords.indices(of: sentence.words)).argmax(dim: -1))
+        print("  " + zip(sentence.words, predicted).map { "\($0)/\($1)" }.joined(separator: " "))
+    }
+}
+
+/*:
+ ## Does it beat a baseline on real-looking data?
+
+ Three sentences prove nothing. The synthetic corpus comes from a small
+ English-like grammar with ambiguous words — "book", "watch", "can",
+ "that" — whose tag depends on the words around them, and with a long
+ tail of lengths. The number to beat is the *most-frequent-tag baseline*:
+ tag each word with the tag it had most often in training. It is right
+ most of the time, and wrong exactly where context matters.
+ */
+let corpus = SyntheticTaggingCorpus()
+let trainSentences = corpus.generate(count: 2_000, generator: generator)
+let testSentences = corpus.generate(count: 500, generator: generator)
+let words = Vocabulary(corpus: trainSentences.map(\.words))
+let tags = Vocabulary(corpus: trainSentences.map(\.tags), specials: [])
+let baseline = MostFrequentTagBaseline(training: trainSentences).accuracy(on: testSentences)
+let lengths = trainSentences.map(\.count).sorted()
+print("corpus: \(trainSentences.count) training and \(testSentences.count) held-out sentences, \(words.count) words, \(tags.count) tags")
+print("lengths: median \(lengths[lengths.count / 2]), longest \(lengths.last!); example: \(trainSentences[0])")
+print("most-frequent-tag baseline on held-out sentences: \(String(format: "%.2f%%", 100 * baseline))")
+
+let toExample = { (s: TaggedSentence) in Example(words: words.indices(of: s.words), tags: tags.indices(of: s.tags)) }
+let tagger = Tagger(vocabularySize: words.count, tagCount: tags.count, embeddingDim: 32, hiddenSize: 64, generator: generator)
+print("training an LSTM tagger (\(tagger.parameterCount) parameters) one sentence at a time, \(lesson.options.epochs) epochs:")
+let losses = train(tagger, on: trainSentences.map(toExample), epochs: lesson.options.epochs, learningRate: 0.05)
+print("loss per epoch: \(losses.map { String(format: "%.3f", $0) }.joined(separator: " "))  \(sparkline(losses))")
+
+/*:
+ ## How do we measure a tagger?
+
+ Token accuracy: the share of words whose highest-scoring tag is the right
+ one (exercise 1.4). Evaluation runs in *eval mode* — layers like dropout
+ behave differently while training — and inside `withNoGrad`, because
+ nothing will call `backward()`: recording the graph would only cost time
+ and memory.
+ */
+tagger.eval()
+let testExamples = testSentences.map(toExample)
+let accuracyOnTest: Double = withNoGrad {
+    let logits = Tensor(concatenating: testExamples.map { tagger($0.words) }, dim: 0)
+    return exercise("1.4", "accuracy from logits", student: {
+        try accuracy(logits: logits, targets: testExamples.flatMap(\.tags))
+    }, reference: {
+        Solutions.Day1.accuracy(logits: logits, targets: testExamples.flatMap(\.tags))
+    })
+}
+print("held-out token accuracy: LSTM \(String(format: "%.2f%%", 100 * accuracyOnTest)) vs. baseline \(String(format: "%.2f%%", 100 * baseline))")
+print("  LSTM     \(bar(accuracyOnTest, max: 1, width: 50))")
+print("  baseline \(bar(baseline, max: 1, width: 50))")
+
+/*:
+ The LSTM wins where the baseline cannot: on the ambiguous words, whose
+ tag only the context decides. Tomorrow: why one sentence at a time is
+ slow, and what minibatches change.
+ */
+lesson.finish(["accuracy": accuracyOnTest, "baseline": baseline])
