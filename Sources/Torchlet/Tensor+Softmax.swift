@@ -17,7 +17,7 @@ extension Tensor {
     /// log(softmax(x)) along `dim`, computed stably, like `F.log_softmax`.
     ///
     /// ```
-    /// logSoftmax(x)ᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m),   m = maxⱼ xⱼ
+    /// logSoftmax(x)ᵢ = (xᵢ − m) − log Σⱼ exp(xⱼ − m),   m = maxⱼ xⱼ
     /// ```
     /// Subtracting the maximum first means `exp` never sees a positive
     /// argument, so logits of 1000 do not overflow to `inf` (and `log(0)`
@@ -31,8 +31,10 @@ extension Tensor {
             for i in offsets { m = Swift.max(m, scalars[i]) }
             var total: Float = 0
             for i in offsets { total += Foundation.exp(scalars[i] - m) }
-            let logTotal = m + Foundation.log(total)
-            for i in offsets { out[i] = scalars[i] - logTotal }
+            // (x − m) − log Σ, not x − (m + log Σ): m + log Σ would round
+            // away the small log Σ when m is large (1000 + 0.313 in float32).
+            let logTotal = Foundation.log(total)
+            for i in offsets { out[i] = (scalars[i] - m) - logTotal }
         }
         return Tensor.result(shape: shape, scalars: out, inputs: [self]) { [self] g in
             var gx = [Float](repeating: 0, count: g.count)
