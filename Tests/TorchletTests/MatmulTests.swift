@@ -1,0 +1,64 @@
+import Testing
+import TestSupport
+@testable import Torchlet
+
+/// `matmul`: values against a naive triple loop, and gradients for 2-D,
+/// N-D × 2-D and batched 3-D products.
+@Suite struct MatmulTests {
+    /// `[n, k] · [k, m]` by the definition.
+    static func naive(_ a: [Float], _ b: [Float], n: Int, k: Int, m: Int) -> [Float] {
+        var c = [Float](repeating: 0, count: n * m)
+        for i in 0..<n { for j in 0..<m { for p in 0..<k { c[i * m + j] += a[i * k + p] * b[p * m + j] } } }
+        return c
+    }
+
+    @Test(arguments: 0..<5)
+    func values(seed: Int) {
+        let g = Generator(seed: UInt64(seed))
+        let n = 1 + g.nextInt(below: 6), k = 1 + g.nextInt(below: 6), m = 1 + g.nextInt(below: 6)
+        let a = randomTensor([n, k], generator: g), b = randomTensor([k, m], generator: g)
+        let c = a.matmul(b)
+        #expect(c.shape == [n, m])
+        assertClose(c.scalars, Self.naive(a.scalars, b.scalars, n: n, k: k, m: m))
+        let batched = randomTensor([3, n, k], generator: g), bb = randomTensor([3, k, m], generator: g)
+        let cb = batched.matmul(bb)
+        #expect(cb.shape == [3, n, m])
+        for i in 0..<3 {
+            assertClose(cb[i].scalars, Self.naive(batched[i].scalars, bb[i].scalars, n: n, k: k, m: m), "batch \(i)")
+        }
+    }
+
+    @Test(arguments: 0..<5)
+    func gradients(seed: Int) {
+        let g = Generator(seed: UInt64(seed))
+        let n = 1 + g.nextInt(below: 4), k = 1 + g.nextInt(below: 4), m = 1 + g.nextInt(below: 4)
+        checkGradients([randomTensor([n, k], generator: g), randomTensor([k, m], generator: g)]) {
+            $0[0].matmul($0[1])
+        }
+        checkGradients([randomTensor([2, n, k], generator: g), randomTensor([k, m], generator: g)]) {
+            $0[0].matmul($0[1])
+        }
+        checkGradients([randomTensor([2, 2, n, k], generator: g), randomTensor([k, m], generator: g)]) {
+            $0[0].matmul($0[1])
+        }
+        checkGradients([randomTensor([3, n, k], generator: g), randomTensor([3, k, m], generator: g)]) {
+            $0[0].matmul($0[1])
+        }
+        // A transposed operand, as Linear and LSTMCell use it.
+        checkGradients([randomTensor([n, k], generator: g), randomTensor([m, k], generator: g)]) {
+            $0[0].matmul($0[1].transposed())
+        }
+    }
+
+    /// Only one operand requires grad: the other side's rule must not run
+    /// or must not matter.
+    @Test func gradientForOneSideOnly() {
+        let g = Generator(seed: 9)
+        let a = randomTensor([2, 3, 4], generator: g)
+        let b = randomTensor([2, 4, 2], generator: g)
+        a.requiresGrad = true
+        a.matmul(b).sum().backward()
+        #expect(a.grad?.shape == [2, 3, 4])
+        #expect(b.grad == nil)
+    }
+}
