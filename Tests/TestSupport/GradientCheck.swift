@@ -38,15 +38,28 @@ public func checkGradients(
     _ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float = 1e-2,
     sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor
 ) {
+    let failures = gradientMismatches(inputs, epsilon: epsilon, tolerance: tolerance, f)
+    let maxReports = 8
+    for message in failures.prefix(maxReports) {
+        Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
+    }
+    if failures.count > maxReports {
+        Issue.record("checkGradients: \(failures.count - maxReports) more elements disagree", sourceLocation: sourceLocation)
+    }
+}
+
+/// The checks of `checkGradients`, returning one readable message per
+/// input element whose gradients disagree (empty when all agree).
+public func gradientMismatches(
+    _ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Float = 1e-2, _ f: ([Tensor]) -> Tensor
+) -> [String] {
     for x in inputs {
         x.requiresGrad = true
         x.zeroGrad()
     }
     let output = f(inputs)
     guard output.requiresGrad else {
-        Issue.record("checkGradients: the output does not require grad (no operation was recorded)",
-                     sourceLocation: sourceLocation)
-        return
+        return ["checkGradients: the output does not require grad (no operation was recorded)"]
     }
     let weights = projectionWeights(count: output.count)
     let outputShape = output.shape
@@ -59,15 +72,13 @@ public func checkGradients(
         return total
     }
 
-    let maxReportsPerInput = 5
+    var failures: [String] = []
     for (k, x) in inputs.enumerated() {
-        let analytic = x.grad?.scalars ?? [Float](repeating: 0, count: x.count)
         if let grad = x.grad, grad.shape != x.shape {
-            Issue.record("checkGradients: input \(k) has shape \(x.shape) but its gradient has shape \(grad.shape)",
-                         sourceLocation: sourceLocation)
+            failures.append("checkGradients: input \(k) has shape \(x.shape) but its gradient has shape \(grad.shape)")
             continue
         }
-        var failures = 0
+        let analytic = x.grad?.scalars ?? [Float](repeating: 0, count: x.count)
         for i in 0..<x.count {
             let original = x.scalars[i]
             let plus = original + epsilon, minus = original - epsilon
@@ -79,22 +90,14 @@ public func checkGradients(
             // The step actually taken, after float32 rounding of x ± ε.
             let numeric = (lPlus - lMinus) / (Double(plus) - Double(minus))
             let a = Double(analytic[i])
-            guard !(abs(a - numeric) <= Double(tolerance) * (1 + abs(numeric))) else { continue }
-            failures += 1
-            if failures <= maxReportsPerInput {
-                Issue.record(
-                    """
-                    checkGradients: input \(k) (shape \(x.shape)), element \(i) \(multiIndex(i, shape: x.shape)): \
-                    analytic \(a), numeric \(numeric) (output shape \(outputShape), ε \(epsilon))
-                    """,
-                    sourceLocation: sourceLocation)
+            if !(abs(a - numeric) <= Double(tolerance) * (1 + abs(numeric))) {
+                failures.append(
+                    "checkGradients: input \(k) (shape \(x.shape)), element \(i) \(multiIndex(i, shape: x.shape)): "
+                        + "analytic \(a), numeric \(numeric) (output shape \(outputShape), ε \(epsilon))")
             }
         }
-        if failures > maxReportsPerInput {
-            Issue.record("checkGradients: input \(k): \(failures - maxReportsPerInput) more elements disagree",
-                         sourceLocation: sourceLocation)
-        }
     }
+    return failures
 }
 
 /// The fixed projection weights for an output of `count` elements.
