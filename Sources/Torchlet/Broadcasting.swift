@@ -38,7 +38,15 @@ enum Broadcasting {
             strides[d] = padded[d] == 1 ? 0 : step
             step *= padded[d]
         }
-        let total = outShape.reduce(1, *)
+        return offsets(iterating: outShape, strides: strides)
+    }
+
+    /// The offset `Σ index[d] · strides[d]` of every element of `shape`, in
+    /// row-major order: how to read a tensor whose layout is given by
+    /// `strides` (broadcast, permuted) as if it were contiguous.
+    static func offsets(iterating shape: [Int], strides: [Int]) -> [Int] {
+        let rank = shape.count
+        let total = shape.reduce(1, *)
         var offsets = [Int](repeating: 0, count: total)
         var index = [Int](repeating: 0, count: rank)
         var offset = 0
@@ -49,7 +57,7 @@ enum Broadcasting {
             while d >= 0 {
                 index[d] += 1
                 offset += strides[d]
-                if index[d] < outShape[d] { break }
+                if index[d] < shape[d] { break }
                 offset -= strides[d] * index[d]
                 index[d] = 0
                 d -= 1

@@ -71,22 +71,6 @@ extension Tensor {
         for d in stride(from: shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * shape[d + 1] }
         let outShape = order.map { shape[$0] }
         let outStrides = order.map { strides[$0] }
-        let total = shape.reduce(1, *)
-        var offsets = [Int](repeating: 0, count: total)
-        var index = [Int](repeating: 0, count: shape.count)
-        var offset = 0
-        for i in 0..<total {
-            offsets[i] = offset
-            var d = shape.count - 1
-            while d >= 0 {
-                index[d] += 1
-                offset += outStrides[d]
-                if index[d] < outShape[d] { break }
-                offset -= outStrides[d] * index[d]
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return offsets
+        return Broadcasting.offsets(iterating: outShape, strides: outStrides)
     }
 }
