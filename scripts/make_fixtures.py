@@ -485,6 +485,153 @@ def fix_adam_wd():
 
 
 # --------------------------------------------------------------------------
+# Packing: pack_padded_sequence, pad_packed_sequence, packed LSTM
+# --------------------------------------------------------------------------
+
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence  # noqa: E402
+
+
+def pack_fixture(name, seed, lengths, batch_first=False, enforce_sorted=True,
+                 total_length=None, padding_value=0.0, feature=3):
+    torch.manual_seed(seed)
+    steps, batch = max(lengths), len(lengths)
+    shape = (batch, steps, feature) if batch_first else (steps, batch, feature)
+    x = leaf(torch.randn(*shape))
+    packed = pack_padded_sequence(x, torch.tensor(lengths), batch_first=batch_first,
+                                  enforce_sorted=enforce_sorted)
+    padded, out_lengths = pad_packed_sequence(packed, batch_first=batch_first,
+                                              padding_value=padding_value, total_length=total_length)
+    outputs = {"data": packed.data, "padded": padded}
+    loss, weights = weighted_loss(outputs)
+    loss.backward()
+    ints = {"lengths": lengths, "batch_sizes": packed.batch_sizes,
+            "padded_lengths": out_lengths}
+    if not enforce_sorted:
+        ints["sorted_indices"] = packed.sorted_indices
+        ints["unsorted_indices"] = packed.unsorted_indices
+    layout = "[batch, seq, feature]" if batch_first else "[seq, batch, feature]"
+    save(name,
+         f"packed = pack_padded_sequence(input {layout} {list(shape)}, ints.lengths, batch_first={batch_first}, "
+         f"enforce_sorted={enforce_sorted}); data = packed.data [N, feature]; ints.batch_sizes, "
+         + ("ints.sorted_indices, ints.unsorted_indices; " if not enforce_sorted else "indices are None; ")
+         + f"padded, ints.padded_lengths = pad_packed_sequence(packed, batch_first={batch_first}, "
+         f"padding_value={padding_value}, total_length={total_length}); " + weighted('data', 'padded'),
+         {"batchFirst": batch_first, "enforceSorted": enforce_sorted,
+          "totalLength": total_length if total_length is not None else -1,
+          "paddingValue": padding_value, "feature": feature},
+         {"input": x, "data": packed.data, "padded": padded, **weights, "loss": loss,
+          "grad.input": x.grad},
+         ints)
+
+
+@fixture
+def fix_pack_padded_sorted():
+    pack_fixture("pack_padded_sorted", 60, [5, 4, 4, 2, 1])
+
+
+@fixture
+def fix_pack_padded_unsorted():
+    pack_fixture("pack_padded_unsorted", 61, [3, 5, 2, 4, 5, 1], enforce_sorted=False)
+
+
+@fixture
+def fix_pack_padded_batch_first():
+    pack_fixture("pack_padded_batch_first", 62, [2, 4, 1, 4], batch_first=True, enforce_sorted=False)
+
+
+@fixture
+def fix_pack_padded_batch_first_sorted():
+    pack_fixture("pack_padded_batch_first_sorted", 63, [4, 3, 3, 1], batch_first=True)
+
+
+@fixture
+def fix_pad_packed_total_length():
+    pack_fixture("pad_packed_total_length", 64, [3, 5, 2, 4], enforce_sorted=False,
+                 total_length=7, padding_value=-1.5)
+
+
+@fixture
+def fix_pad_packed_total_length_batch_first():
+    pack_fixture("pad_packed_total_length_batch_first", 65, [3, 1, 2], batch_first=True,
+                 enforce_sorted=False, total_length=6, padding_value=0.25)
+
+
+def lstm_packed_fixture(name, seed, lengths, num_layers=1, bidirectional=False,
+                        initial_state=False, enforce_sorted=False, input_size=3, hidden_size=4):
+    torch.manual_seed(seed)
+    lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers,
+                   bidirectional=bidirectional, dropout=0.0)
+    d = 2 if bidirectional else 1
+    steps, batch = max(lengths), len(lengths)
+    inputs = {"input": leaf(torch.randn(steps, batch, input_size))}
+    if initial_state:
+        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+        inputs["c0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+    packed = pack_padded_sequence(inputs["input"], torch.tensor(lengths), enforce_sorted=enforce_sorted)
+    if initial_state:
+        out, (h, c) = lstm(packed, (inputs["h0"], inputs["c0"]))
+    else:
+        out, (h, c) = lstm(packed)
+    output, _ = pad_packed_sequence(out)
+    outputs = {"output": output, "h_n": h, "c_n": c}
+    loss, weights = weighted_loss(outputs)
+    loss.backward()
+    params = dict(lstm.named_parameters())
+    tensors = dict(inputs)
+    tensors.update(params)
+    tensors["output_data"] = out.data
+    tensors.update(outputs)
+    tensors.update(weights)
+    tensors["loss"] = loss
+    for k, v in inputs.items():
+        tensors["grad." + k] = v.grad
+    for k, v in params.items():
+        tensors["grad." + k] = v.grad
+    ints = {"lengths": lengths, "batch_sizes": packed.batch_sizes}
+    if not enforce_sorted:
+        ints["sorted_indices"] = packed.sorted_indices
+        ints["unsorted_indices"] = packed.unsorted_indices
+    state = ("initial state (h0, c0) given in the caller's batch order, [numLayers*numDirections, batch, hidden]"
+             if initial_state else "no initial state (zeros)")
+    save(name,
+         f"nn.LSTM(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
+         f"bidirectional={bidirectional}, dropout=0); packed = pack_padded_sequence(input [seq, batch, feature] "
+         f"{[steps, batch, input_size]}, ints.lengths, enforce_sorted={enforce_sorted}); "
+         f"out, (h_n, c_n) = lstm(packed{', (h0, c0)' if initial_state else ''}); output_data = out.data; "
+         f"output, _ = pad_packed_sequence(out) (zeros after each length); h_n, c_n in the caller's batch order; "
+         f"{state}; " + weighted('output', 'h_n', 'c_n'),
+         {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
+          "bidirectional": bidirectional, "dropout": 0.0, "seqLen": steps, "batch": batch,
+          "initialState": initial_state, "enforceSorted": enforce_sorted},
+         tensors, ints)
+
+
+@fixture
+def fix_lstm_packed_1layer():
+    lstm_packed_fixture("lstm_packed_1layer", 70, [3, 5, 2, 4])
+
+
+@fixture
+def fix_lstm_packed_2layer():
+    lstm_packed_fixture("lstm_packed_2layer", 71, [3, 5, 2, 4], num_layers=2, initial_state=True)
+
+
+@fixture
+def fix_lstm_packed_bidirectional():
+    lstm_packed_fixture("lstm_packed_bidirectional", 72, [3, 5, 2, 4], bidirectional=True, initial_state=True)
+
+
+@fixture
+def fix_lstm_packed_2layer_bidirectional():
+    lstm_packed_fixture("lstm_packed_2layer_bidirectional", 73, [2, 4, 4, 1, 3], num_layers=2, bidirectional=True)
+
+
+@fixture
+def fix_lstm_packed_sorted():
+    lstm_packed_fixture("lstm_packed_sorted", 74, [5, 4, 2, 2], initial_state=True, enforce_sorted=True)
+
+
+# --------------------------------------------------------------------------
 
 def main(argv):
     torch.set_num_threads(1)

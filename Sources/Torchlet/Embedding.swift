@@ -44,4 +44,28 @@ public final class Embedding: Module {
             return [gw]
         }
     }
+
+    /// The vectors of a packed batch of token ids, with the same layout: the
+    /// embedding step of a packed pipeline (`packSequence(ids)` → embedding →
+    /// `LSTM`).
+    ///
+    /// ```
+    /// packed.data [N] (ids as Float)  ->  result.data [N, embeddingDim]
+    /// batchSizes, sortedIndices, unsortedIndices: unchanged
+    /// ```
+    ///
+    /// - Precondition: `packed.data` is 1-D `[N]` and every value is an
+    ///   integer in `0..<numEmbeddings`.
+    public func callAsFunction(_ packed: PackedSequence) -> PackedSequence {
+        let data = packed.data
+        precondition(data.rank == 1, "Embedding: packed token ids should be 1-D [N]; got data shape \(data.shape)")
+        let rows = weight.shape[0]
+        let ids = data.scalars.enumerated().map { k, v -> Int in
+            precondition(
+                v.rounded() == v && v >= 0 && v < Float(rows),
+                "Embedding: packed value \(v) at row \(k) is not a token id in 0..<\(rows)")
+            return Int(v)
+        }
+        return packed.replacing(data: self(ids))
+    }
 }
