@@ -16,7 +16,9 @@ public final class Adam: Optimizer {
     public let weightDecay: Float
     private var m: [[Float]]
     private var v: [[Float]]
-    private var t = 0
+    /// Steps taken per parameter: like PyTorch, a parameter without a
+    /// gradient on some step does not advance its bias correction.
+    private var steps: [Int]
 
     public init(
         _ parameters: [Tensor], learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999,
@@ -32,15 +34,16 @@ public final class Adam: Optimizer {
         self.weightDecay = weightDecay
         m = parameters.map { [Float](repeating: 0, count: $0.count) }
         v = m
+        steps = [Int](repeating: 0, count: parameters.count)
     }
 
     public func step() {
-        t += 1
-        let correction1 = 1 - Float.pow(beta1, t)
-        let correction2Root = (1 - Float.pow(beta2, t)).squareRoot()
-        let stepSize = learningRate / correction1
         for (k, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
+            steps[k] += 1
+            let correction1 = 1 - Float.pow(beta1, steps[k])
+            let correction2Root = (1 - Float.pow(beta2, steps[k])).squareRoot()
+            let stepSize = learningRate / correction1
             for i in 0..<p.count {
                 let g = grad.scalars[i] + weightDecay * p.scalars[i]
                 m[k][i] = beta1 * m[k][i] + (1 - beta1) * g

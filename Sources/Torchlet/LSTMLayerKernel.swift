@@ -77,10 +77,15 @@ enum LSTMLayerKernel {
         // One tensor holds all three results so one backward rule serves them:
         // rows 0..<N are the outputs, then B rows of h, then B rows of c.
         let inputs = [x, h0, c0, weightIH, weightHH, biasIH, biasHH]
+        // Snapshots (copy-on-write, so free unless someone writes): backward
+        // uses the values of this forward pass even if an optimizer has
+        // updated the weights in place since.
+        let xValues = x.detached(), wihValues = weightIH.detached(), whhValues = weightHH.detached()
+        let needsInputGrad = x.requiresGrad
         let combined = Tensor.result(shape: [n + 2 * batch, hidden], scalars: output + h + c, inputs: inputs) { g in
             backward(
-                g, x: x, batchSizes: batchSizes, offsets: offsets, order: order, batch: batch,
-                acts: acts, hPrev: hPrev, cPrev: cPrev, cNew: cNew, weightIH: weightIH, weightHH: weightHH)
+                g, x: xValues, needsInputGrad: needsInputGrad, batchSizes: batchSizes, offsets: offsets, order: order,
+                batch: batch, acts: acts, hPrev: hPrev, cPrev: cPrev, cNew: cNew, weightIH: wihValues, weightHH: whhValues)
         }
         return (combined.narrowed(dim: 0, start: 0, length: n),
                 combined.narrowed(dim: 0, start: n, length: batch),
@@ -90,7 +95,7 @@ enum LSTMLayerKernel {
     /// The gradients of `[x, h0, c0, W_ih, W_hh, b_ih, b_hh]` from the
     /// gradient `g` of the combined result, walking the steps in reverse.
     private static func backward(
-        _ g: [Float], x: Tensor, batchSizes: [Int], offsets: [Int], order: [Int], batch: Int,
+        _ g: [Float], x: Tensor, needsInputGrad: Bool, batchSizes: [Int], offsets: [Int], order: [Int], batch: Int,
         acts: [Float], hPrev: [Float], cPrev: [Float], cNew: [Float], weightIH: Tensor, weightHH: Tensor
     ) -> [[Float]?] {
         let n = x.shape[0], inputSize = x.shape[1]
@@ -129,7 +134,7 @@ enum LSTMLayerKernel {
             for k in 0..<(rows * hidden) { dh[k] = dhPrev[k] }
         }
 
-        let dx = x.requiresGrad ? Kernels.matmul(dGates, weightIH.scalars, n: n, k: gates, m: inputSize) : nil
+        let dx = needsInputGrad ? Kernels.matmul(dGates, weightIH.scalars, n: n, k: gates, m: inputSize) : nil
         let dWih = Kernels.matmul(dGates, x.scalars, n: gates, k: n, m: inputSize, transposeA: true)
         let dWhh = Kernels.matmul(dGates, hPrev, n: gates, k: n, m: hidden, transposeA: true)
         var dBias = [Float](repeating: 0, count: gates)

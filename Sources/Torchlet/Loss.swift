@@ -64,6 +64,12 @@ public func nllLoss(_ logProbs: Tensor, targets: [Int], ignoreIndex: Int = -100,
 ///   - targets: `N` class indices; `ignoreIndex` marks padding.
 public func crossEntropy(_ logits: Tensor, targets: [Int], ignoreIndex: Int = -100, reduction: Reduction = .mean) -> Tensor {
     precondition(logits.rank == 2, "crossEntropy: logits shape \(logits.shape) should be [N, C] (flatten [B, T, C] to [B·T, C])")
+    precondition(logits.shape[0] == targets.count, "crossEntropy: \(targets.count) targets for logits of shape \(logits.shape)")
+    for (row, t) in targets.enumerated() where t != ignoreIndex {
+        precondition(
+            t >= 0 && t < logits.shape[1],
+            "crossEntropy: target \(t) at row \(row) is out of range 0..<\(logits.shape[1]) for logits of shape \(logits.shape) (ignoreIndex is \(ignoreIndex))")
+    }
     return nllLoss(logits.logSoftmax(dim: 1), targets: targets, ignoreIndex: ignoreIndex, reduction: reduction)
 }
 

@@ -22,9 +22,12 @@ extension Tensor {
     /// `a * b`, element-wise with broadcasting. ∂/∂a = b, ∂/∂b = a.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let (shape, out) = Broadcasting.apply(a, b, op: "mul") { $0 * $1 }
+        // Snapshots of the values used now, so a later in-place update of a
+        // or b cannot change this gradient.
+        let aValues = a.detached(), bValues = b.detached()
         return result(shape: shape, scalars: out, inputs: [a, b]) { g in
-            let ga = a.requiresGrad ? Broadcasting.apply(Tensor(g, shape: shape), b, op: "mul") { $0 * $1 }.scalars : nil
-            let gb = b.requiresGrad ? Broadcasting.apply(Tensor(g, shape: shape), a, op: "mul") { $0 * $1 }.scalars : nil
+            let ga = a.requiresGrad ? Broadcasting.apply(Tensor(g, shape: shape), bValues, op: "mul") { $0 * $1 }.scalars : nil
+            let gb = b.requiresGrad ? Broadcasting.apply(Tensor(g, shape: shape), aValues, op: "mul") { $0 * $1 }.scalars : nil
             return [ga.map { Broadcasting.reduce($0, from: shape, to: a.shape) },
                     gb.map { Broadcasting.reduce($0, from: shape, to: b.shape) }]
         }
@@ -33,14 +36,15 @@ extension Tensor {
     /// `a / b`, element-wise with broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b².
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let (shape, out) = Broadcasting.apply(a, b, op: "div") { $0 / $1 }
+        let bValues = b.detached()
         return result(shape: shape, scalars: out, inputs: [a, b]) { g in
             let gt = Tensor(g, shape: shape)
-            let ga = a.requiresGrad ? Broadcasting.apply(gt, b, op: "div") { $0 / $1 }.scalars : nil
+            let ga = a.requiresGrad ? Broadcasting.apply(gt, bValues, op: "div") { $0 / $1 }.scalars : nil
             var gb: [Float]? = nil
             if b.requiresGrad {
                 // −g·a/b² = −g·out/b, computed on the broadcast shape.
                 let gOut = zip(g, out).map { -$0 * $1 }
-                gb = Broadcasting.apply(Tensor(gOut, shape: shape), b, op: "div") { $0 / $1 }.scalars
+                gb = Broadcasting.apply(Tensor(gOut, shape: shape), bValues, op: "div") { $0 / $1 }.scalars
             }
             return [ga.map { Broadcasting.reduce($0, from: shape, to: a.shape) },
                     gb.map { Broadcasting.reduce($0, from: shape, to: b.shape) }]
@@ -81,8 +85,9 @@ extension Tensor {
 
     /// `s / a` for a scalar `s`. ∂/∂a = −s/a².
     public static func / (s: Float, a: Tensor) -> Tensor {
-        result(shape: a.shape, scalars: a.scalars.map { s / $0 }, inputs: [a]) { g in
-            [zip(g, a.scalars).map { -$0 * s / ($1 * $1) }]
+        let values = a.scalars
+        return result(shape: a.shape, scalars: values.map { s / $0 }, inputs: [a]) { g in
+            [zip(g, values).map { -$0 * s / ($1 * $1) }]
         }
     }
 }

@@ -16,8 +16,13 @@ extension Tensor {
         return Tensor([Float](repeating: value, count: shape.reduce(1, *)), shape: shape, requiresGrad: requiresGrad)
     }
 
+    /// The values `0, 1, …` below `end`, like `torch.arange(end)`.
+    public static func arange(_ end: Float) -> Tensor {
+        arange(0, end)
+    }
+
     /// The values `start, start + step, …` below `end`, like `torch.arange`.
-    public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) -> Tensor {
+    public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
         precondition(step != 0, "arange: step must not be 0")
         let values = Array(stride(from: start, to: end, by: step))
         return Tensor(values, shape: [values.count])

@@ -13,10 +13,10 @@ extension Tensor {
                 for i in 0..<o.count { o[i] = f(x[i]) }
             }
         }
-        let input = self
+        let input = scalars  // the values used now, not after a later in-place update
         return Tensor.result(shape: shape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: g.count)
-            for i in 0..<g.count { gx[i] = g[i] * derivative(input.scalars[i], out[i]) }
+            for i in 0..<g.count { gx[i] = g[i] * derivative(input[i], out[i]) }
             return [gx]
         }
     }

@@ -19,13 +19,16 @@ extension Tensor {
             k == b.shape[b.rank - 2],
             "matmul: \(a.shape) × \(b.shape): inner dimensions \(k) and \(b.shape[b.rank - 2]) differ")
         let m = b.shape[b.rank - 1]
+        // The values used now: an optimizer that updates a or b in place
+        // before backward() must not change this gradient.
+        let aValues = a.scalars, bValues = b.scalars
         if b.rank == 2 {
             let n = a.count / Swift.max(k, 1)
             let outShape = Array(a.shape.dropLast()) + [m]
             let out = Kernels.matmul(a.scalars, b.scalars, n: n, k: k, m: m)
             return Tensor.result(shape: outShape, scalars: out, inputs: [a, b]) { g in
-                [a.requiresGrad ? Kernels.matmul(g, b.scalars, n: n, k: m, m: k, transposeB: true) : nil,
-                 b.requiresGrad ? Kernels.matmul(a.scalars, g, n: k, k: n, m: m, transposeA: true) : nil]
+                [a.requiresGrad ? Kernels.matmul(g, bValues, n: n, k: m, m: k, transposeB: true) : nil,
+                 b.requiresGrad ? Kernels.matmul(aValues, g, n: k, k: n, m: m, transposeA: true) : nil]
             }
         }
         precondition(
@@ -42,8 +45,8 @@ extension Tensor {
             var ga = [Float](), gb = [Float]()
             for i in 0..<batch {
                 let gi = Array(g[(i * n * m)..<((i + 1) * n * m)])
-                ga += Kernels.matmul(gi, Array(b.scalars[(i * k * m)..<((i + 1) * k * m)]), n: n, k: m, m: k, transposeB: true)
-                gb += Kernels.matmul(Array(a.scalars[(i * n * k)..<((i + 1) * n * k)]), gi, n: k, k: n, m: m, transposeA: true)
+                ga += Kernels.matmul(gi, Array(bValues[(i * k * m)..<((i + 1) * k * m)]), n: n, k: m, m: k, transposeB: true)
+                gb += Kernels.matmul(Array(aValues[(i * n * k)..<((i + 1) * n * k)]), gi, n: k, k: n, m: m, transposeA: true)
             }
             return [ga, gb]
         }
