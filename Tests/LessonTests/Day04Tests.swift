@@ -1,0 +1,214 @@
+import Course
+import Solutions
+import Testing
+import TestSupport
+import Torchlet
+@testable import day4
+
+/// Day 4's exercises: each check runs against the reference solution (must
+/// pass), against the student's code (cancelled while it throws TODO), and
+/// against deliberately wrong versions (must be rejected).
+@Suite("Day04") struct Day04Tests {
+    /// Random lengths in `1...maxLength` for a batch of `1...maxBatch`
+    /// sequences: sorted decreasing when `sorted`, with ties likely either way.
+    static func randomLengths(_ g: Generator, maxBatch: Int = 8, maxLength: Int = 7, sorted: Bool) -> [Int] {
+        let batch = 1 + g.nextInt(below: maxBatch)
+        let lengths = (0..<batch).map { _ in 1 + g.nextInt(below: maxLength) }
+        return sorted ? lengths.sorted(by: >) : lengths
+    }
+
+    /// Random scalar sequences with the given lengths.
+    static func randomSequences(_ lengths: [Int], _ g: Generator) -> [[Float]] {
+        lengths.map { n in (0..<n).map { _ in g.nextNormal() } }
+    }
+
+    /// Torchlet's packing of scalar sequences, in any order.
+    static func libraryPack(_ sequences: [[Float]], enforceSorted: Bool = false) -> PackedSequence {
+        packSequence(sequences.map { Tensor($0, shape: [$0.count]) }, enforceSorted: enforceSorted)
+    }
+
+    // MARK: 4.1 batch sizes from lengths
+
+    /// Compares batch sizes with `packSequence`'s on random lengths, sorted
+    /// and unsorted, with ties, from several seeds; plus a fixed few.
+    static func checkBatchSizes(_ batchSizes: ([Int]) throws -> [Int]) throws {
+        var cases: [[Int]] = [[3, 4, 5], [7, 2, 2], [1], [4, 4, 4], [1, 1, 6]]
+        for seed in UInt64(0)..<20 {
+            let g = Generator(seed: seed)
+            cases.append(randomLengths(g, maxBatch: 10, maxLength: 12, sorted: seed % 3 == 0))
+        }
+        for lengths in cases {
+            let expected = packSequence(lengths.map { [Int](repeating: 0, count: $0) }, enforceSorted: false).batchSizes
+            try requireEqual(try batchSizes(lengths), expected, "the batch sizes for lengths \(lengths)",
+                             hint: "batchSizes[t] counts the lengths greater than t, for t in 0..<(the longest length); "
+                                 + "the lengths may come in any order")
+        }
+    }
+
+    @Test("4.1 batch sizes from lengths (reference)") func exercise4_1Reference() {
+        reference("4.1") { try Self.checkBatchSizes { Solutions.Day4.batchSizes(lengths: $0) } }
+    }
+
+    @Test("4.1 batch sizes from lengths") func exercise4_1() throws {
+        try grade("4.1") { try Self.checkBatchSizes { try day4.batchSizes(lengths: $0) } }
+    }
+
+    @Test("4.1 the check rejects wrong batch sizes") func exercise4_1CheckBites() {
+        expectRejects("4.1", "counting lengths ≥ t instead of > t") {
+            try Self.checkBatchSizes { lengths in (0..<lengths.max()!).map { t in lengths.filter { $0 >= t }.count } }
+        }
+        expectRejects("4.1", "taking the first length as the longest (sorted input only)") {
+            try Self.checkBatchSizes { lengths in (0..<lengths[0]).map { t in lengths.filter { $0 > t }.count } }
+        }
+        expectRejects("4.1", "the lengths sorted decreasing instead of the batch sizes") {
+            try Self.checkBatchSizes { lengths in lengths.sorted(by: >) }
+        }
+    }
+
+    // MARK: 4.2 pack scalar sequences
+
+    /// Compares packing with `packSequence(_:enforceSorted: false)` on random
+    /// sequences with ties in length, from several seeds: data, batch sizes
+    /// and sorted indices.
+    static func checkPack(_ pack: ([[Float]]) throws -> (data: [Float], batchSizes: [Int], sortedIndices: [Int])) throws {
+        var cases: [[[Float]]] = [[[1, 2, 3], [1, 2, 3, 4], [1, 2, 3, 4, 5]], [[1], [2, 2], [3], [4, 4]]]
+        for seed in UInt64(0)..<20 {
+            let g = Generator(seed: seed)
+            cases.append(randomSequences(randomLengths(g, sorted: seed % 4 == 0), g))
+        }
+        for sequences in cases {
+            let expected = libraryPack(sequences)
+            let lengths = sequences.map(\.count)
+            let got = try pack(sequences)
+            try requireEqual(got.sortedIndices, expected.sortedIndices!, "sortedIndices for lengths \(lengths)",
+                             hint: "sortedIndices[k] is the original index of the k-th longest sequence; "
+                                 + "equal lengths keep their original order (a stable sort)")
+            try requireEqual(got.batchSizes, expected.batchSizes, "batchSizes for lengths \(lengths)",
+                             hint: "batchSizes[t] counts the sequences longer than t")
+            try requireClose(got.data, expected.data.scalars, "the packed data for lengths \(lengths)",
+                             hint: "read step by step: step 0 of every sequence in sorted order, then step 1 of "
+                                 + "those that have one, …")
+        }
+    }
+
+    @Test("4.2 pack scalar sequences (reference)") func exercise4_2Reference() {
+        reference("4.2") { try Self.checkPack { Solutions.Day4.pack($0) } }
+    }
+
+    @Test("4.2 pack scalar sequences") func exercise4_2() throws {
+        try grade("4.2") { try Self.checkPack { try day4.pack($0) } }
+    }
+
+    @Test("4.2 the check rejects wrong packings") func exercise4_2CheckBites() {
+        /// Longest first; equal lengths in original order, or reversed with `tiesLaterFirst`.
+        func sorted(_ sequences: [[Float]], tiesLaterFirst: Bool = false) -> [Int] {
+            let lengths = sequences.map(\.count)
+            return lengths.indices.sorted {
+                lengths[$0] > lengths[$1] || (lengths[$0] == lengths[$1] && (tiesLaterFirst ? $0 > $1 : $0 < $1))
+            }
+        }
+        /// Step by step, one value of every sequence in `order` that has that step.
+        func interleaved(_ sequences: [[Float]], order: [Int]) -> [Float] {
+            let steps = sequences.map(\.count).max()!
+            return (0..<steps).flatMap { t in order.compactMap { t < sequences[$0].count ? sequences[$0][t] : nil } }
+        }
+        expectRejects("4.2", "sequences concatenated one after another (batch-major)") {
+            try Self.checkPack { s in
+                let order = sorted(s)
+                return (order.flatMap { s[$0] }, Solutions.Day4.batchSizes(lengths: s.map(\.count)), order)
+            }
+        }
+        expectRejects("4.2", "equal lengths in reverse order (an unstable sort)") {
+            try Self.checkPack { s in
+                let order = sorted(s, tiesLaterFirst: true)
+                return (interleaved(s, order: order), Solutions.Day4.batchSizes(lengths: s.map(\.count)), order)
+            }
+        }
+        expectRejects("4.2", "interleaving in the original order, without sorting") {
+            try Self.checkPack { s in
+                (interleaved(s, order: Array(s.indices)), Solutions.Day4.batchSizes(lengths: s.map(\.count)), sorted(s))
+            }
+        }
+        expectRejects("4.2", "returning unsortedIndices in place of sortedIndices") {
+            try Self.checkPack { s in
+                let right = Solutions.Day4.pack(s)
+                var inverse = right.sortedIndices
+                for (k, b) in right.sortedIndices.enumerated() { inverse[b] = k }
+                return (right.data, right.batchSizes, inverse)
+            }
+        }
+    }
+
+    // MARK: 4.3 unpack with totalLength
+
+    typealias Unpack = ([Float], [Int], [Int], Int?, Float) throws -> (padded: [[Float]], lengths: [Int])
+
+    /// Compares unpacking with `padPackedSequence(_:batchFirst: true,
+    /// paddingValue:totalLength:)` on random packed batches (sorted and not),
+    /// with and without `totalLength`, with zero and non-zero padding values.
+    static func checkUnpack(_ unpack: Unpack) throws {
+        for seed in UInt64(0)..<24 {
+            let g = Generator(seed: seed)
+            let enforceSorted = seed % 4 == 3
+            let lengths = randomLengths(g, sorted: enforceSorted)
+            let packed = libraryPack(randomSequences(lengths, g), enforceSorted: enforceSorted)
+            let totalLength: Int? = seed % 3 == 0 ? nil : lengths.max()! + g.nextInt(below: 4)
+            let paddingValue: Float = seed % 2 == 0 ? 0 : Float(g.nextInt(below: 9)) - 4.5
+            let (expected, expectedLengths) = padPackedSequence(
+                packed, batchFirst: true, paddingValue: paddingValue, totalLength: totalLength)
+            let unsorted = packed.unsortedIndices ?? Array(lengths.indices)
+            let what = "lengths \(lengths), totalLength \(totalLength.map(String.init) ?? "nil"), paddingValue \(paddingValue) (seed \(seed))"
+            let got = try unpack(packed.data.scalars, packed.batchSizes, unsorted, totalLength, paddingValue)
+            try requireEqual(got.lengths, expectedLengths, "the lengths for \(what)",
+                             hint: "return the lengths in the original batch order")
+            try requireEqual(got.padded.count, lengths.count, "the number of rows for \(what)", hint: "one row per sequence")
+            let steps = expected.shape[1]
+            for (b, row) in got.padded.enumerated() {
+                let want = Array(expected.scalars[(b * steps)..<((b + 1) * steps)])
+                try requireClose(row, want, "row \(b) for \(what)",
+                                 hint: "rows come back in the original order (unsortedIndices[b] is row b's sorted position), "
+                                     + "padded with paddingValue to totalLength, or to the longest length when it is nil")
+            }
+        }
+    }
+
+    @Test("4.3 unpack with totalLength (reference)") func exercise4_3Reference() {
+        reference("4.3") {
+            try Self.checkUnpack {
+                Solutions.Day4.unpack(data: $0, batchSizes: $1, unsortedIndices: $2, totalLength: $3, paddingValue: $4)
+            }
+        }
+    }
+
+    @Test("4.3 unpack with totalLength") func exercise4_3() throws {
+        try grade("4.3") {
+            try Self.checkUnpack { try day4.unpack(data: $0, batchSizes: $1, unsortedIndices: $2, totalLength: $3, paddingValue: $4) }
+        }
+    }
+
+    @Test("4.3 the check rejects wrong unpackings") func exercise4_3CheckBites() {
+        expectRejects("4.3", "ignoring totalLength") {
+            try Self.checkUnpack { data, sizes, unsorted, _, value in
+                Solutions.Day4.unpack(data: data, batchSizes: sizes, unsortedIndices: unsorted, totalLength: nil, paddingValue: value)
+            }
+        }
+        expectRejects("4.3", "padding with 0 whatever paddingValue says") {
+            try Self.checkUnpack { data, sizes, unsorted, total, _ in
+                Solutions.Day4.unpack(data: data, batchSizes: sizes, unsortedIndices: unsorted, totalLength: total, paddingValue: 0)
+            }
+        }
+        expectRejects("4.3", "rows left in sorted order (unsortedIndices not applied)") {
+            try Self.checkUnpack {
+                Solutions.Day4.unpack(data: $0, batchSizes: $1, unsortedIndices: Array($2.indices), totalLength: $3, paddingValue: $4)
+            }
+        }
+        expectRejects("4.3", "rows gathered with sortedIndices instead of unsortedIndices") {
+            try Self.checkUnpack { data, sizes, unsorted, total, value in
+                var sortedIndices = unsorted
+                for (b, k) in unsorted.enumerated() { sortedIndices[k] = b }
+                return Solutions.Day4.unpack(data: data, batchSizes: sizes, unsortedIndices: sortedIndices,
+                                             totalLength: total, paddingValue: value)
+            }
+        }
+    }
+}
