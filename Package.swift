@@ -1,11 +1,31 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 /// Torchlet is always compiled optimized, even in a debug build, so that
 /// `swift run day1` is fast without `-c release`. Unsafe flags are allowed
 /// because this is the root package.
+///
+/// The target CPU: on x86-64 the default is `haswell` (AVX2 and FMA, every
+/// x86-64 CPU since 2013), because the matrix kernels are built on fused
+/// multiply-add, which the baseline x86-64 target lacks (its FMA falls back
+/// to a library call per value, 20× slower). Apple Silicon always has it.
+/// `TORCHLET_CPU=native swift build` builds for this machine's own CPU
+/// (AVX-512 where present); measured in the README's Speed section.
+let targetCPU: [String] = {
+    if let cpu = ProcessInfo.processInfo.environment["TORCHLET_CPU"], !cpu.isEmpty {
+        return ["-target-cpu", cpu]
+    }
+    #if arch(x86_64)
+    return ["-target-cpu", "haswell"]
+    #else
+    return []
+    #endif
+}()
+
 let optimizedInDebug: [SwiftSetting] = [
     .unsafeFlags(["-O"], .when(configuration: .debug)),
+    .unsafeFlags(targetCPU),
 ]
 
 let days = (1...10).map { day in
@@ -22,12 +42,14 @@ let package = Package(
     products: [
         .library(name: "Torchlet", targets: ["Torchlet"]),
         .executable(name: "weave", targets: ["weave"]),
+        .executable(name: "bench", targets: ["bench"]),
     ] + (1...10).map { .executable(name: "day\($0)", targets: ["day\($0)"]) },
     targets: [
         .target(name: "Torchlet", swiftSettings: optimizedInDebug),
         .target(name: "Course", dependencies: ["Torchlet"]),
         .target(name: "Weaver"),
         .executableTarget(name: "weave", dependencies: ["Weaver"]),
+        .executableTarget(name: "bench", dependencies: ["Torchlet"], swiftSettings: optimizedInDebug),
         .target(name: "Solutions", dependencies: ["Torchlet", "Course"], path: "Solutions"),
         .target(name: "TestSupport", dependencies: ["Torchlet", "Course"], path: "Tests/TestSupport"),
         .testTarget(

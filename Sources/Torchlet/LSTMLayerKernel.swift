@@ -6,17 +6,29 @@ import Foundation
 /// This is the hot path of every lesson, so it is shaped for speed rather
 /// than for reading (`LSTMCell` is the readable version; the tests check that
 /// the two agree):
-/// - the input projection `x W_ihᵀ + b_ih + b_hh` of all time steps is one
-///   matrix product before the loop; only `h W_hhᵀ` is computed per step;
-/// - the gate arithmetic is one fused pass over `[rows, 4H]`;
+/// - the input projection `x W_ihᵀ` of all time steps is one matrix product
+///   before the loop; only `h W_hhᵀ` is computed per step, with `W_hhᵀ`
+///   packed once for the whole sequence (see `GEMM`);
+/// - the gate arithmetic is one fused pass, eight values at a time with
+///   vector `sigmoid`/`tanh` (see `VectorMath`);
 /// - backward accumulates the weight gradients with one matrix product over
-///   all steps after the loop.
+///   all steps after the loop, and allocates nothing per step.
 ///
 /// The sequence is given in packed layout: `input` is `[N, I]`, the rows of
 /// time step `t` are `batchSizes[t]` consecutive rows, and at each step the
 /// live sequences are the first `batchSizes[t]` (lengths sorted decreasing).
 /// A dense `[T, B, I]` batch is the special case `batchSizes = [B] * T`.
 enum LSTMLayerKernel {
+    typealias V = SIMD8<Float>
+
+    /// What backward needs from the forward pass.
+    struct Saved {
+        var gates: [Float]        // [N, 4H] activated i, f, g, o
+        var hPrev: [Float]        // [N, H] h before each step
+        var cPrev: [Float]        // [N, H] c before each step
+        var tanhC: [Float]        // [N, H] tanh of c after each step
+    }
+
     /// Runs the layer; returns the outputs `[N, H]` and the final `(h, c)`
     /// `[B, H]`, each sequence's state after its own last step.
     static func run(
@@ -26,53 +38,47 @@ enum LSTMLayerKernel {
         let n = x.shape[0], inputSize = x.shape[1]
         let hidden = weightHH.shape[1], gates = 4 * hidden
         let batch = h0.shape[0]
-        let steps = batchSizes.count
-        var offsets = [Int](repeating: 0, count: steps)
-        for t in 1..<max(steps, 1) { offsets[t] = offsets[t - 1] + batchSizes[t - 1] }
-        let order = reverse ? Array((0..<steps).reversed()) : Array(0..<steps)
+        let offsets = rowOffsets(batchSizes)
+        let order = reverse ? Array(batchSizes.indices.reversed()) : Array(batchSizes.indices)
 
-        // Input projection for all steps at once: [N, 4H].
+        // Input projection for all steps at once: [N, 4H] = x · W_ihᵀ.
         var acts = Kernels.matmul(x.scalars, weightIH.scalars, n: n, k: inputSize, m: gates, transposeB: true)
         let bias = zip(biasIH.scalars, biasHH.scalars).map { $0 + $1 }
-        let whhT = Kernels.transposed2D(weightHH.scalars, rows: gates, columns: hidden)
+        // W_hhᵀ [H, 4H] packed once, reused at every step.
+        let packedWhhT = weightHH.scalars.withUnsafeBufferPointer {
+            GEMM.packed($0.baseAddress!, k: hidden, n: gates, rowStride: 1, columnStride: hidden)
+        }
 
         var h = h0.scalars, c = c0.scalars
-        var hPrev = [Float](repeating: 0, count: n * hidden)
-        var cPrev = hPrev, cNew = hPrev, output = hPrev
+        var saved = Saved(gates: [], hPrev: .init(repeating: 0, count: n * hidden),
+                          cPrev: .init(repeating: 0, count: n * hidden), tanhC: .init(repeating: 0, count: n * hidden))
+        var output = [Float](repeating: 0, count: n * hidden)
 
         acts.withUnsafeMutableBufferPointer { acts in
-            let acts = acts.baseAddress!
+        h.withUnsafeMutableBufferPointer { h in
+        c.withUnsafeMutableBufferPointer { c in
+        saved.hPrev.withUnsafeMutableBufferPointer { hPrev in
+        saved.cPrev.withUnsafeMutableBufferPointer { cPrev in
+        saved.tanhC.withUnsafeMutableBufferPointer { tanhC in
+        output.withUnsafeMutableBufferPointer { output in
+        bias.withUnsafeBufferPointer { bias in
+        packedWhhT.withUnsafeBufferPointer { packedWhhT in
             for t in order {
                 let rows = batchSizes[t], off = offsets[t]
-                let a = acts + off * gates
-                h.withUnsafeBufferPointer { h in
-                    whhT.withUnsafeBufferPointer { w in
-                        Kernels.gemmAccumulate(h.baseAddress!, w.baseAddress!, a, n: rows, k: hidden, m: gates)
-                    }
-                }
-                // Fused gates: activate i, f, g, o and update c and h in one pass.
+                let a = acts.baseAddress! + off * gates
+                // gates_t += h · W_hhᵀ for the live rows.
+                GEMM.multiply(m: rows, n: gates, k: hidden, a: UnsafePointer(h.baseAddress!), aRowStride: hidden,
+                              aColumnStride: 1, packedB: packedWhhT.baseAddress!, c: a, ldc: gates, accumulate: true)
                 for r in 0..<rows {
-                    let row = a + r * gates
-                    let bRow = (off + r) * hidden, sRow = r * hidden
-                    for j in 0..<hidden {
-                        let i = stableSigmoid(row[j] + bias[j])
-                        let f = stableSigmoid(row[hidden + j] + bias[hidden + j])
-                        let g = Foundation.tanh(row[2 * hidden + j] + bias[2 * hidden + j])
-                        let o = stableSigmoid(row[3 * hidden + j] + bias[3 * hidden + j])
-                        row[j] = i; row[hidden + j] = f; row[2 * hidden + j] = g; row[3 * hidden + j] = o
-                        let cp = c[sRow + j]
-                        hPrev[bRow + j] = h[sRow + j]
-                        cPrev[bRow + j] = cp
-                        let cn = f * cp + i * g
-                        let hn = o * Foundation.tanh(cn)
-                        cNew[bRow + j] = cn
-                        output[bRow + j] = hn
-                        c[sRow + j] = cn
-                        h[sRow + j] = hn
-                    }
+                    gateStep(
+                        gates: a + r * gates, bias: bias.baseAddress!, hidden: hidden,
+                        h: h.baseAddress! + r * hidden, c: c.baseAddress! + r * hidden,
+                        hPrev: hPrev.baseAddress! + (off + r) * hidden, cPrev: cPrev.baseAddress! + (off + r) * hidden,
+                        tanhC: tanhC.baseAddress! + (off + r) * hidden, output: output.baseAddress! + (off + r) * hidden)
                 }
             }
-        }
+        }}}}}}}}}
+        saved.gates = acts
 
         // One tensor holds all three results so one backward rule serves them:
         // rows 0..<N are the outputs, then B rows of h, then B rows of c.
@@ -80,66 +86,174 @@ enum LSTMLayerKernel {
         // Snapshots (copy-on-write, so free unless someone writes): backward
         // uses the values of this forward pass even if an optimizer has
         // updated the weights in place since.
-        let xValues = x.detached(), wihValues = weightIH.detached(), whhValues = weightHH.detached()
+        let xValues = x.scalars, wihValues = weightIH.scalars, whhValues = weightHH.scalars
         let needsInputGrad = x.requiresGrad
         let combined = Tensor.result(shape: [n + 2 * batch, hidden], scalars: output + h + c, inputs: inputs) { g in
             backward(
-                g, x: xValues, needsInputGrad: needsInputGrad, batchSizes: batchSizes, offsets: offsets, order: order,
-                batch: batch, acts: acts, hPrev: hPrev, cPrev: cPrev, cNew: cNew, weightIH: wihValues, weightHH: whhValues)
+                g, x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
+                offsets: offsets, order: order, batch: batch, saved: saved, hidden: hidden,
+                weightIH: wihValues, weightHH: whhValues)
         }
         return (combined.narrowed(dim: 0, start: 0, length: n),
                 combined.narrowed(dim: 0, start: n, length: batch),
                 combined.narrowed(dim: 0, start: n + batch, length: batch))
     }
 
+    /// The first packed row of each time step.
+    static func rowOffsets(_ batchSizes: [Int]) -> [Int] {
+        var offsets = [Int](repeating: 0, count: batchSizes.count)
+        for t in batchSizes.indices.dropFirst() { offsets[t] = offsets[t - 1] + batchSizes[t - 1] }
+        return offsets
+    }
+
+    /// The fused gate arithmetic of one row: activates i, f, g, o in place
+    /// and updates `c` and `h`, saving what backward needs.
+    @inline(__always)
+    static func gateStep(
+        gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, hidden: Int,
+        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
+        hPrev: UnsafeMutablePointer<Float>, cPrev: UnsafeMutablePointer<Float>,
+        tanhC: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+    ) {
+        let gi = UnsafeMutableRawPointer(gates), gf = UnsafeMutableRawPointer(gates + hidden)
+        let gg = UnsafeMutableRawPointer(gates + 2 * hidden), go = UnsafeMutableRawPointer(gates + 3 * hidden)
+        let bi = UnsafeRawPointer(bias), bf = UnsafeRawPointer(bias + hidden)
+        let bg = UnsafeRawPointer(bias + 2 * hidden), bo = UnsafeRawPointer(bias + 3 * hidden)
+        var j = 0
+        while j + 8 <= hidden {
+            let o4 = j * 4
+            let i = VectorMath.sigmoid(gi.loadUnaligned(fromByteOffset: o4, as: V.self) + bi.loadUnaligned(fromByteOffset: o4, as: V.self))
+            let f = VectorMath.sigmoid(gf.loadUnaligned(fromByteOffset: o4, as: V.self) + bf.loadUnaligned(fromByteOffset: o4, as: V.self))
+            let g = VectorMath.tanh(gg.loadUnaligned(fromByteOffset: o4, as: V.self) + bg.loadUnaligned(fromByteOffset: o4, as: V.self))
+            let o = VectorMath.sigmoid(go.loadUnaligned(fromByteOffset: o4, as: V.self) + bo.loadUnaligned(fromByteOffset: o4, as: V.self))
+            gi.storeBytes(of: i, toByteOffset: o4, as: V.self)
+            gf.storeBytes(of: f, toByteOffset: o4, as: V.self)
+            gg.storeBytes(of: g, toByteOffset: o4, as: V.self)
+            go.storeBytes(of: o, toByteOffset: o4, as: V.self)
+            let cp = UnsafeRawPointer(c).loadUnaligned(fromByteOffset: o4, as: V.self)
+            let hp = UnsafeRawPointer(h).loadUnaligned(fromByteOffset: o4, as: V.self)
+            let cn = f * cp + i * g
+            let tc = VectorMath.tanh(cn)
+            let hn = o * tc
+            UnsafeMutableRawPointer(hPrev).storeBytes(of: hp, toByteOffset: o4, as: V.self)
+            UnsafeMutableRawPointer(cPrev).storeBytes(of: cp, toByteOffset: o4, as: V.self)
+            UnsafeMutableRawPointer(tanhC).storeBytes(of: tc, toByteOffset: o4, as: V.self)
+            UnsafeMutableRawPointer(output).storeBytes(of: hn, toByteOffset: o4, as: V.self)
+            UnsafeMutableRawPointer(c).storeBytes(of: cn, toByteOffset: o4, as: V.self)
+            UnsafeMutableRawPointer(h).storeBytes(of: hn, toByteOffset: o4, as: V.self)
+            j += 8
+        }
+        // The last hidden % 8 values, one at a time.
+        while j < hidden {
+            let i = stableSigmoid(gates[j] + bias[j])
+            let f = stableSigmoid(gates[hidden + j] + bias[hidden + j])
+            let g = Foundation.tanh(gates[2 * hidden + j] + bias[2 * hidden + j])
+            let o = stableSigmoid(gates[3 * hidden + j] + bias[3 * hidden + j])
+            gates[j] = i; gates[hidden + j] = f; gates[2 * hidden + j] = g; gates[3 * hidden + j] = o
+            let cn = f * c[j] + i * g
+            let tc = Foundation.tanh(cn)
+            hPrev[j] = h[j]; cPrev[j] = c[j]; tanhC[j] = tc
+            output[j] = o * tc
+            c[j] = cn; h[j] = o * tc
+            j += 1
+        }
+    }
+
+    /// The gate gradients of one row, eight values at a time: from the
+    /// saved activations and the incoming `dh` (plus the output's own
+    /// gradient) and `dc`, writes `dGates` (before activation) and replaces
+    /// `dc` with the gradient of the previous cell state.
+    ///
+    /// ```
+    /// dh = dh + dOutput            dc = dc + dh ⊙ o ⊙ (1 − tanh²c')
+    /// di = dc ⊙ g ⊙ i(1 − i)       df = dc ⊙ c ⊙ f(1 − f)
+    /// dg = dc ⊙ i ⊙ (1 − g²)       do = dh ⊙ tanh c' ⊙ o(1 − o)
+    /// dc_prev = dc ⊙ f
+    /// ```
+    @inline(__always)
+    static func gateGradients(
+        gates: UnsafePointer<Float>, tanhC: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
+        gradOutput: UnsafePointer<Float>, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
+        dGates: UnsafeMutablePointer<Float>, hidden: Int
+    ) {
+        func load(_ p: UnsafePointer<Float>, _ j: Int) -> V { UnsafeRawPointer(p + j).loadUnaligned(as: V.self) }
+        func store(_ v: V, _ p: UnsafeMutablePointer<Float>, _ j: Int) { UnsafeMutableRawPointer(p + j).storeBytes(of: v, as: V.self) }
+        var j = 0
+        while j + 8 <= hidden {
+            let i = load(gates, j), f = load(gates + hidden, j), g = load(gates + 2 * hidden, j), o = load(gates + 3 * hidden, j)
+            let tc = load(tanhC, j)
+            let dhv = load(dh, j) + load(gradOutput, j)
+            let dcv = load(dc, j) + dhv * o * (1 - tc * tc)
+            store(dcv * g * i * (1 - i), dGates, j)
+            store(dcv * load(cPrev, j) * f * (1 - f), dGates + hidden, j)
+            store(dcv * i * (1 - g * g), dGates + 2 * hidden, j)
+            store(dhv * tc * o * (1 - o), dGates + 3 * hidden, j)
+            store(dcv * f, dc, j)
+            j += 8
+        }
+        while j < hidden {
+            let i = gates[j], f = gates[hidden + j], g = gates[2 * hidden + j], o = gates[3 * hidden + j]
+            let tc = tanhC[j]
+            let dhv = dh[j] + gradOutput[j]
+            let dcv = dc[j] + dhv * o * (1 - tc * tc)
+            dGates[j] = dcv * g * i * (1 - i)
+            dGates[hidden + j] = dcv * cPrev[j] * f * (1 - f)
+            dGates[2 * hidden + j] = dcv * i * (1 - g * g)
+            dGates[3 * hidden + j] = dhv * tc * o * (1 - o)
+            dc[j] = dcv * f
+            j += 1
+        }
+    }
+
     /// The gradients of `[x, h0, c0, W_ih, W_hh, b_ih, b_hh]` from the
     /// gradient `g` of the combined result, walking the steps in reverse.
     private static func backward(
-        _ g: [Float], x: Tensor, needsInputGrad: Bool, batchSizes: [Int], offsets: [Int], order: [Int], batch: Int,
-        acts: [Float], hPrev: [Float], cPrev: [Float], cNew: [Float], weightIH: Tensor, weightHH: Tensor
+        _ g: [Float], x: [Float], inputSize: Int, needsInputGrad: Bool, batchSizes: [Int], offsets: [Int],
+        order: [Int], batch: Int, saved: Saved, hidden: Int, weightIH: [Float], weightHH: [Float]
     ) -> [[Float]?] {
-        let n = x.shape[0], inputSize = x.shape[1]
-        let hidden = weightHH.shape[1], gates = 4 * hidden
+        let n = offsets.isEmpty ? 0 : offsets.last! + batchSizes.last!
+        let gates = 4 * hidden
         var dh = Array(g[(n * hidden)..<((n + batch) * hidden)])
         var dc = Array(g[((n + batch) * hidden)...])
         var dGates = [Float](repeating: 0, count: n * gates)
-        var dhPrev = [Float](repeating: 0, count: batch * hidden)
-
-        for t in order.reversed() {
-            let rows = batchSizes[t], off = offsets[t]
-            for r in 0..<rows {
-                let bRow = (off + r) * hidden, sRow = r * hidden, aRow = (off + r) * gates
-                for j in 0..<hidden {
-                    let i = acts[aRow + j], f = acts[aRow + hidden + j]
-                    let gg = acts[aRow + 2 * hidden + j], o = acts[aRow + 3 * hidden + j]
-                    let tc = Foundation.tanh(cNew[bRow + j])
-                    let dhv = dh[sRow + j] + g[bRow + j]
-                    let dcv = dc[sRow + j] + dhv * o * (1 - tc * tc)
-                    dGates[aRow + j] = dcv * gg * i * (1 - i)
-                    dGates[aRow + hidden + j] = dcv * cPrev[bRow + j] * f * (1 - f)
-                    dGates[aRow + 2 * hidden + j] = dcv * i * (1 - gg * gg)
-                    dGates[aRow + 3 * hidden + j] = dhv * tc * o * (1 - o)
-                    dc[sRow + j] = dcv * f
-                }
-            }
-            // dh_prev = dGates_t · W_hh for the live rows.
-            for k in 0..<(rows * hidden) { dhPrev[k] = 0 }
-            dGates.withUnsafeBufferPointer { dg in
-                weightHH.scalars.withUnsafeBufferPointer { w in
-                    dhPrev.withUnsafeMutableBufferPointer { d in
-                        Kernels.gemmAccumulate(dg.baseAddress! + off * gates, w.baseAddress!, d.baseAddress!, n: rows, k: gates, m: hidden)
-                    }
-                }
-            }
-            for k in 0..<(rows * hidden) { dh[k] = dhPrev[k] }
+        // W_hh [4H, H] packed once: dh_prev = dGates_t · W_hh at every step.
+        let packedWhh = weightHH.withUnsafeBufferPointer {
+            GEMM.packed($0.baseAddress!, k: gates, n: hidden, rowStride: hidden, columnStride: 1)
         }
 
-        let dx = needsInputGrad ? Kernels.matmul(dGates, weightIH.scalars, n: n, k: gates, m: inputSize) : nil
-        let dWih = Kernels.matmul(dGates, x.scalars, n: gates, k: n, m: inputSize, transposeA: true)
-        let dWhh = Kernels.matmul(dGates, hPrev, n: gates, k: n, m: hidden, transposeA: true)
+        g.withUnsafeBufferPointer { g in
+        dh.withUnsafeMutableBufferPointer { dh in
+        dc.withUnsafeMutableBufferPointer { dc in
+        dGates.withUnsafeMutableBufferPointer { dGates in
+        saved.gates.withUnsafeBufferPointer { acts in
+        saved.cPrev.withUnsafeBufferPointer { cPrev in
+        saved.tanhC.withUnsafeBufferPointer { tanhC in
+        packedWhh.withUnsafeBufferPointer { packedWhh in
+            for t in order.reversed() {
+                let rows = batchSizes[t], off = offsets[t]
+                for r in 0..<rows {
+                    let row = off + r
+                    gateGradients(
+                        gates: acts.baseAddress! + row * gates, tanhC: tanhC.baseAddress! + row * hidden,
+                        cPrev: cPrev.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
+                        dh: dh.baseAddress! + r * hidden, dc: dc.baseAddress! + r * hidden,
+                        dGates: dGates.baseAddress! + row * gates, hidden: hidden)
+                }
+                // dh_prev = dGates_t · W_hh for the live rows (overwrites dh).
+                GEMM.multiply(m: rows, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + off * gates),
+                              aRowStride: gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
+                              c: dh.baseAddress!, ldc: hidden, accumulate: false)
+            }
+        }}}}}}}}
+
+        let dx = needsInputGrad ? Kernels.matmul(dGates, weightIH, n: n, k: gates, m: inputSize) : nil
+        let dWih = Kernels.matmul(dGates, x, n: gates, k: n, m: inputSize, transposeA: true)
+        let dWhh = Kernels.matmul(dGates, saved.hPrev, n: gates, k: n, m: hidden, transposeA: true)
         var dBias = [Float](repeating: 0, count: gates)
-        for r in 0..<n {
-            for j in 0..<gates { dBias[j] += dGates[r * gates + j] }
+        dGates.withUnsafeBufferPointer { d in
+            for r in 0..<n {
+                for j in 0..<gates { dBias[j] += d[r * gates + j] }
+            }
         }
         return [dx, dh, dc, dWih, dWhh, dBias, dBias]
     }

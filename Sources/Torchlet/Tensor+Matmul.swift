@@ -64,39 +64,20 @@ enum Kernels {
         _ a: [Float], _ b: [Float], n: Int, k: Int, m: Int,
         transposeA: Bool = false, transposeB: Bool = false
     ) -> [Float] {
-        var c = [Float](repeating: 0, count: n * m)
-        // Transposed operands: make them contiguous first so the inner loop stays unit-stride.
-        let aRows = transposeA ? transposed2D(a, rows: k, columns: n) : a
-        let bRows = transposeB ? transposed2D(b, rows: m, columns: k) : b
-        aRows.withUnsafeBufferPointer { a in
-            bRows.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    gemmAccumulate(a.baseAddress!, b.baseAddress!, c.baseAddress!, n: n, k: k, m: m)
+        // Transposes are strides, not copies: see GEMM.
+        let packedB = b.withUnsafeBufferPointer { b in
+            GEMM.packed(b.baseAddress!, k: k, n: m, rowStride: transposeB ? 1 : m, columnStride: transposeB ? k : 1)
+        }
+        return [Float](unsafeUninitializedCapacity: n * m) { c, count in
+            a.withUnsafeBufferPointer { a in
+                packedB.withUnsafeBufferPointer { packedB in
+                    GEMM.multiply(
+                        m: n, n: m, k: k, a: a.baseAddress!,
+                        aRowStride: transposeA ? 1 : k, aColumnStride: transposeA ? n : 1,
+                        packedB: packedB.baseAddress!, c: c.baseAddress!, ldc: m, accumulate: false)
                 }
             }
-        }
-        return c
-    }
-
-    /// `C += A · B` on raw row-major buffers: `A` `[n, k]`, `B` `[k, m]`,
-    /// `C` `[n, m]`.
-    ///
-    /// The loop order i-p-j keeps the innermost loop running along a row of
-    /// `B` and a row of `C`, both contiguous, so the compiler vectorizes it
-    /// with SIMD; pointers avoid Array's bounds checks and copy-on-write
-    /// checks in the hot loop.
-    @inline(__always)
-    static func gemmAccumulate(
-        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-        n: Int, k: Int, m: Int
-    ) {
-        for i in 0..<n {
-            let cRow = c + i * m
-            for p in 0..<k {
-                let aip = a[i * k + p]
-                let bRow = b + p * m
-                for j in 0..<m { cRow[j] += aip * bRow[j] }
-            }
+            count = n * m
         }
     }
 

@@ -1,0 +1,188 @@
+/// The fast matrix product every layer runs on: `C (+)= A · B` with a
+/// register-blocked SIMD micro-kernel over packed panels of `B`.
+///
+/// Why it is shaped this way (the classic Goto/BLIS design, in small):
+/// - **Packed panels.** `B` is copied once into panels of `nr` = 16 columns,
+///   each stored `[k][16]` contiguously (the last panel zero-padded), so
+///   the micro-kernel reads `B` with unit stride. A layer that multiplies
+///   by the same weight at every time step packs it once per sequence.
+/// - **Register blocking.** The micro-kernel keeps a 6 × 16 block of `C` in
+///   12 eight-wide SIMD registers and, for each `p`, broadcasts one value
+///   of each of 6 rows of `A` and multiplies it with two vectors of `B`:
+///   12 fused multiply-adds per 2 loads of `B` and 6 of `A`. That is what
+///   keeps the FMA units busy instead of waiting on memory.
+/// - **Cache blocking.** `k` is cut into blocks of `kc` = 256 so a
+///   `[kc][16]` slice of a panel (16 KB) stays in L1 while it is reused for
+///   every 6 rows of a block of `mc` = 96 rows of `A`, which stays in L2.
+/// - **Strides, not copies, for transposes.** `A`'s element `(i, p)` is at
+///   `a[i · rowStride + p · columnStride]`, so `Aᵀ · B` (every weight
+///   gradient) needs no transposed copy.
+///
+/// `referenceMultiply` is the plain triple loop the tests compare it with.
+enum GEMM {
+    /// Rows of `C` per micro-kernel call.
+    static let mr = 6
+    /// Columns of `C` per micro-kernel call: one packed panel.
+    static let nr = 16
+    static let kc = 256
+    static let mc = 96
+
+    /// The number of floats `packB` writes for a `[k, n]` matrix.
+    static func packedCount(k: Int, n: Int) -> Int {
+        ((n + nr - 1) / nr) * nr * k
+    }
+
+    /// Copies `B` `[k, n]` (element `(p, j)` at `b[p · rowStride + j ·
+    /// columnStride]`) into zero-padded panels of 16 columns, `[panel][k][16]`.
+    static func packB(
+        _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int,
+        into out: UnsafeMutablePointer<Float>
+    ) {
+        let panels = (n + nr - 1) / nr
+        for panel in 0..<panels {
+            let j0 = panel * nr
+            let width = min(nr, n - j0)
+            let dst = out + panel * k * nr
+            for p in 0..<k {
+                let row = dst + p * nr
+                let src = b + p * rowStride + j0 * columnStride
+                if columnStride == 1 {
+                    for j in 0..<width { row[j] = src[j] }
+                } else {
+                    for j in 0..<width { row[j] = src[j * columnStride] }
+                }
+                for j in width..<nr { row[j] = 0 }
+            }
+        }
+    }
+
+    /// Packs `B` into a new array (see `packB`).
+    static func packed(_ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: packedCount(k: k, n: n)) { buffer, count in
+            packB(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, into: buffer.baseAddress!)
+            count = packedCount(k: k, n: n)
+        }
+    }
+
+    /// `C (+)= A · B` for `A` `[m, k]` given by strides, `B` packed by
+    /// `packB`, and row-major `C` `[m, n]` with row stride `ldc`.
+    ///
+    /// - Parameter accumulate: add to `C` (true) or overwrite it (false).
+    static func multiply(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        packedB: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        guard m > 0 && n > 0 else { return }
+        if k == 0 {
+            if !accumulate { for i in 0..<m { for j in 0..<n { c[i * ldc + j] = 0 } } }
+            return
+        }
+        let panels = (n + nr - 1) / nr
+        var p0 = 0
+        while p0 < k {
+            let kBlock = min(kc, k - p0)
+            let add = accumulate || p0 > 0
+            var i0 = 0
+            while i0 < m {
+                let mBlock = min(mc, m - i0)
+                for panel in 0..<panels {
+                    let j0 = panel * nr
+                    let b = packedB + panel * k * nr + p0 * nr
+                    var i = i0
+                    while i < i0 + mBlock {
+                        let rows = min(mr, i0 + mBlock - i)
+                        microKernel(
+                            k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
+                            aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                            b: b, c: c + i * ldc + j0, ldc: ldc, columns: min(nr, n - j0), accumulate: add)
+                        i += mr
+                    }
+                }
+                i0 += mBlock
+            }
+            p0 += kBlock
+        }
+    }
+
+    /// One 6 × 16 block of `C` (fewer valid `rows`/`columns` at the edges:
+    /// missing rows re-read row 0 and are not stored).
+    @inline(__always)
+    static func microKernel(
+        k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    ) {
+        typealias V = SIMD8<Float>
+        let a0 = a
+        let a1 = rows > 1 ? a + aRowStride : a
+        let a2 = rows > 2 ? a + 2 * aRowStride : a
+        let a3 = rows > 3 ? a + 3 * aRowStride : a
+        let a4 = rows > 4 ? a + 4 * aRowStride : a
+        let a5 = rows > 5 ? a + 5 * aRowStride : a
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+        var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+        let raw = UnsafeRawPointer(b)
+        var q = 0
+        for p in 0..<k {
+            let b0 = raw.loadUnaligned(fromByteOffset: p * 64, as: V.self)
+            let b1 = raw.loadUnaligned(fromByteOffset: p * 64 + 32, as: V.self)
+            var s = a0[q]
+            c00.addProduct(s, b0); c01.addProduct(s, b1)
+            s = a1[q]
+            c10.addProduct(s, b0); c11.addProduct(s, b1)
+            s = a2[q]
+            c20.addProduct(s, b0); c21.addProduct(s, b1)
+            s = a3[q]
+            c30.addProduct(s, b0); c31.addProduct(s, b1)
+            s = a4[q]
+            c40.addProduct(s, b0); c41.addProduct(s, b1)
+            s = a5[q]
+            c50.addProduct(s, b0); c51.addProduct(s, b1)
+            q += aColumnStride
+        }
+        storeRow(c00, c01, c, columns: columns, accumulate: accumulate)
+        if rows > 1 { storeRow(c10, c11, c + ldc, columns: columns, accumulate: accumulate) }
+        if rows > 2 { storeRow(c20, c21, c + 2 * ldc, columns: columns, accumulate: accumulate) }
+        if rows > 3 { storeRow(c30, c31, c + 3 * ldc, columns: columns, accumulate: accumulate) }
+        if rows > 4 { storeRow(c40, c41, c + 4 * ldc, columns: columns, accumulate: accumulate) }
+        if rows > 5 { storeRow(c50, c51, c + 5 * ldc, columns: columns, accumulate: accumulate) }
+    }
+
+    /// Writes (or adds) one row of a register block, 16 values or the
+    /// first `columns` of them at the right edge.
+    @inline(__always)
+    static func storeRow(
+        _ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>, columns: Int, accumulate: Bool
+    ) {
+        if columns == nr {
+            let raw = UnsafeMutableRawPointer(row)
+            var x0 = v0, x1 = v1
+            if accumulate {
+                x0 += raw.loadUnaligned(as: SIMD8<Float>.self)
+                x1 += raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            }
+            raw.storeBytes(of: x0, as: SIMD8<Float>.self)
+            raw.storeBytes(of: x1, toByteOffset: 32, as: SIMD8<Float>.self)
+        } else {
+            for j in 0..<columns {
+                let v = j < 8 ? v0[j] : v1[j - 8]
+                row[j] = accumulate ? row[j] + v : v
+            }
+        }
+    }
+
+    /// The plain triple loop `C = A · B` (row-major, no strides) that the
+    /// fast path is tested against.
+    static func referenceMultiply(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var total: Float = 0
+                for p in 0..<k { total += a[i * k + p] * b[p * n + j] }
+                c[i * n + j] = total
+            }
+        }
+        return c
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Torchlet
+
+/// The fast GEMM against the plain triple loop, on edge sizes (not
+/// multiples of the 6 × 16 block, k across the 256 cache block), with
+/// transposed strides and accumulation.
+@Suite struct GEMMTests {
+    static let sizes: [(m: Int, n: Int, k: Int)] = [
+        (1, 1, 1), (6, 16, 8), (7, 17, 3), (5, 15, 300), (32, 512, 128), (97, 33, 257), (13, 1, 600), (2, 40, 0),
+    ]
+
+    @Test(arguments: sizes.indices)
+    func multiplyMatchesReference(index: Int) {
+        let (m, n, k) = Self.sizes[index]
+        let g = Generator(seed: UInt64(index))
+        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
+        let expected = GEMM.referenceMultiply(a, b, m: m, n: n, k: k)
+        assertClose(Kernels.matmul(a, b, n: m, k: k, m: n), expected, tolerance: 1e-4, "A·B \(m)×\(k)×\(n)")
+        // Aᵀ and Bᵀ given as transposed storage.
+        let aT = Kernels.transposed2D(a, rows: m, columns: k), bT = Kernels.transposed2D(b, rows: k, columns: n)
+        assertClose(Kernels.matmul(aT, b, n: m, k: k, m: n, transposeA: true), expected, tolerance: 1e-4, "Aᵀᵀ·B")
+        assertClose(Kernels.matmul(a, bT, n: m, k: k, m: n, transposeB: true), expected, tolerance: 1e-4, "A·Bᵀᵀ")
+    }
+
+    @Test func accumulateAddsToC() {
+        let (m, n, k) = (7, 19, 5)
+        let g = Generator(seed: 9)
+        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
+        var c = (0..<(m * n)).map { _ in g.nextNormal() }
+        let expected = zip(c, GEMM.referenceMultiply(a, b, m: m, n: n, k: k)).map { $0 + $1 }
+        let packed = b.withUnsafeBufferPointer { GEMM.packed($0.baseAddress!, k: k, n: n, rowStride: n, columnStride: 1) }
+        a.withUnsafeBufferPointer { a in
+            packed.withUnsafeBufferPointer { p in
+                c.withUnsafeMutableBufferPointer { c in
+                    GEMM.multiply(m: m, n: n, k: k, a: a.baseAddress!, aRowStride: k, aColumnStride: 1,
+                                  packedB: p.baseAddress!, c: c.baseAddress!, ldc: n, accumulate: true)
+                }
+            }
+        }
+        assertClose(c, expected, tolerance: 1e-5, "C + A·B")
+    }
+}
+
+/// The vector exp, sigmoid and tanh against the C library's.
+@Suite struct VectorMathTests {
+    @Test func agreesWithScalarFunctions() {
+        var worst: (exp: Float, sigmoid: Float, tanh: Float) = (0, 0, 0)
+        let g = Generator(seed: 1)
+        for step in 0..<4_000 {
+            let x = SIMD8<Float>((0..<8).map { _ in step < 100 ? g.nextUniform(low: -100, high: 100) : 12 * g.nextNormal() })
+            let e = VectorMath.exp(x), s = VectorMath.sigmoid(x), t = VectorMath.tanh(x)
+            for i in 0..<8 where abs(x[i]) < 87 {
+                let exact = Foundation.exp(Double(x[i]))
+                worst.exp = max(worst.exp, Float(abs(Double(e[i]) - exact) / exact))
+            }
+            for i in 0..<8 {
+                worst.sigmoid = max(worst.sigmoid, abs(s[i] - stableSigmoid(x[i])))
+                worst.tanh = max(worst.tanh, abs(t[i] - Foundation.tanh(x[i])))
+            }
+        }
+        #expect(worst.exp < 1e-6, "exp relative error \(worst.exp)")
+        #expect(worst.sigmoid < 1e-6, "sigmoid error \(worst.sigmoid)")
+        #expect(worst.tanh < 1e-6, "tanh error \(worst.tanh)")
+    }
+
+    @Test func saturatesWithoutNaN() {
+        let x = SIMD8<Float>(-1e30, -1000, -88, -87, 87, 88, 1000, 1e30)
+        let s = VectorMath.sigmoid(x), t = VectorMath.tanh(x)
+        for i in 0..<8 {
+            #expect(s[i].isFinite && s[i] >= 0 && s[i] <= 1)
+            #expect(t[i].isFinite && t[i] >= -1 && t[i] <= 1)
+        }
+        #expect(s[0] < 1e-30 && s[7] == 1 && t[0] == -1 && t[7] == 1)
+    }
+}
