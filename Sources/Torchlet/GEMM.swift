@@ -2,12 +2,12 @@
 /// register-blocked SIMD micro-kernel over packed panels of `B`.
 ///
 /// Why it is shaped this way (the classic Goto/BLIS design, in small):
-/// - **Packed panels.** `B` is copied once into panels of `nr` = 16 columns,
-///   each stored `[k][16]` contiguously (the last panel zero-padded), so
+/// - **Packed panels.** `B` is copied once into panels of `nr` = 16 columns
+///   (32 with AVX-512), each stored `[k][nr]` contiguously (the last panel zero-padded), so
 ///   the micro-kernel reads `B` with unit stride. A layer that multiplies
 ///   by the same weight at every time step packs it once per sequence.
 /// - **Register blocking.** The micro-kernel keeps a 6 × 16 block of `C` in
-///   12 eight-wide SIMD registers and, for each `p`, broadcasts one value
+///   12 eight-wide SIMD registers (6 × 32 in sixteen-wide ones) and, for each `p`, broadcasts one value
 ///   of each of 6 rows of `A` and multiplies it with two vectors of `B`:
 ///   12 fused multiply-adds per 2 loads of `B` and 6 of `A`. That is what
 ///   keeps the FMA units busy instead of waiting on memory.
@@ -20,10 +20,18 @@
 ///
 /// `referenceMultiply` is the plain triple loop the tests compare it with.
 enum GEMM {
+    /// The SIMD vector of the micro-kernel: eight floats (AVX2, NEON), or
+    /// sixteen in a build for a CPU with AVX-512 (`TORCHLET_CPU=native`,
+    /// see Package.swift).
+    #if TORCHLET_WIDE_SIMD
+    typealias Vector = SIMD16<Float>
+    #else
+    typealias Vector = SIMD8<Float>
+    #endif
     /// Rows of `C` per micro-kernel call.
     static let mr = 6
-    /// Columns of `C` per micro-kernel call: one packed panel.
-    static let nr = 16
+    /// Columns of `C` per micro-kernel call: one packed panel, two vectors.
+    static let nr = 2 * Vector.scalarCount
     static let kc = 256
     static let mc = 96
 
@@ -33,7 +41,7 @@ enum GEMM {
     }
 
     /// Copies `B` `[k, n]` (element `(p, j)` at `b[p · rowStride + j ·
-    /// columnStride]`) into zero-padded panels of 16 columns, `[panel][k][16]`.
+    /// columnStride]`) into zero-padded panels of `nr` columns, `[panel][k][nr]`.
     static func packB(
         _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int,
         into out: UnsafeMutablePointer<Float>
@@ -113,7 +121,8 @@ enum GEMM {
         k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
-        typealias V = SIMD8<Float>
+        typealias V = Vector
+        let width = V.scalarCount * 4  // bytes per vector
         let a0 = a
         let a1 = rows > 1 ? a + aRowStride : a
         let a2 = rows > 2 ? a + 2 * aRowStride : a
@@ -125,8 +134,8 @@ enum GEMM {
         let raw = UnsafeRawPointer(b)
         var q = 0
         for p in 0..<k {
-            let b0 = raw.loadUnaligned(fromByteOffset: p * 64, as: V.self)
-            let b1 = raw.loadUnaligned(fromByteOffset: p * 64 + 32, as: V.self)
+            let b0 = raw.loadUnaligned(fromByteOffset: 2 * p * width, as: V.self)
+            let b1 = raw.loadUnaligned(fromByteOffset: (2 * p + 1) * width, as: V.self)
             var s = a0[q]
             c00.addProduct(s, b0); c01.addProduct(s, b1)
             s = a1[q]
@@ -153,20 +162,21 @@ enum GEMM {
     /// first `columns` of them at the right edge.
     @inline(__always)
     static func storeRow(
-        _ v0: SIMD8<Float>, _ v1: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>, columns: Int, accumulate: Bool
+        _ v0: Vector, _ v1: Vector, _ row: UnsafeMutablePointer<Float>, columns: Int, accumulate: Bool
     ) {
+        let half = Vector.scalarCount
         if columns == nr {
             let raw = UnsafeMutableRawPointer(row)
             var x0 = v0, x1 = v1
             if accumulate {
-                x0 += raw.loadUnaligned(as: SIMD8<Float>.self)
-                x1 += raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                x0 += raw.loadUnaligned(as: Vector.self)
+                x1 += raw.loadUnaligned(fromByteOffset: half * 4, as: Vector.self)
             }
-            raw.storeBytes(of: x0, as: SIMD8<Float>.self)
-            raw.storeBytes(of: x1, toByteOffset: 32, as: SIMD8<Float>.self)
+            raw.storeBytes(of: x0, as: Vector.self)
+            raw.storeBytes(of: x1, toByteOffset: half * 4, as: Vector.self)
         } else {
             for j in 0..<columns {
-                let v = j < 8 ? v0[j] : v1[j - 8]
+                let v = j < half ? v0[j] : v1[j - half]
                 row[j] = accumulate ? row[j] + v : v
             }
         }
