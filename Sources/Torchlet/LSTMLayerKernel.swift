@@ -35,6 +35,7 @@ enum LSTMLayerKernel {
         input x: Tensor, batchSizes: [Int], h0: Tensor, c0: Tensor,
         weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor, reverse: Bool
     ) -> (output: Tensor, h: Tensor, c: Tensor) {
+        Allocator.configured
         let n = x.shape[0], inputSize = x.shape[1]
         let hidden = weightHH.shape[1], gates = 4 * hidden
         let batch = h0.shape[0]
