@@ -44,11 +44,22 @@ public final class Adam: Optimizer {
             let correction1 = 1 - Float.pow(beta1, steps[k])
             let correction2Root = (1 - Float.pow(beta2, steps[k])).squareRoot()
             let stepSize = learningRate / correction1
-            for i in 0..<p.count {
-                let g = grad.scalars[i] + weightDecay * p.scalars[i]
-                m[k][i] = beta1 * m[k][i] + (1 - beta1) * g
-                v[k][i] = beta2 * v[k][i] + (1 - beta2) * g * g
-                p.scalars[i] -= stepSize * m[k][i] / (v[k][i].squareRoot() / correction2Root + epsilon)
+            // Raw buffers: this loop runs over every parameter value at every
+            // step, so it avoids per-element exclusivity and bounds checks.
+            let beta1 = beta1, beta2 = beta2, epsilon = epsilon, weightDecay = weightDecay
+            grad.scalars.withUnsafeBufferPointer { g in
+                p.scalars.withUnsafeMutableBufferPointer { x in
+                    m[k].withUnsafeMutableBufferPointer { m in
+                        v[k].withUnsafeMutableBufferPointer { v in
+                            for i in 0..<x.count {
+                                let gi = g[i] + weightDecay * x[i]
+                                m[i] = beta1 * m[i] + (1 - beta1) * gi
+                                v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
+                                x[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + epsilon)
+                            }
+                        }
+                    }
+                }
             }
         }
     }

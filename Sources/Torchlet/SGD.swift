@@ -28,17 +28,31 @@ public final class SGD: Optimizer {
         for (k, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
             var g = grad.scalars
-            if weightDecay != 0 {
-                for i in 0..<g.count { g[i] += weightDecay * p.scalars[i] }
-            }
-            if momentum != 0 {
-                if var b = buffers[k] {
-                    for i in 0..<g.count { b[i] = momentum * b[i] + g[i] }
-                    g = b
+            let momentum = momentum, weightDecay = weightDecay, learningRate = learningRate
+            // Raw buffers: this loop runs over every parameter value at every
+            // step, so it avoids per-element exclusivity and bounds checks.
+            p.scalars.withUnsafeMutableBufferPointer { x in
+                g.withUnsafeMutableBufferPointer { g in
+                    if weightDecay != 0 {
+                        for i in 0..<g.count { g[i] += weightDecay * x[i] }
+                    }
                 }
-                buffers[k] = g
+                if momentum != 0 {
+                    if var b = buffers[k] {
+                        buffers[k] = nil  // so b is unique and updates in place
+                        b.withUnsafeMutableBufferPointer { b in
+                            g.withUnsafeBufferPointer { g in
+                                for i in 0..<b.count { b[i] = momentum * b[i] + g[i] }
+                            }
+                        }
+                        g = b
+                    }
+                    buffers[k] = g
+                }
+                g.withUnsafeBufferPointer { g in
+                    for i in 0..<g.count { x[i] -= learningRate * g[i] }
+                }
             }
-            for i in 0..<g.count { p.scalars[i] -= learningRate * g[i] }
         }
     }
 }
