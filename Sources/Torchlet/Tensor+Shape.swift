@@ -46,15 +46,35 @@ extension Tensor {
         let order = dims.map { normalizedDim($0, op: "permuted") }
         precondition(order.count == rank && Set(order).count == rank, "permuted: \(dims) is not a permutation of the \(rank) dimensions of \(shape)")
         let outShape = order.map { shape[$0] }
-        // The offset in the input of each output element.
-        let offsets = Tensor.permutedOffsets(shape: shape, order: order)
-        var out = [Float](repeating: 0, count: count)
-        for i in 0..<count { out[i] = scalars[offsets[i]] }
+        // When the last dimension stays last (the common [B, T, E] ↔ [T, B, E]
+        // swap), whole rows move together: permute the row offsets only and
+        // copy each row as a block.
+        let keepsLast = order.last == rank - 1
+        let rowLength = keepsLast ? shape.last! : 1
+        let rowOrder = keepsLast ? Array(order.dropLast()) : order
+        let rowShape = keepsLast ? Array(shape.dropLast()) : shape
+        // The offset in the input of each output row.
+        let offsets = Tensor.permutedOffsets(shape: rowShape, order: rowOrder).map { $0 * rowLength }
         let n = count
+        var out = [Float](repeating: 0, count: n)
+        Tensor.moveRows(from: scalars, to: &out, offsets: offsets, rowLength: rowLength, gather: true)
         return Tensor.result(shape: outShape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: n)
-            for i in 0..<n { gx[offsets[i]] = g[i] }
+            Tensor.moveRows(from: g, to: &gx, offsets: offsets, rowLength: rowLength, gather: false)
             return [gx]
+        }
+    }
+
+    /// Copies rows of `rowLength` values: row `i` of `destination` from row
+    /// `offsets[i]` of `source` (`gather`), or the reverse (scatter).
+    static func moveRows(from source: [Float], to destination: inout [Float], offsets: [Int], rowLength: Int, gather: Bool) {
+        source.withUnsafeBufferPointer { src in
+            destination.withUnsafeMutableBufferPointer { dst in
+                for (i, offset) in offsets.enumerated() {
+                    let (from, to) = gather ? (offset, i * rowLength) : (i * rowLength, offset)
+                    for j in 0..<rowLength { dst[to + j] = src[from + j] }
+                }
+            }
         }
     }
 
