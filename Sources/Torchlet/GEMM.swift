@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The fast matrix product every layer runs on: `C (+)= A · B` with a
 /// register-blocked SIMD micro-kernel over packed panels of `B`.
 ///
@@ -91,6 +93,31 @@ enum GEMM {
             return
         }
         let panels = (n + nr - 1) / nr
+        // Two threads pay off only when each gets enough work to cover the
+        // cost of waking it (a few microseconds): split the column panels.
+        let threads = min(Parallelism.threadCount, panels, max(1, m * n * k / minimumWorkPerThread))
+        if threads > 1 {
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                multiply(panels: (panels * t / threads)..<(panels * (t + 1) / threads), m: m, n: n, k: k,
+                         a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, packedB: packedB,
+                         c: c, ldc: ldc, accumulate: accumulate)
+            }
+        } else {
+            multiply(panels: 0..<panels, m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                     packedB: packedB, c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    /// Multiply-adds per thread below which a second thread does not pay.
+    static let minimumWorkPerThread = 1 << 20
+
+    /// The blocked loops over the column panels in `panelRange`.
+    static func multiply(
+        panels panelRange: Range<Int>, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        packedB: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
         var p0 = 0
         while p0 < k {
             let kBlock = min(kc, k - p0)
@@ -98,7 +125,7 @@ enum GEMM {
             var i0 = 0
             while i0 < m {
                 let mBlock = min(mc, m - i0)
-                for panel in 0..<panels {
+                for panel in panelRange {
                     let j0 = panel * nr
                     let b = packedB + panel * k * nr + p0 * nr
                     var i = i0

@@ -3,7 +3,7 @@
 //
 //     bench: case=NAME ms=MEDIAN gflops=… threads=N
 //
-// Run it optimized: `swift run -c release bench [--repeats N] [CASE…]`.
+// Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [CASE…]`.
 // scripts/bench_pytorch.py prints the same cases for PyTorch, and
 // scripts/bench_compare.sh runs both and prints the ratios. The shapes and
 // the lengths rule here must stay identical to the Python script's.
@@ -65,8 +65,10 @@ var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     if argument == "--repeats", let value = arguments.popFirst(), let n = Int(value), n > 0 {
         repeats = n
+    } else if argument == "--threads", let value = arguments.popFirst(), let n = Int(value), n > 0 {
+        Parallelism.threadCount = n
     } else if argument.hasPrefix("-") {
-        FileHandle.standardError.write("usage: bench [--repeats N] [CASE…]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: bench [--repeats N] [--threads N] [CASE…]\n".data(using: .utf8)!)
         exit(2)
     } else {
         selected.insert(argument)

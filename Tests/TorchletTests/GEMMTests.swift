@@ -75,3 +75,20 @@ import TestSupport
         #expect(s[0] < 1e-30 && s[7] == 1 && t[0] == -1 && t[7] == 1)
     }
 }
+
+/// Two threads split the column panels; every element is computed by the
+/// same sequence of operations, so the result is bit-identical.
+@Suite struct GEMMThreadingTests {
+    @Test func twoThreadsGiveTheSameBits() {
+        let (m, n, k) = (64, 200, 300)
+        let g = Generator(seed: 5)
+        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
+        let single = Kernels.matmul(a, b, n: m, k: k, m: n)
+        let saved = Parallelism.threadCount
+        Parallelism.threadCount = 2
+        let double = Kernels.matmul(a, b, n: m, k: k, m: n)
+        Parallelism.threadCount = saved
+        #expect(single == double)
+        assertClose(single, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-4)
+    }
+}
