@@ -507,7 +507,8 @@ let bestEpoch = curve.validationLoss.indices.min { curve.validationLoss[$0] < cu
 print("training   \(curve.trainingLoss.map { format($0) }.joined(separator: " "))  \(sparkline(curve.trainingLoss))")
 print("validation \(curve.validationLoss.map { format($0) }.joined(separator: " "))  \(sparkline(curve.validationLoss))")
 print("lowest validation loss \(format(curve.validationLoss[bestEpoch - 1])) at epoch \(bestEpoch) of \(curveEpochs); at the last epoch: training \(format(curve.trainingLoss.last!)), validation \(format(curve.validationLoss.last!))")
-var plot = LinePlot(title: "Day 2: training vs. validation loss, batch size 32", xLabel: "epoch", yLabel: "cross-entropy per token")
+var plot = LinePlot(title: "Day 2: training vs. validation loss, batch size 32", xLabel: "epoch",
+                    yLabel: "cross-entropy per token (log scale)", logScaleY: true)
 plot.addSeries("training (mean over the epoch)", y: curve.trainingLoss)
 plot.addSeries("validation (end of the epoch)", y: curve.validationLoss)
 lesson.writePlot(plot, name: "loss")
