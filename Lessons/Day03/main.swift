@@ -1,6 +1,506 @@
 /*:
- # Day 3 is coming
+ # Day 3 — Padding and masking
 
- This lesson is not written yet. See the course README for the plan.
+ A minibatch is one tensor, but sentences have different lengths. Today we
+ make them fit: pad every sentence to the longest in its batch, keep the
+ real lengths, mark padding tags with an *ignore index*, flatten the
+ outputs and the labels so they line up, and average the loss and the
+ accuracy over real tokens only. Then we measure what goes wrong when the
+ padding is not masked, and how much of every batch is padding at all.
+
+ Run it with `swift run day3` (`--help` lists the options). Your exercises
+ live in `Lessons/Day03/Exercises.swift`; until you fill them in, the
+ lesson says so and uses the reference solutions.
  */
-print("Day 3 is coming soon: see README.md for the course plan.")
+import Course
+import Foundation
+import Solutions
+import Torchlet
+
+let lesson = Lesson.start(
+    day: 3, about: "padding and masking: pad to the longest, lengths, ignore index, masked loss and accuracy",
+    seed: 3, epochs: 4)
+let generator = Generator(seed: lesson.options.seed)
+
+let corpus = SyntheticTaggingCorpus()
+let trainSentences = corpus.generate(count: 1_500, generator: generator)
+let testSentences = corpus.generate(count: 400, generator: generator)
+let words = Vocabulary(corpus: trainSentences.map(\.words))
+let tags = Vocabulary(corpus: trainSentences.map(\.tags), specials: [])
+
+/// Formats a share as a percentage with `digits` decimals: `0.1234` → `12.3%`.
+func percent(_ share: Double, _ digits: Int = 1) -> String {
+    String(format: "%.\(digits)f%%", 100 * share)
+}
+
+/// `text` right-aligned in `width` characters.
+func aligned(_ text: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - text.count)) + text
+}
+
+/*:
+ ## Why pad?
+
+ An LSTM advances every sentence of a batch by one step with one matrix
+ product: the input of step `t` is a `[B, I]` matrix, one row per sentence.
+ So a batch must be a rectangle, `[B, T]` word ids, and sentences of
+ different lengths do not form one. The fix is to *pad*: append a padding
+ token to every sentence until it is as long as the longest one in the
+ batch. PyTorch calls this `pad_sequence`; Torchlet calls it
+ `padSequence`, and exercise 3.1 writes it for token ids.
+ */
+let shortSentences = [3, 6, 4].map { length in trainSentences.first { $0.count == length }! }
+let shortIds = shortSentences.map { words.indices(of: $0.words) }
+let (paddedIds, shortLengths) = exercise("3.1", "pad a batch and return its lengths", student: {
+    try padBatch(shortIds, paddingValue: words.padIndex!)
+}, reference: {
+    Solutions.Day3.padBatch(shortIds, paddingValue: words.padIndex!)
+})
+print("three sentences padded with <pad> = \(words.padIndex!) to the longest, \(paddedIds[0].count) ids:")
+for (row, sentence) in zip(paddedIds, shortSentences) {
+    let ids = row.map { String(format: "%4d", $0) }.joined()
+    print("  \(ids)   \(sentence.words.joined(separator: " "))")
+}
+print("lengths \(shortLengths)")
+
+/*:
+ ## What are the lengths for?
+
+ Once padded, the rectangle no longer says where each sentence ended: the
+ pad id is just another number. The lengths are the only record, and
+ everything that must skip padding is computed from them — today the
+ *mask* that keeps padding out of the loss and the accuracy, on Day 4
+ packing (`packPaddedSequence` takes the lengths), on Day 5 the last real
+ output of each sentence. The mask is 1 at real tokens and 0 at padding
+ (exercise 3.2; Torchlet's `lengthMask`, PyTorch's
+ `torch.arange(T)[None, :] < lengths[:, None]`):
+ */
+let shortMask = exercise("3.2", "a mask from lengths", student: {
+    try mask(lengths: shortLengths, maxLength: paddedIds[0].count)
+}, reference: {
+    Solutions.Day3.mask(lengths: shortLengths, maxLength: paddedIds[0].count)
+})
+print("mask \(shortMask.shape):")
+for b in 0..<shortLengths.count {
+    let row = shortMask.scalars[(b * shortMask.shape[1])..<((b + 1) * shortMask.shape[1])]
+    print("  " + row.map { String(format: "%4d", Int($0)) }.joined() + "   length \(shortLengths[b])")
+}
+
+/*:
+ ## Which index should padding use?
+
+ There are two paddings, and they need different values.
+
+ **Word ids** are padded with the vocabulary's `<pad>` token, index 0. The
+ tagger's `Embedding(paddingIndex: 0)` keeps that row a zero vector and
+ never gives it a gradient, so padding feeds the LSTM zeros.
+
+ **Tags** are the trap. The tag vocabulary has no special tokens, so
+ index 0 is a real tag. Padding the tags with 0 "because the words were
+ padded with 0" silently labels every padding position with that tag, and
+ the loss then trains the model to predict it after every sentence. Here
+ is how many fake labels one epoch of random batches of 32 would add:
+ */
+let untrained = SequenceTagger(vocabularySize: words.count, tagCount: tags.count, embeddingDim: 32, hiddenSize: 64,
+                               generator: Generator(seed: lesson.options.seed))
+let embeddingDim = untrained.embedding.weight.shape[1], padIndex = words.padIndex!
+let padRow = untrained.embedding.weight.scalars[(padIndex * embeddingDim)..<((padIndex + 1) * embeddingDim)]
+print("word \(padIndex) is \(words.word(at: padIndex)); its embedding row has \(padRow.count) values, "
+      + "largest magnitude \(padRow.map(abs).max()!)")
+print("tag 0 is \(tags.word(at: 0)), a real tag")
+let epochOrder = generator.permutation(trainSentences.count)
+let epochBatches = stride(from: 0, to: epochOrder.count, by: 32).map { start in
+    TaggingBatch(epochOrder[start..<min(start + 32, epochOrder.count)].map { trainSentences[$0] }, words: words, tags: tags)
+}
+let paddingPositions = epochBatches.map { $0.batchSize * $0.maxLength - $0.tokenCount }.reduce(0, +)
+let realTagZero = trainSentences.flatMap(\.tags).filter { $0 == tags.word(at: 0) }.count
+print("padding tags with 0 would add \(paddingPositions) fake \(tags.word(at: 0)) labels to the \(realTagZero) real ones "
+      + "(\(String(format: "%.1f", Double(paddingPositions) / Double(realTagZero)))×)")
+
+/*:
+ The safe value is one that is *not a class at all*: PyTorch's default
+ `ignore_index` is −100, and `crossEntropy(…, ignoreIndex:)` skips every
+ position whose target has that value. `TaggingBatch` pads words with
+ `<pad>` and tags with −100:
+ */
+let shortBatch = TaggingBatch(shortSentences, words: words, tags: tags)
+print("TaggingBatch: words \(shortBatch.words.count) ids = [B, T] = [\(shortBatch.batchSize), \(shortBatch.maxLength)], lengths \(shortBatch.lengths)")
+print("  tags of sentence 0: \(shortBatch.tags.prefix(shortBatch.maxLength).map { $0 })")
+
+/*:
+ ## How do the outputs and the labels line up?
+
+ The batched tagger returns scores `[B, T, C]` (C tags); `crossEntropy`
+ wants rows `[N, C]` and N targets. *Flatten* both: `reshaped(to: [-1, C])`
+ turns the scores into `B·T` rows, row `b·T + t` holding word `t` of
+ sentence `b` — exactly the order of `TaggingBatch.tags`, which is `[B, T]`
+ row-major. Padding positions are rows too; their targets are −100.
+
+ The trap is a *time-first* output. An LSTM without `batchFirst` returns
+ `[T, B, C]`, whose row `t·B + b` is a different word. Flattening it against
+ batch-first labels gives the same number of rows, so nothing crashes; the
+ labels are just wrong. We measure what that does after training.
+ */
+let firstBatch = epochBatches[0]
+let firstLogits = untrained(words: firstBatch.words, batchSize: firstBatch.batchSize)
+let flatLogits = firstLogits.reshaped(to: [-1, tags.count])
+print("scores \(firstLogits.shape) → flattened \(flatLogits.shape); tags \(firstBatch.tags.count) targets, "
+      + "\(firstBatch.tokenCount) real and \(firstBatch.tags.count - firstBatch.tokenCount) padding (−100)")
+
+/*:
+ ## What does ignoreIndex do?
+
+ With `ignoreIndex: −100`, a position whose target is −100 adds nothing to
+ the loss and is not counted in the mean. That is a masked mean:
+
+ ```
+ loss = Σₙ mₙ · ℓₙ / Σₙ mₙ      ℓₙ = −log softmax(xₙ)[targetₙ]
+                                mₙ = 1 at a real token, 0 at padding
+ ```
+
+ Exercise 3.3 writes it from a per-position loss
+ (`crossEntropy(…, reduction: .none)`) and the mask, and must agree with
+ `ignoreIndex` in value and in gradient. Below, on the first batch of the
+ epoch, the padding tags are even set to 0 — a real tag, the bug above —
+ and the mask alone keeps them out. The classic mistake is dividing by
+ `N = B·T` instead of `Σ mₙ`: the padding adds zeros to the mean, and the
+ loss shrinks by the share of real tokens.
+ */
+/// A copy of `tensor` with its own gradient, so two losses can be compared gradient for gradient.
+func trackedCopy(_ tensor: Tensor) -> Tensor { Tensor(tensor.scalars, shape: tensor.shape, requiresGrad: true) }
+let ignoreLogits = trackedCopy(flatLogits)
+let maskLogits = trackedCopy(flatLogits)
+let firstMask = exercise("3.2", "a mask from lengths", student: {
+    try mask(lengths: firstBatch.lengths, maxLength: firstBatch.maxLength)
+}, reference: {
+    Solutions.Day3.mask(lengths: firstBatch.lengths, maxLength: firstBatch.maxLength)
+}).flattened()
+let zeroPaddedTags = firstBatch.tags.map { $0 == firstBatch.ignoreIndex ? 0 : $0 }
+let ignoreLoss = crossEntropy(ignoreLogits, targets: firstBatch.tags, ignoreIndex: firstBatch.ignoreIndex)
+let maskLoss = exercise("3.3", "masked cross-entropy", student: {
+    try maskedCrossEntropy(logits: maskLogits, targets: zeroPaddedTags, mask: firstMask)
+}, reference: {
+    Solutions.Day3.maskedCrossEntropy(logits: maskLogits, targets: zeroPaddedTags, mask: firstMask)
+})
+ignoreLoss.backward()
+if maskLoss.requiresGrad { maskLoss.backward() }
+let gradientGap = maskLogits.grad.map { grad in zip(ignoreLogits.grad!.scalars, grad.scalars).map { abs($0 - $1) }.max()! } ?? .nan
+let perPosition = withNoGrad { crossEntropy(flatLogits, targets: firstBatch.tags, reduction: .none) }
+let allPositionsMean = (perPosition * firstMask).sum().item / Float(firstBatch.tags.count)
+print("untrained tagger, one batch of \(firstBatch.batchSize) with \(percent(firstBatch.paddingShare)) padding:")
+print("  crossEntropy(ignoreIndex: −100)           \(String(format: "%.4f", ignoreLoss.item))")
+print("  maskedCrossEntropy, tags padded with 0    \(String(format: "%.4f", maskLoss.item))   "
+      + "largest gradient difference \(gradientGap)")
+print("  Σ m·ℓ / (B·T), the mistake                \(String(format: "%.4f", allPositionsMean))   "
+      + "= \(String(format: "%.3f", allPositionsMean / ignoreLoss.item)) × the right loss; "
+      + "real tokens are \(String(format: "%.3f", 1 - firstBatch.paddingShare)) of the batch")
+
+/*:
+ Masking also makes training blind to *how much* padding there is. Pad
+ the same batch further, to the corpus's longest possible sentence: the
+ masked loss and its gradients do not move (the LSTM runs left to right,
+ so trailing padding cannot change a real token's output), while the
+ mistaken mean over all `B·T` positions shrinks with every extra column.
+ */
+/// The rows of a row-major `[B, T]` array, padded further to `[B, length]` with `value`.
+func paddedRows(_ values: [Int], batchSize: Int, to length: Int, with value: Int) -> [Int] {
+    let steps = values.count / batchSize
+    return (0..<batchSize).flatMap { b in
+        values[(b * steps)..<((b + 1) * steps)] + [Int](repeating: value, count: length - steps)
+    }
+}
+
+/// The masked loss of the untrained tagger on the first batch padded to
+/// `length`, the mistaken mean over all positions, and the embedding's
+/// gradient under the masked loss.
+func lossesPadded(to length: Int) -> (masked: Float, overAllPositions: Float, gradient: [Float]) {
+    let ids = paddedRows(firstBatch.words, batchSize: firstBatch.batchSize, to: length, with: words.padIndex!)
+    let targets = paddedRows(firstBatch.tags, batchSize: firstBatch.batchSize, to: length, with: firstBatch.ignoreIndex)
+    let logits = untrained(words: ids, batchSize: firstBatch.batchSize).reshaped(to: [-1, tags.count])
+    untrained.zeroGrad()
+    let maskedLoss = crossEntropy(logits, targets: targets, ignoreIndex: firstBatch.ignoreIndex)
+    maskedLoss.backward()
+    let overAllPositions = crossEntropy(logits, targets: targets, reduction: .sum).item / Float(targets.count)
+    return (maskedLoss.item, overAllPositions, untrained.embedding.weight.grad!.scalars)
+}
+let atLongest = lossesPadded(to: firstBatch.maxLength), atLimit = lossesPadded(to: corpus.maxLength)
+let paddingGradientGap = zip(atLongest.gradient, atLimit.gradient).map { abs($0 - $1) }.max()!
+print("the same batch padded to \(firstBatch.maxLength) and to \(corpus.maxLength):")
+print("  masked loss          \(String(format: "%.4f", atLongest.masked)) and \(String(format: "%.4f", atLimit.masked)); "
+      + "largest embedding-gradient difference \(paddingGradientGap)")
+print("  Σ m·ℓ / (B·T)        \(String(format: "%.4f", atLongest.overAllPositions)) and \(String(format: "%.4f", atLimit.overAllPositions))")
+
+/*:
+ ## How do we count accuracy on real tokens only?
+
+ The same way: an argmax per position, counted only where `t < length`
+ (exercise 3.4; Torchlet's `maskedAccuracy(logits:targets:ignoreIndex:)`
+ does it from the ignore index instead). Counting the padding positions
+ too rewards a model for predicting padding after every sentence — which
+ is easy — and hides how it does on the words.
+
+ ## What goes wrong without masking?
+
+ The experiment: three taggers initialized from the same seed, trained
+ with Adam on the same batches of 32, in lockstep.
+
+ - **masked**: tags padded with −100, `crossEntropy(…, ignoreIndex: −100)`.
+ - **unmasked**: the padding positions are labelled with an extra tag,
+   PAD, and the loss is the plain mean over all `B·T` positions. This is
+   the 0-padding bug with its own class, so we can count how often the
+   model predicts padding.
+ - **unmasked, padded to 60**: the same, with every batch padded to the
+   corpus's longest possible sentence, as code that pads everything to a
+   fixed `max_len` does. Only the amount of padding differs.
+
+ Four times in the first epoch and after each later one, all three are
+ evaluated on held-out batches: accuracy on the real tokens (exercise
+ 3.4), the share of real tokens tagged PAD, and the unmasked model's
+ accuracy counted over *all* positions — the number you see if you forget
+ the mask in the metric too.
+ */
+let padTag = tags.count
+let modelSeed = generator.next()
+/// A tagger for the experiment; every one starts from the same seed.
+func experimentTagger(tagCount: Int) -> SequenceTagger {
+    SequenceTagger(vocabularySize: words.count, tagCount: tagCount, embeddingDim: 32, hiddenSize: 64,
+                   generator: Generator(seed: modelSeed))
+}
+let masked = experimentTagger(tagCount: tags.count)
+let unmasked = experimentTagger(tagCount: tags.count + 1)
+let padded60 = experimentTagger(tagCount: tags.count + 1)
+let optimizers = [masked, unmasked, padded60].map { Adam($0.parameters(), learningRate: 0.005) }
+let heldOutBatches = stride(from: 0, to: testSentences.count, by: 32).map { start in
+    TaggingBatch(Array(testSentences[start..<min(start + 32, testSentences.count)]), words: words, tags: tags)
+}
+
+/// The unmasked runs' targets: padding labelled with the PAD tag instead of −100.
+func withPadTag(_ batch: TaggingBatch) -> [Int] {
+    batch.tags.map { $0 == batch.ignoreIndex ? padTag : $0 }
+}
+
+/// How a tagger does on the held-out batches.
+struct Evaluation {
+    /// Accuracy on the real tokens.
+    var accuracy: Double
+    /// The share of real tokens tagged PAD (0 for the masked model, which has no PAD tag).
+    var padPredictions: Double
+    /// Accuracy over every position, padding included, with PAD as the padding's target.
+    var allPositionsAccuracy: Double
+}
+
+/// Evaluates `tagger` on the held-out batches.
+func evaluate(_ tagger: SequenceTagger) -> Evaluation {
+    tagger.eval()
+    defer { tagger.train() }
+    return withNoGrad {
+        var correct = 0.0, tokens = 0, padPredicted = 0, allCorrect = 0, positions = 0
+        for batch in heldOutBatches {
+            let logits = tagger(words: batch.words, batchSize: batch.batchSize)  // [B, T, tags]
+            let targets = withPadTag(batch)
+            let share = exercise("3.4", "accuracy on real tokens", student: {
+                try maskedAccuracy(logits: logits, targets: targets, lengths: batch.lengths)
+            }, reference: {
+                Solutions.Day3.maskedAccuracy(logits: logits, targets: targets, lengths: batch.lengths)
+            })
+            correct += share * Double(batch.tokenCount)
+            tokens += batch.tokenCount
+            let predictions = logits.argmax(dim: -1)
+            allCorrect += zip(predictions, targets).filter { $0 == $1 }.count
+            positions += targets.count
+            for b in 0..<batch.batchSize {
+                for t in 0..<batch.lengths[b] where predictions[b * batch.maxLength + t] == padTag { padPredicted += 1 }
+            }
+        }
+        return Evaluation(accuracy: correct / Double(tokens), padPredictions: Double(padPredicted) / Double(tokens),
+                          allPositionsAccuracy: Double(allCorrect) / Double(positions))
+    }
+}
+
+//: One training step is Day 1's four moves on a flattened batch. The
+//: three runs differ only in the word ids and targets they are given.
+/// One optimizer step of `tagger` on `words` `[B, T]` with `targets`; returns the loss.
+func step(_ tagger: SequenceTagger, _ optimizer: Optimizer, words ids: [Int], batchSize: Int, targets: [Int],
+          tagCount: Int) -> Float {
+    optimizer.zeroGrad()
+    let logits = tagger(words: ids, batchSize: batchSize).reshaped(to: [-1, tagCount])  // [B·T, tags]
+    let loss = crossEntropy(logits, targets: targets)  // ignoreIndex −100: only the masked run has any
+    loss.backward()
+    optimizer.step()
+    return loss.item
+}
+
+//: The loop feeds every batch to all three taggers, and evaluates them
+//: at the same moments.
+let epochs = lesson.options.epochs
+let batchesPerEpoch = (trainSentences.count + 31) / 32
+let quarterMarks = Set((1...4).map { $0 * batchesPerEpoch / 4 })
+var curve: [(epoch: Double, runs: [Evaluation])] = []
+var epochLosses: [[Float]] = [[], [], []]
+var paddingShares: [Double] = [0, 0]
+print("training three taggers, \(epochs) epochs of \(batchesPerEpoch) batches of 32:")
+let progress = ProgressLine("epoch", total: epochs)
+for epoch in 0..<epochs {
+    let order = generator.permutation(trainSentences.count)
+    var sums: [Float] = [0, 0, 0]
+    for k in 0..<batchesPerEpoch {
+        let batch = TaggingBatch(order[(k * 32)..<min((k + 1) * 32, order.count)].map { trainSentences[$0] },
+                                 words: words, tags: tags)
+        let b = batch.batchSize, limit = corpus.maxLength
+        sums[0] += step(masked, optimizers[0], words: batch.words, batchSize: b, targets: batch.tags, tagCount: tags.count)
+        sums[1] += step(unmasked, optimizers[1], words: batch.words, batchSize: b, targets: withPadTag(batch),
+                        tagCount: tags.count + 1)
+        sums[2] += step(padded60, optimizers[2], words: paddedRows(batch.words, batchSize: b, to: limit, with: words.padIndex!),
+                        batchSize: b, targets: paddedRows(withPadTag(batch), batchSize: b, to: limit, with: padTag),
+                        tagCount: tags.count + 1)
+        paddingShares[0] += batch.paddingShare
+        paddingShares[1] += 1 - Double(batch.tokenCount) / Double(b * limit)
+        let done = Double(epoch) + Double(k + 1) / Double(batchesPerEpoch)
+        if (epoch == 0 && quarterMarks.contains(k + 1)) || k + 1 == batchesPerEpoch {
+            curve.append((done, [masked, unmasked, padded60].map(evaluate)))
+        }
+        progress.update(done, ["loss masked": sums[0] / Float(k + 1), "unmasked": sums[1] / Float(k + 1),
+                               "padded to 60": sums[2] / Float(k + 1)])
+    }
+    for run in 0..<3 { epochLosses[run].append(sums[run] / Float(batchesPerEpoch)) }
+}
+progress.finish()
+paddingShares = paddingShares.map { $0 / Double(epochs * batchesPerEpoch) }
+
+//: The results:
+print("held-out accuracy on real tokens; padding share of the training batches in brackets:")
+print("         " + aligned("masked", 9) + "  │ " + "unmasked, padded to longest (\(percent(paddingShares[0], 0)))"
+        .padding(toLength: 35, withPad: " ", startingAt: 0) + " │ unmasked, padded to 60 (\(percent(paddingShares[1], 0)))")
+print("  epoch" + aligned("accuracy", 11) + "  │" + aligned("accuracy", 9) + aligned("tagged PAD", 12) + aligned("all positions", 15)
+      + " │" + aligned("accuracy", 9) + aligned("tagged PAD", 12))
+for point in curve {
+    let (m, u, p) = (point.runs[0], point.runs[1], point.runs[2])
+    print("  " + String(format: "%5.2f", point.epoch) + aligned(percent(m.accuracy), 11) + "  │"
+          + aligned(percent(u.accuracy), 9) + aligned(percent(u.padPredictions, 2), 12) + aligned(percent(u.allPositionsAccuracy), 15)
+          + " │" + aligned(percent(p.accuracy), 9) + aligned(percent(p.padPredictions, 2), 12))
+}
+let names = ["masked", "unmasked", "padded to 60"]
+for (name, losses) in zip(names, epochLosses) {
+    print("training loss per epoch, \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+          + losses.map { String(format: "%.4f", $0) }.joined(separator: " "))
+}
+var plot = LinePlot(title: "Day 3: masked vs. unmasked training", xLabel: "epoch", yLabel: "held-out share of real tokens")
+for (run, name) in names.enumerated() {
+    plot.addSeries("accuracy, \(name)", x: curve.map(\.epoch), y: curve.map { $0.runs[run].accuracy })
+}
+plot.addSeries("tagged PAD, unmasked", x: curve.map(\.epoch), y: curve.map { $0.runs[1].padPredictions })
+plot.addSeries("tagged PAD, padded to 60", x: curve.map(\.epoch), y: curve.map { $0.runs[2].padPredictions })
+lesson.writePlot(plot, name: "masking")
+let final = curve.last!.runs
+let afterEpoch1 = curve.first { $0.epoch >= 1 }!.runs
+
+/*:
+ What the table shows, in this run:
+
+ - The unmasked models first learn the easiest thing in their loss: most
+   targets are PAD, so they tag most *real* tokens PAD too. They unlearn
+   it within an epoch or two — the input tells padding apart, since the
+   pad word's embedding is a zero vector — but their accuracy on real
+   tokens lags the masked model's the whole run: every update also fits
+   the PAD labels, and those are most of the targets.
+ - The more padding, the worse. Padded to 60, PAD is a larger share of
+   the targets still; that model tags real tokens PAD for longer and lags
+   further. The masked model would not change at all: its loss and
+   gradients ignore any amount of padding, as measured above.
+ - The unmasked losses look *better* than the masked one in the first
+   epoch, the more padding the lower, because easy PAD positions pull the
+   mean down; and the unmasked accuracy over all positions flatters the
+   model the same way. Neither number says how it does on words: report
+   loss and accuracy over real tokens only.
+
+ One more trap, measured with the trained masked tagger: its scores
+ turned time-first (`[T, B, C]`, what an LSTM without `batchFirst`
+ returns) and flattened against the batch-first labels.
+ */
+let (alignedAccuracy, misalignedAccuracy): (Double, Double) = withNoGrad {
+    masked.eval()
+    var right = 0.0, wrong = 0.0, tokens = 0.0
+    for batch in heldOutBatches {
+        let logits = masked(words: batch.words, batchSize: batch.batchSize)  // [B, T, C]
+        let timeFirst = logits.transposed(0, 1)                              // [T, B, C]
+        let n = Double(batch.tokenCount)
+        right += n * Torchlet.maskedAccuracy(logits: logits.reshaped(to: [-1, tags.count]), targets: batch.tags)
+        wrong += n * Torchlet.maskedAccuracy(logits: timeFirst.reshaped(to: [-1, tags.count]), targets: batch.tags)
+        tokens += n
+    }
+    return (right / tokens, wrong / tokens)
+}
+print("masked tagger on held-out batches: flattened batch-first \(percent(alignedAccuracy)); "
+      + "time-first scores against batch-first labels \(percent(misalignedAccuracy))")
+
+/*:
+ ## How much of a batch is padding?
+
+ The LSTM computes every position of the `[B, T]` rectangle, padding
+ included, so the padding share is the share of its work thrown away.
+ The corpus has a long tail of lengths: a batch is as long as its longest
+ sentence, and the larger the batch, the likelier it holds a long one.
+ Below, the padding share of one epoch of random batches for three batch
+ sizes, and of the same sentences sorted by length before batching.
+ */
+/// The padding share of batches of `size` cut from `sentences` in their order.
+func paddingShare(of sentences: [TaggedSentence], batchSize size: Int) -> Double {
+    var tokens = 0, positions = 0
+    for start in stride(from: 0, to: sentences.count, by: size) {
+        let lengths = sentences[start..<min(start + size, sentences.count)].map(\.count)
+        tokens += lengths.reduce(0, +)
+        positions += lengths.count * lengths.max()!
+    }
+    return 1 - Double(tokens) / Double(positions)
+}
+let shuffled = generator.permutation(trainSentences.count).map { trainSentences[$0] }
+let sorted = trainSentences.sorted { $0.count < $1.count }
+let sortedLengths = sorted.map(\.count)
+print("lengths of the \(trainSentences.count) training sentences: median \(sortedLengths[sortedLengths.count / 2]), "
+      + "90th percentile \(sortedLengths[sortedLengths.count * 9 / 10]), longest \(sortedLengths.last!)")
+print("  batch   random batches                   sorted by length")
+var randomShares: [Int: Double] = [:]
+for size in [8, 32, 128] {
+    let random = paddingShare(of: shuffled, batchSize: size), bySize = paddingShare(of: sorted, batchSize: size)
+    randomShares[size] = random
+    print("  " + aligned("\(size)", 5) + aligned(percent(random), 8) + " " + bar(random, max: 1, width: 24)
+          + aligned(percent(bySize), 8) + " " + bar(bySize, max: 1, width: 24))
+}
+
+/*:
+ The waste is real time, too: one forward pass of the tagger over the
+ training set in batches of 32, random against sorted (the best of three
+ passes each).
+ */
+/// The fastest of three forward passes of the masked tagger over `sentences` in batches of 32, in seconds.
+func forwardSeconds(_ sentences: [TaggedSentence]) -> Double {
+    let batches = stride(from: 0, to: sentences.count, by: 32).map { start in
+        TaggingBatch(Array(sentences[start..<min(start + 32, sentences.count)]), words: words, tags: tags)
+    }
+    masked.eval()
+    return (0..<3).map { _ in
+        let stopwatch = Stopwatch()
+        withNoGrad {
+            for batch in batches { _ = masked(words: batch.words, batchSize: batch.batchSize) }
+        }
+        return stopwatch.seconds
+    }.min()!
+}
+let randomSeconds = forwardSeconds(shuffled), sortedSeconds = forwardSeconds(sorted)
+print("one forward pass, batches of 32: random \(String(format: "%.3f", randomSeconds)) s, "
+      + "sorted \(String(format: "%.3f", sortedSeconds)) s (\(String(format: "%.1f", randomSeconds / sortedSeconds))× as long)")
+
+/*:
+ Sorting removes most of the padding, but batches of sorted sentences
+ are no longer random: every epoch sees the same batches, the short
+ sentences together and the long ones together. Day 4's *packing* skips
+ the padding inside the LSTM without changing the batches, and Day 10's
+ *bucketing* keeps most of sorting's gain with shuffled batches.
+ */
+lesson.finish([
+    "masked_accuracy": final[0].accuracy,
+    "unmasked_accuracy": final[1].accuracy,
+    "padded60_accuracy": final[2].accuracy,
+    "pad_predictions_epoch1": afterEpoch1[1].padPredictions,
+    "padding_share_32": randomShares[32]!,
+])
