@@ -4,6 +4,7 @@
 # is faster).
 #
 # Usage: scripts/bench_compare.sh [--native] [--repeats N] [--threads N]
+#   --threads  threads for both sides (default 1, as PyTorch is measured)
 #   --native   build Torchlet for this machine's CPU (TORCHLET_CPU=native,
 #              AVX-512 kernels where present) instead of the portable default
 # Needs torch for Python (pip install 'torch==2.13.0+cpu').
@@ -11,19 +12,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scratch=.build
+threads=1
 args=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --native) export TORCHLET_CPU=native; scratch=.build-native ;;
-        --repeats|--threads) args+=("$1" "$2"); shift ;;
+        --repeats) args+=("$1" "$2"); shift ;;
+        --threads) threads="$2"; shift ;;
         *) echo "usage: $0 [--native] [--repeats N] [--threads N]" >&2; exit 2 ;;
     esac
     shift
 done
 
 swift build -c release --product bench --scratch-path "$scratch" >&2
-ours=$("$scratch"/release/bench "${args[@]}")
-theirs=$(python3 scripts/bench_pytorch.py "${args[@]}")
+ours=$("$scratch"/release/bench --threads "$threads" "${args[@]}")
+theirs=$(python3 scripts/bench_pytorch.py --threads "$threads" "${args[@]}")
 
 echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)')"
 printf '%-20s %12s %12s %8s %14s %14s\n' case torchlet_ms pytorch_ms ratio torchlet_gflops pytorch_gflops
