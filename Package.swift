@@ -33,6 +33,15 @@ let wideSIMD: [String] = {
     return ["-D", "TORCHLET_WIDE_SIMD"]
 }()
 
+/// TorchletWide is GEMM.swift compiled again for AVX-512 (`skylake-avx512`:
+/// F, CD, BW, DQ and VL, which every AVX-512 CPU since 2017 has);
+/// Torchlet uses it only on CPUs that have it (checked at run time).
+#if arch(x86_64)
+let wideTarget = ["-target-cpu", "skylake-avx512", "-D", "TORCHLET_WIDE_SIMD"]
+#else
+let wideTarget: [String] = []
+#endif
+
 let optimizedInDebug: [SwiftSetting] = [
     .unsafeFlags(["-O"], .when(configuration: .debug)),
     .unsafeFlags(targetCPU + wideSIMD),
@@ -55,7 +64,11 @@ let package = Package(
         .executable(name: "bench", targets: ["bench"]),
     ] + (1...10).map { .executable(name: "day\($0)", targets: ["day\($0)"]) },
     targets: [
-        .target(name: "Torchlet", swiftSettings: optimizedInDebug),
+        .target(name: "Torchlet", dependencies: ["TorchletWide"], swiftSettings: optimizedInDebug),
+        .target(name: "TorchletWide", swiftSettings: [
+            .unsafeFlags(["-O"], .when(configuration: .debug)),
+            .unsafeFlags(wideTarget),
+        ]),
         .target(name: "Course", dependencies: ["Torchlet"]),
         .target(name: "Weaver"),
         .executableTarget(name: "weave", dependencies: ["Weaver"]),
@@ -64,7 +77,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Torchlet", "Course"], path: "Tests/TestSupport"),
         .testTarget(
             name: "TorchletTests",
-            dependencies: ["Torchlet", "TestSupport"],
+            dependencies: ["Torchlet", "TorchletWide", "TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -23,6 +23,11 @@ import Dispatch
 ///   gradient) needs no transposed copy.
 ///
 /// `referenceMultiply` is the plain triple loop the tests compare it with.
+///
+/// This file is compiled twice: here for the portable target (AVX2 on
+/// x86-64), and through a symbolic link in `TorchletWide` for AVX-512 with
+/// sixteen-wide vectors; `MatrixMultiply` picks one at run time. So it uses
+/// nothing else from Torchlet.
 enum GEMM {
     /// The SIMD vector of the micro-kernel: eight floats (AVX2, NEON), or
     /// sixteen in a build for a CPU with AVX-512 (`TORCHLET_CPU=native`,
@@ -70,7 +75,6 @@ enum GEMM {
 
     /// Packs `B` into a new array (see `packB`).
     static func packed(_ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int) -> [Float] {
-        Allocator.configured
         return [Float](unsafeUninitializedCapacity: packedCount(k: k, n: n)) { buffer, count in
             packB(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, into: buffer.baseAddress!)
             count = packedCount(k: k, n: n)
@@ -80,12 +84,14 @@ enum GEMM {
     /// `C (+)= A · B` for `A` `[m, k]` given by strides, `B` packed by
     /// `packB`, and row-major `C` `[m, n]` with row stride `ldc`.
     ///
-    /// - Parameter accumulate: add to `C` (true) or overwrite it (false).
+    /// - Parameters:
+    ///   - accumulate: add to `C` (true) or overwrite it (false).
+    ///   - threads: the most threads to use (large products only).
     static func multiply(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         packedB: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads maxThreads: Int = 1
     ) {
         guard m > 0 && n > 0 else { return }
         if k == 0 {
@@ -95,7 +101,7 @@ enum GEMM {
         let panels = (n + nr - 1) / nr
         // Two threads pay off only when each gets enough work to cover the
         // cost of waking it (a few microseconds): split the column panels.
-        let threads = min(Parallelism.threadCount, panels, max(1, m * n * k / minimumWorkPerThread))
+        let threads = min(maxThreads, panels, max(1, m * n * k / minimumWorkPerThread))
         if threads > 1 {
             DispatchQueue.concurrentPerform(iterations: threads) { t in
                 multiply(panels: (panels * t / threads)..<(panels * (t + 1) / threads), m: m, n: n, k: k,

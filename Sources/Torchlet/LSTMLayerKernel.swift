@@ -47,7 +47,7 @@ enum LSTMLayerKernel {
         let bias = zip(biasIH.scalars, biasHH.scalars).map { $0 + $1 }
         // W_hhᵀ [H, 4H] packed once, reused at every step.
         let packedWhhT = weightHH.scalars.withUnsafeBufferPointer {
-            GEMM.packed($0.baseAddress!, k: hidden, n: gates, rowStride: 1, columnStride: hidden)
+            MatrixMultiply.packed($0.baseAddress!, k: hidden, n: gates, rowStride: 1, columnStride: hidden)
         }
 
         var h = h0.scalars, c = c0.scalars
@@ -68,7 +68,7 @@ enum LSTMLayerKernel {
                 let rows = batchSizes[t], off = offsets[t]
                 let a = acts.baseAddress! + off * gates
                 // gates_t += h · W_hhᵀ for the live rows.
-                GEMM.multiply(m: rows, n: gates, k: hidden, a: UnsafePointer(h.baseAddress!), aRowStride: hidden,
+                MatrixMultiply.multiply(m: rows, n: gates, k: hidden, a: UnsafePointer(h.baseAddress!), aRowStride: hidden,
                               aColumnStride: 1, packedB: packedWhhT.baseAddress!, c: a, ldc: gates, accumulate: true)
                 for r in 0..<rows {
                     gateStep(
@@ -219,7 +219,7 @@ enum LSTMLayerKernel {
         var dGates = [Float](repeating: 0, count: n * gates)
         // W_hh [4H, H] packed once: dh_prev = dGates_t · W_hh at every step.
         let packedWhh = weightHH.withUnsafeBufferPointer {
-            GEMM.packed($0.baseAddress!, k: gates, n: hidden, rowStride: hidden, columnStride: 1)
+            MatrixMultiply.packed($0.baseAddress!, k: gates, n: hidden, rowStride: hidden, columnStride: 1)
         }
 
         g.withUnsafeBufferPointer { g in
@@ -241,7 +241,7 @@ enum LSTMLayerKernel {
                         dGates: dGates.baseAddress! + row * gates, hidden: hidden)
                 }
                 // dh_prev = dGates_t · W_hh for the live rows (overwrites dh).
-                GEMM.multiply(m: rows, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + off * gates),
+                MatrixMultiply.multiply(m: rows, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + off * gates),
                               aRowStride: gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
                               c: dh.baseAddress!, ldc: hidden, accumulate: false)
             }

@@ -66,12 +66,12 @@ enum Kernels {
     ) -> [Float] {
         // Transposes are strides, not copies: see GEMM.
         let packedB = b.withUnsafeBufferPointer { b in
-            GEMM.packed(b.baseAddress!, k: k, n: m, rowStride: transposeB ? 1 : m, columnStride: transposeB ? k : 1)
+            MatrixMultiply.packed(b.baseAddress!, k: k, n: m, rowStride: transposeB ? 1 : m, columnStride: transposeB ? k : 1)
         }
         return [Float](unsafeUninitializedCapacity: n * m) { c, count in
             a.withUnsafeBufferPointer { a in
                 packedB.withUnsafeBufferPointer { packedB in
-                    GEMM.multiply(
+                    MatrixMultiply.multiply(
                         m: n, n: m, k: k, a: a.baseAddress!,
                         aRowStride: transposeA ? 1 : k, aColumnStride: transposeA ? n : 1,
                         packedB: packedB.baseAddress!, c: c.baseAddress!, ldc: m, accumulate: false)

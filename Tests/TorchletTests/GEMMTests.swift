@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Torchlet
+import TorchletWide
 
 /// The fast GEMM against the plain triple loop, on edge sizes (not
 /// multiples of the 6 × 16 block, k across the 256 cache block), with
@@ -90,5 +91,28 @@ import TestSupport
         Parallelism.threadCount = saved
         #expect(single == double)
         assertClose(single, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-4)
+    }
+}
+
+/// The AVX-512 build of the GEMM, where this CPU runs it, against the
+/// reference, on the same edge sizes.
+@Suite struct WideGEMMTests {
+    @Test(arguments: GEMMTests.sizes.indices)
+    func wideMatchesReference(index: Int) throws {
+        try #require(WideGEMM.isAvailable && CPUFeatures.hasAVX512, "no AVX-512 here: the portable kernel is used")
+        let (m, n, k) = GEMMTests.sizes[index]
+        let g = Generator(seed: UInt64(100 + index))
+        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
+        let packed = b.withUnsafeBufferPointer { WideGEMM.packed($0.baseAddress!, k: k, n: n, rowStride: n, columnStride: 1) }
+        var c = [Float](repeating: .nan, count: m * n)
+        a.withUnsafeBufferPointer { a in
+            packed.withUnsafeBufferPointer { p in
+                c.withUnsafeMutableBufferPointer { c in
+                    WideGEMM.multiply(m: m, n: n, k: k, a: a.baseAddress!, aRowStride: k, aColumnStride: 1,
+                                      packedB: p.baseAddress!, c: c.baseAddress!, ldc: n, accumulate: false, threads: 2)
+                }
+            }
+        }
+        assertClose(c, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-4, "wide A·B \(m)×\(k)×\(n)")
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import TorchletWide
+
+/// Chooses, once at run time, which build of `GEMM` this CPU runs: the
+/// AVX-512 one (`TorchletWide`, about twice as fast where available) or the
+/// portable one, and routes every matrix product through it.
+///
+/// The two builds pack `B` differently (16 or 32 columns per panel), so a
+/// buffer from `packed` must go to `multiply` of the same dispatcher.
+enum MatrixMultiply {
+    /// Whether the AVX-512 kernel is used (`TORCHLET_GEMM=portable` forces
+    /// the portable one, for comparisons).
+    static let usesWideKernel: Bool =
+        WideGEMM.isAvailable && CPUFeatures.hasAVX512
+        && ProcessInfo.processInfo.environment["TORCHLET_GEMM"] != "portable"
+
+    /// `B` packed for `multiply` (see `GEMM.packB`).
+    static func packed(_ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int) -> [Float] {
+        Allocator.configured
+        return usesWideKernel
+            ? WideGEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride)
+            : GEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride)
+    }
+
+    /// `C (+)= A · B` (see `GEMM.multiply`), on up to
+    /// `Parallelism.threadCount` threads.
+    static func multiply(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        if usesWideKernel {
+            WideGEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                              packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: Parallelism.threadCount)
+        } else {
+            GEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                          packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: Parallelism.threadCount)
+        }
+    }
+}
+
+/// What the CPU can do, read once from the operating system.
+enum CPUFeatures {
+    /// Whether the CPU has AVX-512 (foundation, doubleword/quadword, byte/
+    /// word and vector-length extensions: the `x86-64-v4` level).
+    static let hasAVX512: Bool = {
+        #if arch(x86_64) && os(Linux)
+        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+        else { return false }
+        let set = Set(flags.split(separator: " "))
+        return ["avx512f", "avx512dq", "avx512bw", "avx512vl", "avx512cd"].allSatisfy { set.contains(Substring($0)) }
+        #else
+        return false
+        #endif
+    }()
+}

@@ -1,0 +1,1 @@
+../Torchlet/GEMM.swift

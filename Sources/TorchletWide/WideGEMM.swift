@@ -1,0 +1,26 @@
+/// The AVX-512 build of `GEMM`: the same source (a symbolic link to
+/// Torchlet's GEMM.swift) compiled for `skylake-avx512` with sixteen-wide
+/// vectors. Torchlet calls it only on a CPU that has AVX-512 (see
+/// `MatrixMultiply`), so the package still runs on any AVX2 CPU.
+public enum WideGEMM {
+    /// Whether this module was compiled with the wide kernel (x86-64 only).
+    #if TORCHLET_WIDE_SIMD
+    public static let isAvailable = true
+    #else
+    public static let isAvailable = false
+    #endif
+
+    /// See `GEMM.packed`.
+    public static func packed(_ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int) -> [Float] {
+        GEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride)
+    }
+
+    /// See `GEMM.multiply`.
+    public static func multiply(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads: Int
+    ) {
+        GEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                      packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: threads)
+    }
+}
