@@ -17,18 +17,7 @@ import TestSupport
         var state: LSTMState? = nil
         if f.has("h0") { state = (try f.tensor("h0", requiresGrad: true), try f.tensor("c0", requiresGrad: true)) }
         let (output, (h, c)) = lstm(input, state)
-        assertClose(output, try f.tensor("output"), "\(name) output")
-        assertClose(h, try f.tensor("h_n"), "\(name) h_n")
-        assertClose(c, try f.tensor("c_n"), "\(name) c_n")
-        try f.loss([("output", output), ("h_n", h), ("c_n", c)]).backward()
-        assertClose(input.grad!, try f.tensor("grad.input"), "\(name) grad.input")
-        if let state {
-            assertClose(state.h.grad!, try f.tensor("grad.h0"), "\(name) grad.h0")
-            assertClose(state.c.grad!, try f.tensor("grad.c0"), "\(name) grad.c0")
-        }
-        for (p, t) in lstm.namedParameters() {
-            assertClose(t.grad!, try f.tensor("grad.\(p)"), "\(name) grad.\(p)")
-        }
+        try f.assertLSTMMatches(lstm, input: input, state: state, output: output, h: h, c: c)
     }
 
     @Test func lstmCellMatchesPyTorch() throws {

@@ -48,17 +48,6 @@ import TestSupport
         let (out, (h, c)) = lstm(packed, state)
         assertClose(out.data, try f.tensor("output_data"), "\(name) output_data")
         let (output, _) = padPackedSequence(out)
-        assertClose(output, try f.tensor("output"), "\(name) output")
-        assertClose(h, try f.tensor("h_n"), "\(name) h_n")
-        assertClose(c, try f.tensor("c_n"), "\(name) c_n")
-        try f.loss([("output", output), ("h_n", h), ("c_n", c)]).backward()
-        assertClose(input.grad!, try f.tensor("grad.input"), "\(name) grad.input")
-        if let state {
-            assertClose(state.h.grad!, try f.tensor("grad.h0"), "\(name) grad.h0")
-            assertClose(state.c.grad!, try f.tensor("grad.c0"), "\(name) grad.c0")
-        }
-        for (p, t) in lstm.namedParameters() {
-            assertClose(t.grad!, try f.tensor("grad.\(p)"), "\(name) grad.\(p)")
-        }
+        try f.assertLSTMMatches(lstm, input: input, state: state, output: output, h: h, c: c)
     }
 }

@@ -227,21 +227,11 @@ import TestSupport
 /// function, the shapes and the lengths (exit tests: each body runs in a
 /// child process that must crash; its standard error is checked).
 @Suite struct PackedSequencePreconditionTests {
-    /// Expects the child's standard error to contain every string of `messages`.
-    static func check(_ result: ExitTest.Result?, contains messages: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let result else { return }
-        let stderr = String(decoding: result.standardErrorContent, as: UTF8.self)
-        for message in messages {
-            #expect(stderr.contains(message), "standard error should contain \"\(message)\"; it was:\n\(stderr)",
-                    sourceLocation: sourceLocation)
-        }
-    }
-
     @Test func unsortedLengthsWithEnforceSorted() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = packPaddedSequence(Tensor.zeros([5, 3, 2]), lengths: [3, 5, 2])
         }
-        Self.check(result, contains: [
+        expectStandardError(result, contains: [
             "packPaddedSequence: `lengths` array must be sorted in decreasing order when `enforceSorted` is true; got lengths [3, 5, 2]",
             "You can pass `enforceSorted: false`",
         ])
@@ -251,35 +241,35 @@ import TestSupport
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = packSequence([[1], [1, 2]])
         }
-        Self.check(result, contains: ["packSequence: `lengths` array must be sorted in decreasing order", "[1, 2]"])
+        expectStandardError(result, contains: ["packSequence: `lengths` array must be sorted in decreasing order", "[1, 2]"])
     }
 
     @Test func lengthZero() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = packPaddedSequence(Tensor.zeros([4, 2]), lengths: [4, 0])
         }
-        Self.check(result, contains: ["packPaddedSequence: every length must be at least 1, but lengths [4, 0] has 0 at index 1"])
+        expectStandardError(result, contains: ["packPaddedSequence: every length must be at least 1, but lengths [4, 0] has 0 at index 1"])
     }
 
     @Test func lengthBeyondTheSteps() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = packPaddedSequence(Tensor.zeros([2, 4, 3]), lengths: [4, 6], batchFirst: true, enforceSorted: false)
         }
-        Self.check(result, contains: ["packPaddedSequence: length 6 at index 1 exceeds the 4 steps of input shape [2, 4, 3]"])
+        expectStandardError(result, contains: ["packPaddedSequence: length 6 at index 1 exceeds the 4 steps of input shape [2, 4, 3]"])
     }
 
     @Test func lengthsCountDiffersFromBatch() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = packPaddedSequence(Tensor.zeros([4, 3, 1]), lengths: [3, 2])
         }
-        Self.check(result, contains: ["packPaddedSequence: 2 lengths [3, 2] for a batch of 3 sequences (input shape [4, 3, 1]"])
+        expectStandardError(result, contains: ["packPaddedSequence: 2 lengths [3, 2] for a batch of 3 sequences (input shape [4, 3, 1]"])
     }
 
     @Test func totalLengthShorterThanLongest() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = padPackedSequence(packSequence([[1, 2, 3], [4]]), totalLength: 2)
         }
-        Self.check(result, contains: ["padPackedSequence: expected totalLength to be at least the length of the longest sequence",
+        expectStandardError(result, contains: ["padPackedSequence: expected totalLength to be at least the length of the longest sequence",
                                 "got totalLength 2 and a longest length of 3"])
     }
 
@@ -287,7 +277,7 @@ import TestSupport
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = padSequence([Tensor.zeros([3, 2]), Tensor.zeros([2, 4])])
         }
-        Self.check(result, contains: ["padSequence: sequence 1 has shape [2, 4] but sequence 0 has shape [3, 2]"])
+        expectStandardError(result, contains: ["padSequence: sequence 1 has shape [2, 4] but sequence 0 has shape [3, 2]"])
     }
 
     @Test func embeddingOfNonIntegerPackedData() async {
@@ -295,7 +285,7 @@ import TestSupport
             let embedding = Embedding(numEmbeddings: 4, embeddingDim: 2, generator: Generator(seed: 0))
             _ = embedding(PackedSequence(data: Tensor([2, 1.5]), batchSizes: [2]))
         }
-        Self.check(result, contains: ["Embedding: packed value 1.5 at row 1 is not a token id in 0..<4"])
+        expectStandardError(result, contains: ["Embedding: packed value 1.5 at row 1 is not a token id in 0..<4"])
     }
 
     @Test func lstmPackedStateBatch() async {
@@ -303,6 +293,6 @@ import TestSupport
             let lstm = LSTM(inputSize: 1, hiddenSize: 2, generator: Generator(seed: 0))
             _ = lstm(packSequence([[1, 2], [3]]).replacing(data: Tensor.zeros([3, 1])), (Tensor.zeros([1, 3, 2]), Tensor.zeros([1, 3, 2])))
         }
-        Self.check(result, contains: ["LSTM: initial state shapes [1, 3, 2], [1, 3, 2] should be [1, 2, 2] for a packed batch of 2 sequences"])
+        expectStandardError(result, contains: ["LSTM: initial state shapes [1, 3, 2], [1, 3, 2] should be [1, 2, 2] for a packed batch of 2 sequences"])
     }
 }

@@ -1,33 +1,24 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Torchlet
 
 /// Programmer errors stop the program with a message that names the
 /// operation and the shapes (Swift Testing exit tests: each body runs in a
 /// child process, which must crash, and its standard error is checked).
 @Suite struct PreconditionTests {
-    /// Expects the child's standard error to contain every string of `messages`.
-    static func check(_ result: ExitTest.Result?, contains messages: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let result else { return }
-        let stderr = String(decoding: result.standardErrorContent, as: UTF8.self)
-        for message in messages {
-            #expect(stderr.contains(message), "standard error should contain \"\(message)\"; it was:\n\(stderr)",
-                    sourceLocation: sourceLocation)
-        }
-    }
-
     @Test func matmulInnerDimensionMismatch() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.zeros([3, 4]).matmul(Tensor.zeros([5, 2]))
         }
-        Self.check(result, contains: ["matmul: [3, 4] × [5, 2]: inner dimensions 4 and 5 differ"])
+        expectStandardError(result, contains: ["matmul: [3, 4] × [5, 2]: inner dimensions 4 and 5 differ"])
     }
 
     @Test func addShapesDoNotBroadcast() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = Tensor.zeros([2, 3]) + Tensor.zeros([4])
         }
-        Self.check(result, contains: ["add: shapes [2, 3] and [4] do not broadcast"])
+        expectStandardError(result, contains: ["add: shapes [2, 3] and [4] do not broadcast"])
     }
 
     @Test func lstmInputFeatureSize() async {
@@ -35,14 +26,14 @@ import Testing
             let lstm = LSTM(inputSize: 3, hiddenSize: 2, generator: Generator(seed: 0))
             _ = lstm(Tensor.zeros([5, 2, 4]))
         }
-        Self.check(result, contains: ["LSTM: input shape [5, 2, 4] should be [seq, batch, 3]"])
+        expectStandardError(result, contains: ["LSTM: input shape [5, 2, 4] should be [seq, batch, 3]"])
     }
 
     @Test func crossEntropyTargetOutOfRange() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = crossEntropy(Tensor.zeros([2, 5]), targets: [1, 7])
         }
-        Self.check(result, contains: ["target 7 at row 1 is out of range 0..<5"])
+        expectStandardError(result, contains: ["target 7 at row 1 is out of range 0..<5"])
     }
 
     @Test func backwardOnNonScalarWithoutGradient() async {
@@ -50,6 +41,6 @@ import Testing
             let x = Tensor.ones([2, 3], requiresGrad: true)
             (x * 2).backward()
         }
-        Self.check(result, contains: ["backward: a gradient can be implied only for a one-element output; got shape [2, 3]"])
+        expectStandardError(result, contains: ["backward: a gradient can be implied only for a one-element output; got shape [2, 3]"])
     }
 }
