@@ -10,8 +10,11 @@ import TorchletWide
 enum MatrixMultiply {
     /// Whether the AVX-512 kernel is used (`TORCHLET_GEMM=portable` forces
     /// the portable one, for comparisons).
+    ///
+    /// The CPU is checked first: no code of `TorchletWide` may run on a CPU
+    /// without AVX-512, not even to read `isAvailable`.
     static let usesWideKernel: Bool =
-        WideGEMM.isAvailable && CPUFeatures.hasAVX512
+        CPUFeatures.hasAVX512 && WideGEMM.isAvailable
         && ProcessInfo.processInfo.environment["TORCHLET_GEMM"] != "portable"
 
     /// `B` packed for `multiply` (see `GEMM.packB`).
