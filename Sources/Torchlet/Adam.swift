@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Adam optimizer, exactly as `torch.optim.Adam` computes it (weight
 /// decay is L2 added to the gradient, not AdamW).
 ///
@@ -41,8 +43,8 @@ public final class Adam: Optimizer {
         for (k, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
             steps[k] += 1
-            let correction1 = 1 - Float.pow(beta1, steps[k])
-            let correction2Root = (1 - Float.pow(beta2, steps[k])).squareRoot()
+            let correction1 = 1 - Foundation.pow(beta1, Float(steps[k]))
+            let correction2Root = (1 - Foundation.pow(beta2, Float(steps[k]))).squareRoot()
             let stepSize = learningRate / correction1
             // Raw buffers: this loop runs over every parameter value at every
             // step, so it avoids per-element exclusivity and bounds checks.
@@ -62,14 +64,5 @@ public final class Adam: Optimizer {
                 }
             }
         }
-    }
-}
-
-extension Float {
-    /// `base` raised to an integer power.
-    static func pow(_ base: Float, _ exponent: Int) -> Float {
-        var result: Float = 1
-        for _ in 0..<exponent { result *= base }
-        return result
     }
 }

@@ -43,7 +43,7 @@ enum LSTMLayerKernel {
         let order = reverse ? Array(batchSizes.indices.reversed()) : Array(batchSizes.indices)
 
         // Input projection for all steps at once: [N, 4H] = x · W_ihᵀ.
-        var acts = Kernels.matmul(x.scalars, weightIH.scalars, n: n, k: inputSize, m: gates, transposeB: true)
+        var acts = MatrixMultiply.matmul(x.scalars, weightIH.scalars, n: n, k: inputSize, m: gates, transposeB: true)
         let bias = zip(biasIH.scalars, biasHH.scalars).map { $0 + $1 }
         // W_hhᵀ [H, 4H] packed once, reused at every step.
         let packedWhhT = weightHH.scalars.withUnsafeBufferPointer {
@@ -247,9 +247,9 @@ enum LSTMLayerKernel {
             }
         }}}}}}}}
 
-        let dx = needsInputGrad ? Kernels.matmul(dGates, weightIH, n: n, k: gates, m: inputSize) : nil
-        let dWih = Kernels.matmul(dGates, x, n: gates, k: n, m: inputSize, transposeA: true)
-        let dWhh = Kernels.matmul(dGates, saved.hPrev, n: gates, k: n, m: hidden, transposeA: true)
+        let dx = needsInputGrad ? MatrixMultiply.matmul(dGates, weightIH, n: n, k: gates, m: inputSize) : nil
+        let dWih = MatrixMultiply.matmul(dGates, x, n: gates, k: n, m: inputSize, transposeA: true)
+        let dWhh = MatrixMultiply.matmul(dGates, saved.hPrev, n: gates, k: n, m: hidden, transposeA: true)
         var dBias = [Float](repeating: 0, count: gates)
         dGates.withUnsafeBufferPointer { d in
             for r in 0..<n {

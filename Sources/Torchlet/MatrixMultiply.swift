@@ -39,6 +39,32 @@ enum MatrixMultiply {
                           packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: Parallelism.threadCount)
         }
     }
+
+    /// `C = op(A) · op(B)` for row-major matrices, where `op` optionally
+    /// transposes; `C` is `[n, m]` and the shared dimension is `k`.
+    ///
+    /// `A` is `[n, k]` (or `[k, n]` when `transposeA`), `B` is `[k, m]` (or
+    /// `[m, k]` when `transposeB`).
+    static func matmul(
+        _ a: [Float], _ b: [Float], n: Int, k: Int, m: Int,
+        transposeA: Bool = false, transposeB: Bool = false
+    ) -> [Float] {
+        // Transposes are strides, not copies: see GEMM.
+        let packedB = b.withUnsafeBufferPointer { b in
+            MatrixMultiply.packed(b.baseAddress!, k: k, n: m, rowStride: transposeB ? 1 : m, columnStride: transposeB ? k : 1)
+        }
+        return [Float](unsafeUninitializedCapacity: n * m) { c, count in
+            a.withUnsafeBufferPointer { a in
+                packedB.withUnsafeBufferPointer { packedB in
+                    MatrixMultiply.multiply(
+                        m: n, n: m, k: k, a: a.baseAddress!,
+                        aRowStride: transposeA ? 1 : k, aColumnStride: transposeA ? n : 1,
+                        packedB: packedB.baseAddress!, c: c.baseAddress!, ldc: m, accumulate: false)
+                }
+            }
+            count = n * m
+        }
+    }
 }
 
 /// What the CPU can do, read once from the operating system.

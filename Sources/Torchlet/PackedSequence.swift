@@ -150,12 +150,7 @@ struct PackedLayout {
         }
         let steps = lengths[order[0]]
         batchSizes = (0..<steps).map { t in lengths.lazy.filter { $0 > t }.count }
-        var positions: [(time: Int, batch: Int)] = []
-        positions.reserveCapacity(lengths.reduce(0, +))
-        for (t, live) in batchSizes.enumerated() {
-            for k in 0..<live { positions.append((t, order[k])) }
-        }
-        self.positions = positions
+        positions = PackedLayout.positions(batchSizes: batchSizes, order: order)
     }
 
     /// The layout of an existing packed sequence.
@@ -163,12 +158,18 @@ struct PackedLayout {
         batchSizes = packed.batchSizes
         sortedIndices = packed.sortedIndices
         unsortedIndices = packed.unsortedIndices
-        let order = packed.sortedIndices ?? Array(0..<packed.batchSize)
+        positions = PackedLayout.positions(
+            batchSizes: batchSizes, order: packed.sortedIndices ?? Array(0..<packed.batchSize))
+    }
+
+    /// The (time, original batch index) of every packed row, in packed order.
+    static func positions(batchSizes: [Int], order: [Int]) -> [(time: Int, batch: Int)] {
         var positions: [(time: Int, batch: Int)] = []
+        positions.reserveCapacity(batchSizes.reduce(0, +))
         for (t, live) in batchSizes.enumerated() {
             for k in 0..<live { positions.append((t, order[k])) }
         }
-        self.positions = positions
+        return positions
     }
 
     /// A packed sequence with this layout around `data`.

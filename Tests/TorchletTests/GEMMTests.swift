@@ -18,11 +18,11 @@ import TorchletWide
         let g = Generator(seed: UInt64(index))
         let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
         let expected = GEMM.referenceMultiply(a, b, m: m, n: n, k: k)
-        assertClose(Kernels.matmul(a, b, n: m, k: k, m: n), expected, tolerance: 1e-4, "A·B \(m)×\(k)×\(n)")
+        assertClose(MatrixMultiply.matmul(a, b, n: m, k: k, m: n), expected, tolerance: 1e-4, "A·B \(m)×\(k)×\(n)")
         // Aᵀ and Bᵀ given as transposed storage.
-        let aT = Kernels.transposed2D(a, rows: m, columns: k), bT = Kernels.transposed2D(b, rows: k, columns: n)
-        assertClose(Kernels.matmul(aT, b, n: m, k: k, m: n, transposeA: true), expected, tolerance: 1e-4, "Aᵀᵀ·B")
-        assertClose(Kernels.matmul(a, bT, n: m, k: k, m: n, transposeB: true), expected, tolerance: 1e-4, "A·Bᵀᵀ")
+        let aT = transposed(a, rows: m, columns: k), bT = transposed(b, rows: k, columns: n)
+        assertClose(MatrixMultiply.matmul(aT, b, n: m, k: k, m: n, transposeA: true), expected, tolerance: 1e-4, "Aᵀᵀ·B")
+        assertClose(MatrixMultiply.matmul(a, bT, n: m, k: k, m: n, transposeB: true), expected, tolerance: 1e-4, "A·Bᵀᵀ")
     }
 
     @Test func accumulateAddsToC() {
@@ -84,10 +84,10 @@ import TorchletWide
         let (m, n, k) = (64, 200, 300)
         let g = Generator(seed: 5)
         let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
-        let single = Kernels.matmul(a, b, n: m, k: k, m: n)
+        let single = MatrixMultiply.matmul(a, b, n: m, k: k, m: n)
         let saved = Parallelism.threadCount
         Parallelism.threadCount = 2
-        let double = Kernels.matmul(a, b, n: m, k: k, m: n)
+        let double = MatrixMultiply.matmul(a, b, n: m, k: k, m: n)
         Parallelism.threadCount = saved
         #expect(single == double)
         assertClose(single, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-4)
@@ -115,4 +115,14 @@ import TorchletWide
         }
         assertClose(c, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-4, "wide A·B \(m)×\(k)×\(n)")
     }
+}
+
+/// The transpose of a row-major `[rows, columns]` matrix, for building
+/// transposed operands in tests.
+private func transposed(_ x: [Float], rows: Int, columns: Int) -> [Float] {
+    var out = [Float](repeating: 0, count: x.count)
+    for r in 0..<rows {
+        for c in 0..<columns { out[c * rows + r] = x[r * columns + c] }
+    }
+    return out
 }

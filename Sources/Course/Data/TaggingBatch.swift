@@ -1,3 +1,5 @@
+import Torchlet
+
 /// A minibatch of tagged sentences as padded index arrays, ready for a
 /// batched tagger and a loss that ignores padding.
 ///
@@ -26,17 +28,12 @@ public struct TaggingBatch: Sendable {
         guard let pad = words.padIndex else {
             preconditionFailure("TaggingBatch: the word vocabulary has no \(Vocabulary.padToken) token")
         }
-        let maxLength = sentences.map(\.count).max()!
-        var wordIds: [Int] = [], tagIds: [Int] = []
-        for sentence in sentences {
-            let padding = maxLength - sentence.count
-            wordIds += words.indices(of: sentence.words) + [Int](repeating: pad, count: padding)
-            tagIds += tags.indices(of: sentence.tags) + [Int](repeating: ignoreIndex, count: padding)
-        }
-        self.words = wordIds
-        self.tags = tagIds
+        let padded = padSequence(sentences.map { words.indices(of: $0.words) }, batchFirst: true, paddingValue: pad)
+        let paddedTags = padSequence(sentences.map { tags.indices(of: $0.tags) }, batchFirst: true, paddingValue: ignoreIndex)
+        self.words = padded.padded
+        self.tags = paddedTags.padded
+        self.maxLength = padded.shape[1]
         self.lengths = sentences.map(\.count)
-        self.maxLength = maxLength
         self.ignoreIndex = ignoreIndex
     }
 
