@@ -62,6 +62,7 @@ let package = Package(
         .library(name: "Torchlet", targets: ["Torchlet"]),
         .executable(name: "weave", targets: ["weave"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "grade", targets: ["grade"]),
     ] + (1...10).map { .executable(name: "day\($0)", targets: ["day\($0)"]) },
     targets: [
         .target(name: "Torchlet", dependencies: ["TorchletWide"], swiftSettings: optimizedInDebug),
@@ -71,10 +72,12 @@ let package = Package(
         ]),
         .target(name: "Course", dependencies: ["Torchlet"]),
         .target(name: "Weaver"),
+        .target(name: "Grading", dependencies: ["Weaver"]),
+        .executableTarget(name: "grade", dependencies: ["Grading"]),
         .executableTarget(name: "weave", dependencies: ["Weaver"]),
         .executableTarget(name: "bench", dependencies: ["Torchlet"], swiftSettings: optimizedInDebug),
         .target(name: "Solutions", dependencies: ["Torchlet", "Course"], path: "Solutions"),
-        .target(name: "TestSupport", dependencies: ["Torchlet", "Course"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Torchlet", "Course", "Grading"], path: "Tests/TestSupport"),
         .testTarget(
             name: "TorchletTests",
             dependencies: ["Torchlet", "TorchletWide", "TestSupport"],
@@ -82,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LessonTests",
-            dependencies: ["Torchlet", "Course", "Solutions", "TestSupport", "Weaver"]
+            dependencies: ["Torchlet", "Course", "Solutions", "TestSupport", "Weaver", "Grading"]
                 + (1...10).map { .target(name: "day\($0)") }
         ),
     ] + days,

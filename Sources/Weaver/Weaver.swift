@@ -106,12 +106,21 @@ public enum Weaver {
     /// Files are put in lesson order (see ``ordered(_:)``). Every file after
     /// `main.swift` opens with a `## ` heading named after it (`## Exercises`
     /// for `Exercises.swift`) unless its own prose already opens with a heading.
+    /// `Exercises.swift` shows each exercise's doc comment and signature with
+    /// its stub body, never the student's code (see ``exerciseStubs(in:)``).
     /// The text starts with a comment saying it is generated, and ends with one newline.
     public static func weave(files: [(name: String, text: String)]) -> String {
         let files = ordered(files)
         var sections: [String] = [header(for: files.map(\.name))]
         for file in files {
             var fileBlocks = blocks(of: file.text)
+            if file.name == "Exercises.swift" {
+                fileBlocks = fileBlocks.compactMap { block in
+                    guard case .code(let code) = block else { return block }
+                    let stubs = exerciseStubs(in: code)
+                    return stubs.isEmpty ? nil : .code(stubs)
+                }
+            }
             if file.name != "main.swift" && !opensWithHeading(fileBlocks) {
                 fileBlocks.insert(.prose("## " + heading(for: file.name)), at: 0)
             }

@@ -6,8 +6,9 @@ import Torchlet
 @testable import day1
 
 /// Day 1's exercises: each check runs against the reference solution (must
-/// pass), against the student's code (cancelled while it throws TODO), and
-/// against deliberately wrong versions (must be rejected).
+/// pass), against the student's code (graded in a child process with a time
+/// limit; cancelled while it throws TODO), and against deliberately wrong
+/// versions (must be rejected).
 @Suite("Day01") struct Day01Tests {
     // MARK: 1.1 one LSTM cell step
 
@@ -45,15 +46,21 @@ import Torchlet
         }
     }
 
-    @Test("1.1 one LSTM cell step (reference)") func exercise1_1Reference() {
-        reference("1.1") { try Self.checkCellStep { try Solutions.Day1.lstmCellStep($0, $1, weightIH: $2, weightHH: $3, biasIH: $4, biasHH: $5) } }
+    @Test("1.1 one LSTM cell step (reference)") func reference1_1() {
+        reference("1.1") { try Self.checkCellStep { Solutions.Day1.lstmCellStep($0, $1, weightIH: $2, weightHH: $3, biasIH: $4, biasHH: $5) } }
     }
 
-    @Test("1.1 one LSTM cell step") func exercise1_1() throws {
-        try grade("1.1") { try Self.checkCellStep { try day1.lstmCellStep($0, $1, weightIH: $2, weightHH: $3, biasIH: $4, biasHH: $5) } }
+    static let graded1_1 = GradedExercise("1.1", "one LSTM cell step", function: "lstmCellStep")
+
+    @Test("1.1 one LSTM cell step") func exercise1_1() async throws {
+        try await grade(Self.graded1_1) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("1.1") { try Day01Tests.checkCellStep { try day1.lstmCellStep($0, $1, weightIH: $2, weightHH: $3, biasIH: $4, biasHH: $5) } }
+            }
+        }
     }
 
-    @Test("1.1 the check rejects wrong cell steps") func exercise1_1CheckBites() {
+    @Test("1.1 the check rejects wrong cell steps") func rejectsWrong1_1() {
         expectRejects("1.1", "gates in the order f, i, g, o") {
             try Self.checkCellStep { x, s, wih, whh, bih, bhh in
                 let gates = (x.matmul(wih.transposed()) + bih + s.h.matmul(whh.transposed()) + bhh).chunked(into: 4, dim: 1)
@@ -101,15 +108,21 @@ import Torchlet
         }
     }
 
-    @Test("1.2 a stable log-softmax (reference)") func exercise1_2Reference() {
+    @Test("1.2 a stable log-softmax (reference)") func reference1_2() {
         reference("1.2") { try Self.checkLogSoftmax(Solutions.Day1.stableLogSoftmax) }
     }
 
-    @Test("1.2 a stable log-softmax") func exercise1_2() throws {
-        try grade("1.2") { try Self.checkLogSoftmax(day1.stableLogSoftmax) }
+    static let graded1_2 = GradedExercise("1.2", "a stable log-softmax", function: "stableLogSoftmax", forbids: ["logSoftmax"])
+
+    @Test("1.2 a stable log-softmax") func exercise1_2() async throws {
+        try await grade(Self.graded1_2) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("1.2") { try Day01Tests.checkLogSoftmax(day1.stableLogSoftmax) }
+            }
+        }
     }
 
-    @Test("1.2 the check rejects unstable or wrong log-softmax") func exercise1_2CheckBites() {
+    @Test("1.2 the check rejects unstable or wrong log-softmax") func rejectsWrong1_2() {
         expectRejects("1.2", "log of softmax without subtracting the maximum") {
             try Self.checkLogSoftmax { x in (x.exp() / x.exp().sum(dim: -1, keepDim: true)).log() }
         }
@@ -145,15 +158,21 @@ import Torchlet
         }
     }
 
-    @Test("1.3 one training step (reference)") func exercise1_3Reference() {
+    @Test("1.3 one training step (reference)") func reference1_3() {
         reference("1.3") { try Self.checkTrainStep { Solutions.Day1.trainStep(optimizer: $0, computeLoss: $1) } }
     }
 
-    @Test("1.3 one training step") func exercise1_3() throws {
-        try grade("1.3") { try Self.checkTrainStep { try day1.trainStep(optimizer: $0, computeLoss: $1) } }
+    static let graded1_3 = GradedExercise("1.3", "one training step", function: "trainStep")
+
+    @Test("1.3 one training step") func exercise1_3() async throws {
+        try await grade(Self.graded1_3) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("1.3") { try Day01Tests.checkTrainStep { try day1.trainStep(optimizer: $0, computeLoss: $1) } }
+            }
+        }
     }
 
-    @Test("1.3 the check rejects wrong training steps") func exercise1_3CheckBites() {
+    @Test("1.3 the check rejects wrong training steps") func rejectsWrong1_3() {
         expectRejects("1.3", "a step that never zeroes the gradients") {
             try Self.checkTrainStep { optimizer, computeLoss in
                 let loss = computeLoss()
@@ -178,6 +197,7 @@ import Torchlet
     /// Compares an accuracy function with a count done here, on random
     /// logits and targets.
     static func checkAccuracy(_ accuracy: (Tensor, [Int]) throws -> Double) throws {
+        var answers: [Double] = []
         for seed in UInt64(0)..<6 {
             let g = Generator(seed: seed)
             let rows = 1 + g.nextInt(below: 20), classes = 2 + g.nextInt(below: 6)
@@ -194,28 +214,49 @@ import Torchlet
             }
             let got = try accuracy(logits, targets)
             let expected = Double(correct) / Double(rows)
-            guard abs(got - expected) < 1e-9 else {
-                throw CheckFailure("accuracy of \(rows) rows × \(classes) classes (seed \(seed))",
-                                   expected: "\(expected)", got: "\(got)",
-                                   hint: "the prediction of a row is the index of its largest logit (argmax over the last dimension)")
+            try requireShare(got, expected, "accuracy of \(rows) rows × \(classes) classes (seed \(seed))",
+                             hint: "the prediction of a row is the index of its largest logit (argmax over the last dimension)",
+                             earlier: answers)
+            answers.append(expected)
+        }
+    }
+
+    @Test("1.4 accuracy from logits (reference)") func reference1_4() {
+        reference("1.4") { try Self.checkAccuracy { Solutions.Day1.accuracy(logits: $0, targets: $1) } }
+    }
+
+    static let graded1_4 = GradedExercise("1.4", "accuracy from logits", function: "accuracy")
+
+    @Test("1.4 accuracy from logits") func exercise1_4() async throws {
+        try await grade(Self.graded1_4) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("1.4") { try Day01Tests.checkAccuracy { try day1.accuracy(logits: $0, targets: $1) } }
             }
         }
     }
 
-    @Test("1.4 accuracy from logits (reference)") func exercise1_4Reference() {
-        reference("1.4") { try Self.checkAccuracy { Solutions.Day1.accuracy(logits: $0, targets: $1) } }
+    @Test("1.4 the check accepts a float32 accuracy") func acceptsFloat1_4() {
+        reference("1.4") {
+            try Self.checkAccuracy { logits, targets in
+                Double(Float(zip(logits.argmax(dim: -1), targets).filter { $0 == $1 }.count) / Float(targets.count))
+            }
+        }
     }
 
-    @Test("1.4 accuracy from logits") func exercise1_4() throws {
-        try grade("1.4") { try Self.checkAccuracy { try day1.accuracy(logits: $0, targets: $1) } }
-    }
-
-    @Test("1.4 the check rejects wrong accuracies") func exercise1_4CheckBites() {
+    @Test("1.4 the check rejects wrong accuracies") func rejectsWrong1_4() {
         expectRejects("1.4", "argmax over the rows instead of the classes") {
             try Self.checkAccuracy { logits, targets in
                 let predictions = logits.argmax(dim: 0)
                 return Double(zip(predictions, targets).filter { $0 == $1 }.count) / Double(targets.count)
             }
+        }
+        expectRejects("1.4", "an integer division", saying: "integer division") {
+            try Self.checkAccuracy { logits, targets in
+                Double(zip(logits.argmax(dim: -1), targets).filter { $0 == $1 }.count / targets.count)
+            }
+        }
+        expectRejects("1.4", "the answer of the first case, hard-coded", saying: "hard-coded") {
+            try Self.checkAccuracy { _, _ in 9.0 / 13.0 }
         }
         expectRejects("1.4", "a count of correct rows instead of a share") {
             try Self.checkAccuracy { logits, targets in

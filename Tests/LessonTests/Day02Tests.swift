@@ -6,8 +6,9 @@ import Torchlet
 @testable import day2
 
 /// Day 2's exercises: each check runs against the reference solution (must
-/// pass), against the student's code (cancelled while it throws TODO), and
-/// against deliberately wrong versions (must be rejected).
+/// pass), against the student's code (graded in a child process with a time
+/// limit; cancelled while it throws TODO), and against deliberately wrong
+/// versions (must be rejected).
 @Suite("Day02") struct Day02Tests {
     // MARK: 2.1 k-fold index splits
 
@@ -38,12 +39,18 @@ import Torchlet
         }
     }
 
-    @Test("2.1 k-fold index splits (reference)") func exercise2_1Reference() {
+    @Test("2.1 k-fold index splits (reference)") func reference2_1() {
         reference("2.1") { try Self.checkKFold { Solutions.Day2.kFoldSplits(count: $0, k: $1) } }
     }
 
-    @Test("2.1 k-fold index splits") func exercise2_1() throws {
-        try grade("2.1") { try Self.checkKFold { try day2.kFoldSplits(count: $0, k: $1) } }
+    static let graded2_1 = GradedExercise("2.1", "k-fold index splits", function: "kFoldSplits", forbids: ["KFold"])
+
+    @Test("2.1 k-fold index splits") func exercise2_1() async throws {
+        try await grade(Self.graded2_1) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("2.1") { try Day02Tests.checkKFold { try day2.kFoldSplits(count: $0, k: $1) } }
+            }
+        }
     }
 
     /// Folds cut at the given boundaries: fold `f` is `bounds[f]..<bounds[f + 1]`.
@@ -53,7 +60,7 @@ import Torchlet
         }
     }
 
-    @Test("2.1 the check rejects wrong k-fold splits") func exercise2_1CheckBites() {
+    @Test("2.1 the check rejects wrong k-fold splits") func rejectsWrong2_1() {
         expectRejects("2.1", "equal folds with the remainder added to the last fold") {
             try Self.checkKFold { count, k in
                 Self.folds(count: count, bounds: (0..<k).map { $0 * (count / k) } + [count])
@@ -150,12 +157,18 @@ import Torchlet
         }
     }
 
-    @Test("2.2 a shuffling minibatch iterator (reference)") func exercise2_2Reference() {
+    @Test("2.2 a shuffling minibatch iterator (reference)") func reference2_2() {
         reference("2.2") { try Self.checkMinibatches { Solutions.Day2.minibatches(count: $0, batchSize: $1, dropLast: $2, generator: $3) } }
     }
 
-    @Test("2.2 a shuffling minibatch iterator") func exercise2_2() throws {
-        try grade("2.2") { try Self.checkMinibatches { try day2.minibatches(count: $0, batchSize: $1, dropLast: $2, generator: $3) } }
+    static let graded2_2 = GradedExercise("2.2", "a shuffling minibatch iterator", function: "minibatches")
+
+    @Test("2.2 a shuffling minibatch iterator") func exercise2_2() async throws {
+        try await grade(Self.graded2_2) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("2.2") { try Day02Tests.checkMinibatches { try day2.minibatches(count: $0, batchSize: $1, dropLast: $2, generator: $3) } }
+            }
+        }
     }
 
     /// Cuts `order` into batches of `batchSize`, dropping a short last one if asked.
@@ -165,7 +178,7 @@ import Torchlet
             .filter { !dropLast || $0.count == batchSize }
     }
 
-    @Test("2.2 the check rejects wrong minibatch iterators") func exercise2_2CheckBites() {
+    @Test("2.2 the check rejects wrong minibatch iterators") func rejectsWrong2_2() {
         expectRejects("2.2", "batches in order, never shuffled") {
             try Self.checkMinibatches { count, batchSize, dropLast, _ in Self.cut(Array(0..<count), batchSize, dropLast: dropLast) }
         }
@@ -283,15 +296,21 @@ import Torchlet
         }
     }
 
-    @Test("2.3 the evaluation loop (reference)") func exercise2_3Reference() {
+    @Test("2.3 the evaluation loop (reference)") func reference2_3() {
         reference("2.3") { try Self.checkEvaluate { Solutions.Day2.evaluate($0, batches: $1, loss: $2) } }
     }
 
-    @Test("2.3 the evaluation loop") func exercise2_3() throws {
-        try grade("2.3") { try Self.checkEvaluate { try day2.evaluate($0, batches: $1, loss: $2) } }
+    static let graded2_3 = GradedExercise("2.3", "the evaluation loop", function: "evaluate")
+
+    @Test("2.3 the evaluation loop") func exercise2_3() async throws {
+        try await grade(Self.graded2_3) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("2.3") { try Day02Tests.checkEvaluate { try day2.evaluate($0, batches: $1, loss: $2) } }
+            }
+        }
     }
 
-    @Test("2.3 the check rejects wrong evaluation loops") func exercise2_3CheckBites() {
+    @Test("2.3 the check rejects wrong evaluation loops") func rejectsWrong2_3() {
         expectRejects("2.3", "a loop that stays in training mode") {
             try Self.checkEvaluate { model, batches, loss in
                 withNoGrad {

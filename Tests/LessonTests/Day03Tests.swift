@@ -6,8 +6,9 @@ import Torchlet
 @testable import day3
 
 /// Day 3's exercises: each check runs against the reference solution (must
-/// pass), against the student's code (cancelled while it throws TODO), and
-/// against deliberately wrong versions (must be rejected).
+/// pass), against the student's code (graded in a child process with a time
+/// limit; cancelled while it throws TODO), and against deliberately wrong
+/// versions (must be rejected).
 @Suite("Day03") struct Day03Tests {
     /// Random lengths for a batch of `batch` sequences, each in `1...longest`,
     /// with at least two different lengths when `batch > 1` (so padding
@@ -49,15 +50,21 @@ import Torchlet
         }
     }
 
-    @Test("3.1 pad a batch and return its lengths (reference)") func exercise3_1Reference() {
+    @Test("3.1 pad a batch and return its lengths (reference)") func reference3_1() {
         reference("3.1") { try Self.checkPadBatch { Solutions.Day3.padBatch($0, paddingValue: $1) } }
     }
 
-    @Test("3.1 pad a batch and return its lengths") func exercise3_1() throws {
-        try grade("3.1") { try Self.checkPadBatch { try day3.padBatch($0, paddingValue: $1) } }
+    static let graded3_1 = GradedExercise("3.1", "pad a batch and return its lengths", function: "padBatch")
+
+    @Test("3.1 pad a batch and return its lengths") func exercise3_1() async throws {
+        try await grade(Self.graded3_1) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("3.1") { try Day03Tests.checkPadBatch { try day3.padBatch($0, paddingValue: $1) } }
+            }
+        }
     }
 
-    @Test("3.1 the check rejects wrong padding") func exercise3_1CheckBites() {
+    @Test("3.1 the check rejects wrong padding") func rejectsWrong3_1() {
         expectRejects("3.1", "padding at the front (left padding)") {
             try Self.checkPadBatch { sequences, value in
                 let longest = sequences.map(\.count).max()!
@@ -95,15 +102,21 @@ import Torchlet
         }
     }
 
-    @Test("3.2 a mask from lengths (reference)") func exercise3_2Reference() {
+    @Test("3.2 a mask from lengths (reference)") func reference3_2() {
         reference("3.2") { try Self.checkMask { Solutions.Day3.mask(lengths: $0, maxLength: $1) } }
     }
 
-    @Test("3.2 a mask from lengths") func exercise3_2() throws {
-        try grade("3.2") { try Self.checkMask { try day3.mask(lengths: $0, maxLength: $1) } }
+    static let graded3_2 = GradedExercise("3.2", "a mask from lengths", function: "mask", forbids: ["lengthMask"])
+
+    @Test("3.2 a mask from lengths") func exercise3_2() async throws {
+        try await grade(Self.graded3_2) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("3.2") { try Day03Tests.checkMask { try day3.mask(lengths: $0, maxLength: $1) } }
+            }
+        }
     }
 
-    @Test("3.2 the check rejects wrong masks") func exercise3_2CheckBites() {
+    @Test("3.2 the check rejects wrong masks") func rejectsWrong3_2() {
         expectRejects("3.2", "a mask that is 1 at padding") {
             try Self.checkMask { lengths, maxLength in 1 - lengthMask(lengths: lengths, maxLength: maxLength) }
         }
@@ -162,19 +175,25 @@ import Torchlet
         }
     }
 
-    @Test("3.3 masked cross-entropy (reference)") func exercise3_3Reference() {
+    @Test("3.3 masked cross-entropy (reference)") func reference3_3() {
         reference("3.3") {
             try Self.checkMaskedCrossEntropy { Solutions.Day3.maskedCrossEntropy(logits: $0, targets: $1, mask: $2) }
         }
     }
 
-    @Test("3.3 masked cross-entropy") func exercise3_3() throws {
-        try grade("3.3") {
-            try Self.checkMaskedCrossEntropy { try day3.maskedCrossEntropy(logits: $0, targets: $1, mask: $2) }
+    static let graded3_3 = GradedExercise("3.3", "masked cross-entropy", function: "maskedCrossEntropy", forbids: ["ignoreIndex", "maskedMean"])
+
+    @Test("3.3 masked cross-entropy") func exercise3_3() async throws {
+        try await grade(Self.graded3_3) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("3.3") {
+                    try Day03Tests.checkMaskedCrossEntropy { try day3.maskedCrossEntropy(logits: $0, targets: $1, mask: $2) }
+                }
+            }
         }
     }
 
-    @Test("3.3 the check rejects wrong masked losses") func exercise3_3CheckBites() {
+    @Test("3.3 the check rejects wrong masked losses") func rejectsWrong3_3() {
         expectRejects("3.3", "a mean over all positions (divided by B·T)") {
             try Self.checkMaskedCrossEntropy { logits, targets, m in
                 let perPosition = crossEntropy(logits, targets: targets, reduction: .none)
@@ -201,6 +220,7 @@ import Torchlet
     /// tag in some batches (so counting padding inflates the answer) and a
     /// wrong tag or −100 in others.
     static func checkMaskedAccuracy(_ accuracy: MaskedAccuracy) throws {
+        var answers: [Double] = []
         for seed in UInt64(0)..<8 {
             let g = Generator(seed: seed)
             let batch = 1 + g.nextInt(below: 6), classes = 2 + g.nextInt(below: 5)
@@ -225,24 +245,44 @@ import Torchlet
             }
             let expected = Double(correct) / Double(lengths.reduce(0, +))
             let got = try accuracy(logits, targets, lengths)
-            guard abs(got - expected) < 1e-9 else {
-                throw CheckFailure("the accuracy on real tokens of \(batch) sentences of lengths \(lengths) padded to \(steps), "
-                                   + "\(classes) tags (seed \(seed))",
-                                   expected: "\(expected)", got: "\(got)",
-                                   hint: "count only positions (b, t) with t < lengths[b], at index b·T + t; divide by the number of real tokens")
+            try requireShare(got, expected, "the accuracy on real tokens of \(batch) sentences of lengths \(lengths) "
+                             + "padded to \(steps), \(classes) tags (seed \(seed))",
+                             hint: "count only positions (b, t) with t < lengths[b], at index b·T + t; divide by the number of real tokens",
+                             earlier: answers)
+            answers.append(expected)
+        }
+    }
+
+    @Test("3.4 accuracy on real tokens (reference)") func reference3_4() {
+        reference("3.4") { try Self.checkMaskedAccuracy { Solutions.Day3.maskedAccuracy(logits: $0, targets: $1, lengths: $2) } }
+    }
+
+    static let graded3_4 = GradedExercise("3.4", "accuracy on real tokens", function: "maskedAccuracy")
+
+    @Test("3.4 accuracy on real tokens") func exercise3_4() async throws {
+        try await grade(Self.graded3_4) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("3.4") { try Day03Tests.checkMaskedAccuracy { try day3.maskedAccuracy(logits: $0, targets: $1, lengths: $2) } }
             }
         }
     }
 
-    @Test("3.4 accuracy on real tokens (reference)") func exercise3_4Reference() {
-        reference("3.4") { try Self.checkMaskedAccuracy { Solutions.Day3.maskedAccuracy(logits: $0, targets: $1, lengths: $2) } }
+    @Test("3.4 the check accepts a float32 accuracy") func acceptsFloat3_4() {
+        reference("3.4") {
+            try Self.checkMaskedAccuracy { logits, targets, lengths in
+                Double(Float(Solutions.Day3.maskedAccuracy(logits: logits, targets: targets, lengths: lengths)))
+            }
+        }
     }
 
-    @Test("3.4 accuracy on real tokens") func exercise3_4() throws {
-        try grade("3.4") { try Self.checkMaskedAccuracy { try day3.maskedAccuracy(logits: $0, targets: $1, lengths: $2) } }
-    }
-
-    @Test("3.4 the check rejects wrong accuracies") func exercise3_4CheckBites() {
+    @Test("3.4 the check rejects wrong accuracies") func rejectsWrong3_4() {
+        expectRejects("3.4", "an integer division", saying: "integer division") {
+            try Self.checkMaskedAccuracy { logits, targets, lengths in
+                let share = Solutions.Day3.maskedAccuracy(logits: logits, targets: targets, lengths: lengths)
+                let real = lengths.reduce(0, +)
+                return Double(Int((share * Double(real)).rounded()) / real)
+            }
+        }
         expectRejects("3.4", "an accuracy over all positions, padding included") {
             try Self.checkMaskedAccuracy { logits, targets, _ in
                 let predictions = logits.argmax(dim: -1)

@@ -6,8 +6,9 @@ import Torchlet
 @testable import day4
 
 /// Day 4's exercises: each check runs against the reference solution (must
-/// pass), against the student's code (cancelled while it throws TODO), and
-/// against deliberately wrong versions (must be rejected).
+/// pass), against the student's code (graded in a child process with a time
+/// limit; cancelled while it throws TODO), and against deliberately wrong
+/// versions (must be rejected).
 @Suite("Day04") struct Day04Tests {
     /// Random lengths in `1...maxLength` for a batch of `1...maxBatch`
     /// sequences: sorted decreasing when `sorted`, with ties likely either way.
@@ -45,15 +46,21 @@ import Torchlet
         }
     }
 
-    @Test("4.1 batch sizes from lengths (reference)") func exercise4_1Reference() {
+    @Test("4.1 batch sizes from lengths (reference)") func reference4_1() {
         reference("4.1") { try Self.checkBatchSizes { Solutions.Day4.batchSizes(lengths: $0) } }
     }
 
-    @Test("4.1 batch sizes from lengths") func exercise4_1() throws {
-        try grade("4.1") { try Self.checkBatchSizes { try day4.batchSizes(lengths: $0) } }
+    static let graded4_1 = GradedExercise("4.1", "batch sizes from lengths", function: "batchSizes", forbids: ["packSequence", "packPaddedSequence"])
+
+    @Test("4.1 batch sizes from lengths") func exercise4_1() async throws {
+        try await grade(Self.graded4_1) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("4.1") { try Day04Tests.checkBatchSizes { try day4.batchSizes(lengths: $0) } }
+            }
+        }
     }
 
-    @Test("4.1 the check rejects wrong batch sizes") func exercise4_1CheckBites() {
+    @Test("4.1 the check rejects wrong batch sizes") func rejectsWrong4_1() {
         expectRejects("4.1", "counting lengths ≥ t instead of > t") {
             try Self.checkBatchSizes { lengths in (0..<lengths.max()!).map { t in lengths.filter { $0 >= t }.count } }
         }
@@ -91,15 +98,21 @@ import Torchlet
         }
     }
 
-    @Test("4.2 pack scalar sequences (reference)") func exercise4_2Reference() {
+    @Test("4.2 pack scalar sequences (reference)") func reference4_2() {
         reference("4.2") { try Self.checkPack { Solutions.Day4.pack($0) } }
     }
 
-    @Test("4.2 pack scalar sequences") func exercise4_2() throws {
-        try grade("4.2") { try Self.checkPack { try day4.pack($0) } }
+    static let graded4_2 = GradedExercise("4.2", "pack scalar sequences", function: "pack", forbids: ["packSequence", "packPaddedSequence"])
+
+    @Test("4.2 pack scalar sequences") func exercise4_2() async throws {
+        try await grade(Self.graded4_2) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("4.2") { try Day04Tests.checkPack { try day4.pack($0) } }
+            }
+        }
     }
 
-    @Test("4.2 the check rejects wrong packings") func exercise4_2CheckBites() {
+    @Test("4.2 the check rejects wrong packings") func rejectsWrong4_2() {
         /// Longest first; equal lengths in original order, or reversed with `tiesLaterFirst`.
         func sorted(_ sequences: [[Float]], tiesLaterFirst: Bool = false) -> [Int] {
             let lengths = sequences.map(\.count)
@@ -172,7 +185,7 @@ import Torchlet
         }
     }
 
-    @Test("4.3 unpack with totalLength (reference)") func exercise4_3Reference() {
+    @Test("4.3 unpack with totalLength (reference)") func reference4_3() {
         reference("4.3") {
             try Self.checkUnpack {
                 Solutions.Day4.unpack(data: $0, batchSizes: $1, unsortedIndices: $2, totalLength: $3, paddingValue: $4)
@@ -180,13 +193,19 @@ import Torchlet
         }
     }
 
-    @Test("4.3 unpack with totalLength") func exercise4_3() throws {
-        try grade("4.3") {
-            try Self.checkUnpack { try day4.unpack(data: $0, batchSizes: $1, unsortedIndices: $2, totalLength: $3, paddingValue: $4) }
+    static let graded4_3 = GradedExercise("4.3", "unpack with totalLength", function: "unpack", forbids: ["padPackedSequence"])
+
+    @Test("4.3 unpack with totalLength") func exercise4_3() async throws {
+        try await grade(Self.graded4_3) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("4.3") {
+                    try Day04Tests.checkUnpack { try day4.unpack(data: $0, batchSizes: $1, unsortedIndices: $2, totalLength: $3, paddingValue: $4) }
+                }
+            }
         }
     }
 
-    @Test("4.3 the check rejects wrong unpackings") func exercise4_3CheckBites() {
+    @Test("4.3 the check rejects wrong unpackings") func rejectsWrong4_3() {
         expectRejects("4.3", "ignoring totalLength") {
             try Self.checkUnpack { data, sizes, unsorted, _, value in
                 Solutions.Day4.unpack(data: data, batchSizes: sizes, unsortedIndices: unsorted, totalLength: nil, paddingValue: value)

@@ -203,30 +203,14 @@ import TestSupport
         if case .threw = CheckOutcome(running: { throw Other() }) {} else { Issue.record("should classify as threw") }
     }
 
-    @Test func gradePassesAPassingCheck() throws {
-        try grade("0.1") { try requireEqual(2 + 2, 4, "the sum") }
+    @Test func referencePassesAPassingCheck() {
+        reference("0.1") { try requireEqual(2 + 2, 4, "the sum") }
         reference("0.1") { try requireClose([1, 2], [1, 2.00001], "the vector") }
-    }
-
-    @Test func gradeRecordsAFailure() throws {
-        try withKnownIssue {
-            try grade("0.2") { try requireEqual(5, 4, "the sum", hint: "add, do not multiply") }
-        } matching: { issue in
-            let text = issue.comments.map(\.rawValue).joined()
-            return text.contains("exercise 0.2: the sum is wrong") && text.contains("expected: 4")
-                && text.contains("got:      5") && text.contains("add, do not multiply")
-        }
-        withKnownIssue {
-            reference("0.2") { throw CheckFailure("wrong") }
-        }
     }
 
     @Test func expectRejectsBites() {
         expectRejects("0.3", "a sum off by a tiny amount") {
             try requireClose([1, 2, 3], [1, 2.5, 3.5], "the vector")
-        }
-        withKnownIssue {
-            expectRejects("0.3") { try requireClose([1], [1], "the vector") }
         }
     }
 

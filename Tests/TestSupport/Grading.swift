@@ -70,39 +70,6 @@ public enum CheckOutcome: CustomStringConvertible {
     }
 }
 
-/// Grades the student's version of an exercise with its check.
-///
-/// - A check that passes passes.
-/// - Code that still throws ``TODO`` cancels the test ("not attempted yet"),
-///   so a fresh checkout is green and the report lists what is left.
-/// - A ``CheckFailure`` is recorded as an issue with expected vs. got and the hint.
-/// - Any other error is recorded as an issue naming the error.
-///
-/// ```swift
-/// @Test func exercise1_1() throws {
-///     try grade("1.1") { try checkLSTMCellStep(day1.lstmCellStep) }
-/// }
-/// ```
-///
-/// Issues point at the caller's `sourceLocation`.
-public func grade(_ exercise: String, sourceLocation: SourceLocation = #_sourceLocation, _ check: () throws -> Void) throws {
-    switch CheckOutcome(running: check) {
-    case .passed:
-        return
-    case .notAttempted(let todo):
-        if todo.exercise == exercise {
-            try Test.cancel("exercise \(exercise) is not attempted yet (it still throws TODO)", sourceLocation: sourceLocation)
-        }
-        try Test.cancel(
-            "exercise \(exercise) is not graded yet: it uses exercise \(todo.exercise), which still throws TODO",
-            sourceLocation: sourceLocation)
-    case .failed(let failure):
-        Issue.record("exercise \(exercise): \(failure)", sourceLocation: sourceLocation)
-    case .threw(let error):
-        Issue.record("exercise \(exercise) threw \(type(of: error)): \(error)", sourceLocation: sourceLocation)
-    }
-}
-
 /// Runs an exercise's check against the reference solution, which must pass: any error is recorded as an issue.
 ///
 /// ```swift
@@ -116,7 +83,8 @@ public func reference(_ exercise: String, sourceLocation: SourceLocation = #_sou
     Issue.record("the reference solution of exercise \(exercise) does not pass its check: \(outcome)", sourceLocation: sourceLocation)
 }
 
-/// Shows that an exercise's check bites: passes only when `check`, fed a deliberately wrong implementation, throws ``CheckFailure``.
+/// Shows that an exercise's check bites: passes only when `check`, fed a deliberately wrong implementation, throws ``CheckFailure``
+/// (whose message contains `clue`, when given).
 ///
 /// ```swift
 /// @Test func exercise1_1CheckRejectsMissingTanh() {
@@ -126,11 +94,18 @@ public func reference(_ exercise: String, sourceLocation: SourceLocation = #_sou
 /// }
 /// ```
 public func expectRejects(
-    _ exercise: String, _ wrongImplementation: String = "a wrong implementation",
+    _ exercise: String, _ wrongImplementation: String = "a wrong implementation", saying clue: String? = nil,
     sourceLocation: SourceLocation = #_sourceLocation, _ check: () throws -> Void
 ) {
     let outcome = CheckOutcome(running: check)
-    if case .failed = outcome { return }
+    if case .failed(let failure) = outcome {
+        if let clue, !failure.description.contains(clue) {
+            let problem = "the check of exercise \(exercise) rejects \(wrongImplementation), "
+                + "but its message does not say \"\(clue)\":\n\(failure)"
+            Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation)
+        }
+        return
+    }
     Issue.record(
         "the check of exercise \(exercise) should reject \(wrongImplementation) with a CheckFailure, but it \(outcome)",
         sourceLocation: sourceLocation)
@@ -169,4 +144,28 @@ public func requireClose(
     let count = wrong.count == 1 ? "" : " (and \(wrong.count - 1) more of \(got.count) elements)"
     throw CheckFailure("\(what()) differs at element \(first)\(count)",
                        expected: "\(expected[first])", got: "\(got[first])", hint: hint())
+}
+
+/// Throws a ``CheckFailure`` unless a share (an accuracy) `got` is within 1e-6 relative of `expected`, naming the usual mistakes.
+///
+/// The tolerance lets a float32 computation pass (`0.692307710647583` for
+/// 9/13). Where a wrong answer has a shape, the hint names it: 0 where the
+/// answer is not (an integer division), above 1 (a count, not a share), or
+/// exactly the answer of an earlier case (`earlier`: a hard-coded value).
+public func requireShare(
+    _ got: Double, _ expected: Double, _ what: @autoclosure () -> String,
+    hint: @autoclosure () -> String, earlier: [Double] = []
+) throws {
+    guard !(abs(got - expected) <= 1e-6 * max(1, abs(expected))) else { return }
+    var because = hint()
+    if got == 0 && expected > 0 {
+        because = "0 where the answer is not: is it an integer division (Int / Int rounds down)? "
+            + "Convert to Double before dividing. " + because
+    } else if got > 1 {
+        because = "a share is at most 1: divide the count of right answers by the count of answers. " + because
+    } else if let case_ = earlier.firstIndex(where: { abs($0 - got) <= 1e-6 * max(1, abs($0)) }) {
+        because = "this is exactly the answer of case \(case_): is the value hard-coded, or computed from other data? "
+            + because
+    }
+    throw CheckFailure(what(), expected: "\(expected)", got: "\(got)", hint: because)
 }
