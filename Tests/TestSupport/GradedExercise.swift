@@ -61,8 +61,8 @@ public let childOutput: [any PartialKeyPath<ExitTest.Result> & Sendable] = [\.st
 /// The check's ``TODO``, ``CheckFailure`` or other error becomes the
 /// verdict; a trap or the time limit's `SIGALRM` ends the process, which
 /// the parent reads as a crash or a timeout.
-public func runGradedCheck(_ id: String, _ check: () throws -> Void) -> Never {
-    alarm(UInt32(GradingEnvironment.timeout()))
+public func runGradedCheck(_ id: String, timeout: Int = GradingEnvironment.timeout(), _ check: () throws -> Void) -> Never {
+    alarm(UInt32(timeout))
     let start = Date()
     var outcome: ChildOutcome
     switch CheckOutcome(running: check) {
@@ -107,6 +107,29 @@ public func grade(
     _ exercise: GradedExercise, sourceLocation: SourceLocation = #_sourceLocation,
     _ runChild: () async -> ExitTest.Result?
 ) async throws {
+    let result = await gradedResult(exercise, runChild)
+    if let directory = GradingEnvironment.resultsDirectory() {
+        do {
+            try result.write(to: directory)
+        } catch {
+            Issue.record("cannot write the result of exercise \(exercise.id) to \(directory.path): \(error)",
+                         sourceLocation: sourceLocation)
+        }
+    }
+    switch result.verdict {
+    case .passed:
+        return
+    case .notAttempted:
+        try Test.cancel("exercise \(exercise.id) is not attempted yet: \(result.message)", sourceLocation: sourceLocation)
+    case .failed, .crashed, .timedOut:
+        Issue.record("exercise \(exercise.id) \(result.verdict.rawValue): \(result.message)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Runs an exercise's child process (see ``grade(_:sourceLocation:_:)``) and reads its result, applying the grading rules.
+public func gradedResult(
+    _ exercise: GradedExercise, timeout: Int = GradingEnvironment.timeout(), _ runChild: () async -> ExitTest.Result?
+) async -> ExerciseResult {
     _ = backtracesNameSourceLines
     let start = Date()
     let result = await runChild()
@@ -121,7 +144,7 @@ public func grade(
         outcome = ChildOutcome(exitCode: code, signal: signal,
                                standardOutput: String(decoding: result.standardOutputContent, as: UTF8.self),
                                standardError: String(decoding: result.standardErrorContent, as: UTF8.self),
-                               timeout: GradingEnvironment.timeout(), root: exercise.root.path)
+                               timeout: timeout, root: exercise.root.path)
     } else {
         outcome = ChildOutcome(.crashed, "the check's process exited with code 0 before it reported a verdict "
                                + "(does the code call exit(0)?)")
@@ -133,25 +156,9 @@ public func grade(
                                    seconds: outcome.seconds)
         }
     }
-    let record = ExerciseResult(id: exercise.id, title: exercise.title, maxPoints: exercise.points,
-                                verdict: outcome.verdict, message: outcome.message,
-                                seconds: outcome.seconds ?? Date().timeIntervalSince(start))
-    if let directory = GradingEnvironment.resultsDirectory() {
-        do {
-            try record.write(to: directory)
-        } catch {
-            Issue.record("cannot write the result of exercise \(exercise.id) to \(directory.path): \(error)",
-                         sourceLocation: sourceLocation)
-        }
-    }
-    switch outcome.verdict {
-    case .passed:
-        return
-    case .notAttempted:
-        try Test.cancel("exercise \(exercise.id) is not attempted yet: \(outcome.message)", sourceLocation: sourceLocation)
-    case .failed, .crashed, .timedOut:
-        Issue.record("exercise \(exercise.id) \(outcome.verdict.rawValue): \(outcome.message)", sourceLocation: sourceLocation)
-    }
+    return ExerciseResult(id: exercise.id, title: exercise.title, maxPoints: exercise.points,
+                          verdict: outcome.verdict, message: outcome.message,
+                          seconds: outcome.seconds ?? Date().timeIntervalSince(start))
 }
 
 /// Asks Swift's crash backtracer, once, to name source lines in a crashed child's standard error (unless `SWIFT_BACKTRACE` is set).
