@@ -21,7 +21,7 @@ public enum Day4 {
     public static func pack(_ sequences: [[Float]]) -> (data: [Float], batchSizes: [Int], sortedIndices: [Int]) {
         let lengths = sequences.map(\.count)
         precondition(!lengths.contains(0), "pack: every sequence needs at least one value; lengths \(lengths)")
-        // Longest first; a tie keeps the original order (a stable sort, as torch.sort does).
+        // Longest first; a tie keeps the original order (Torchlet's choice; PyTorch's order of ties is unspecified).
         let sortedIndices = lengths.indices.sorted {
             lengths[$0] > lengths[$1] || (lengths[$0] == lengths[$1] && $0 < $1)
         }

@@ -1,8 +1,9 @@
 /*:
  Fill in each function below: delete the `throw TODO(…)` line and write the
  body. Run `swift run day1` to see your code used by the lesson, and
- `swift test --filter Day01` to have it graded. The reference solutions are
- in `Solutions/Day01.swift`; try first, then compare.
+ `swift run grade --day 1` to have it graded (each exercise: passed,
+ failed with expected vs. got and a hint, or not attempted). The reference
+ solutions are in `Solutions/Day01.swift`; try first, then compare.
  */
 import Course
 import Torchlet

@@ -80,6 +80,7 @@ let fromExercise = exercise("1.1", "one LSTM cell step", student: {
 let cellError = zip(fromCell.h.scalars + fromCell.c.scalars, fromExercise.h.scalars + fromExercise.c.scalars)
     .map { abs($0 - $1) }.max()!
 print("one cell step: h \(fromExercise.h.shape), c \(fromExercise.c.shape); max difference from LSTMCell: \(cellError)")
+noteDifference("1.1", Double(cellError))
 
 /*:
  ## What shapes does `LSTM` expect?
@@ -125,6 +126,7 @@ let stable = exercise("1.2", "a stable log-softmax", student: { try stableLogSof
 print("logits            \(bigLogits.scalars)")
 print("log(softmax) naive \(naive.log().scalars)")
 print("log-softmax stable \(stable.scalars)")
+noteDifference("1.2", Double(zip(stable.scalars, bigLogits.logSoftmax(dim: -1).scalars).map { abs($0 - $1) }.max()!))
 
 /*:
  ## What is one training step?

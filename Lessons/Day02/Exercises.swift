@@ -1,8 +1,9 @@
 /*:
  Fill in each function below: delete the `throw TODO(…)` line and write the
  body. Run `swift run day2` to see your code used by the lesson, and
- `swift test --filter Day02` to have it graded. The reference solutions are
- in `Solutions/Day02.swift`; try first, then compare.
+ `swift run grade --day 2` to have it graded (each exercise: passed,
+ failed with expected vs. got and a hint, or not attempted). The reference
+ solutions are in `Solutions/Day02.swift`; try first, then compare.
  */
 import Course
 import Torchlet

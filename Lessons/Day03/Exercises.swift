@@ -1,8 +1,9 @@
 /*:
  Fill in each function below: delete the `throw TODO(…)` line and write the
  body. Run `swift run day3` to see your code used by the lesson, and
- `swift test --filter Day03` to have it graded. The reference solutions are
- in `Solutions/Day03.swift`; try first, then compare.
+ `swift run grade --day 3` to have it graded (each exercise: passed,
+ failed with expected vs. got and a hint, or not attempted). The reference
+ solutions are in `Solutions/Day03.swift`; try first, then compare.
  */
 import Course
 import Torchlet

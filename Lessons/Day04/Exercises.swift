@@ -1,8 +1,9 @@
 /*:
  Fill in each function below: delete the `throw TODO(…)` line and write the
  body. Run `swift run day4` to see your code used by the lesson, and
- `swift test --filter Day04` to have it graded. The reference solutions are
- in `Solutions/Day04.swift`; try first, then compare.
+ `swift run grade --day 4` to have it graded (each exercise: passed,
+ failed with expected vs. got and a hint, or not attempted). The reference
+ solutions are in `Solutions/Day04.swift`; try first, then compare.
  */
 import Course
 import Torchlet
@@ -18,6 +19,7 @@ import Torchlet
 ///
 /// The lengths may come in any order (`enforceSorted: false`): the count of
 /// running sequences does not depend on it. Every length is at least 1.
+/// Do not call `packSequence` or `packPaddedSequence`.
 /// See "Where do the batch sizes come from?" in the lesson.
 func batchSizes(lengths: [Int]) throws -> [Int] {
     throw TODO("4.1")
@@ -30,8 +32,9 @@ func batchSizes(lengths: [Int]) throws -> [Int] {
 /// first, then step 1 of every sequence that has one, …), the `batchSizes`,
 /// and `sortedIndices`: `sortedIndices[k]` is the original index of the
 /// k-th longest sequence. Sequences of equal length keep their original
-/// order, as PyTorch's stable sort does. Every sequence has at least one
-/// value.
+/// order, as Torchlet's packing does (PyTorch leaves the order of ties
+/// unspecified; `unsortedIndices` undoes either). Every sequence has at
+/// least one value. Do not call `packSequence` or `packPaddedSequence`.
 ///
 /// ```
 /// pack([[1, 2, 3], [1, 2, 3, 4], [1, 2, 3, 4, 5]])
@@ -46,7 +49,8 @@ func pack(_ sequences: [[Float]]) throws -> (data: [Float], batchSizes: [Int], s
 
 /// Exercise 4.3: unpacks packed scalar data into one padded row per
 /// sequence, in the original order, the way
-/// `padPackedSequence(_:batchFirst: true, paddingValue:totalLength:)` does.
+/// `padPackedSequence(_:batchFirst: true, paddingValue:totalLength:)` does
+/// (do not call it).
 ///
 /// `unsortedIndices[b]` is the sorted position of original sequence `b`
 /// (for a batch packed with `enforceSorted: true`, pass `Array(0..<B)`).

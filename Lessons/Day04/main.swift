@@ -105,7 +105,8 @@ func checkedBatchSizes(_ lengths: [Int]) -> [Int] {
 for lengths in [[3, 4, 5], [7, 2, 2], [2, 6, 1, 6, 3]] {
     let mine = checkedBatchSizes(lengths)
     let library = packSequence(lengths.map { [Int](repeating: 0, count: $0) }, enforceSorted: false).batchSizes
-    print("lengths \(lengths): batch sizes \(mine)  (packSequence: \(library)\(mine == library ? "" : " — they differ!"))")
+    print("lengths \(lengths): batch sizes \(mine)  (packSequence: \(library))")
+    noteDifference("4.1", mine == library ? 0 : 1, what: "for lengths \(lengths): \(mine) instead of \(library)")
 }
 
 /*:
@@ -125,14 +126,21 @@ for lengths in [[3, 4, 5], [7, 2, 2], [2, 6, 1, 6, 3]] {
    `c_n` in *your* batch order, and `padPackedSequence` to return the rows
    in your order.
 
- Sequences of equal length keep their original order (a *stable* sort, as
- PyTorch's), so the layout is reproducible. Exercise 4.2 packs by hand;
+ Sequences of equal length keep their original order: Torchlet's choice,
+ so the layout is reproducible. PyTorch sorts the lengths with
+ `torch.sort(descending=True)`, whose order of ties is unspecified (with
+ 17 or more sequences it differs from the original order), and
+ `unsortedIndices` is what makes that order irrelevant: every result comes
+ back in your batch order either way. Exercise 4.2 packs by hand;
  packing the same three sequences already sorted, with `enforceSorted:
  true`, gives the same data and no indices:
  */
 let mine = exercise("4.2", "pack scalar sequences", student: { try pack(classic.map { $0.map(Float.init) }) },
                     reference: { Solutions.Day4.pack(classic.map { $0.map(Float.init) }) })
 print("pack (exercise 4.2):  data \(listed(mine.data)), batchSizes \(mine.batchSizes), sortedIndices \(mine.sortedIndices)")
+let libraryPack = packSequence(classic.map { Tensor($0.map(Float.init), shape: [$0.count]) }, enforceSorted: false)
+noteDifference("4.2", mine.data == libraryPack.data.scalars && mine.batchSizes == libraryPack.batchSizes
+               && mine.sortedIndices == libraryPack.sortedIndices! ? 0 : 1, what: "on the three classic sequences")
 let presorted = packSequence([classic[2], classic[1], classic[0]], enforceSorted: true)
 print("enforceSorted: true:  \(describe(presorted))")
 let ties = packSequence([[1], [2, 2], [3], [4, 4]], enforceSorted: false)
@@ -244,6 +252,7 @@ let (libraryPadded, libraryLengths) = padPackedSequence(packedClassic, batchFirs
 for (b, row) in unpacked.padded.enumerated() { print("  sequence \(b): \(listed(row))") }
 let sameAsLibrary = unpacked.padded.flatMap { $0 } == libraryPadded.scalars && unpacked.lengths == libraryLengths
 print("lengths \(unpacked.lengths); the same as padPackedSequence(totalLength: 6): \(sameAsLibrary ? "yes" : "no")")
+noteDifference("4.3", sameAsLibrary ? 0 : 1, what: "on the three classic sequences")
 
 /*:
  ## Where does dropout go?

@@ -23,3 +23,12 @@ public func exercise<Result, Failure: Error>(
 ) throws(Failure) -> Result {
     try ExerciseBook.shared.run(number, title, student: student, reference: reference)
 }
+
+/// Says, once, that the student's version of an exercise gave a result `difference` away from the reference's (see ``ExerciseBook/noteDifference(_:_:tolerance:what:)``).
+///
+/// ```swift
+/// noteDifference("1.1", cellError)   // exercise 1.1 differs from the reference by 0.37 — not right yet; …
+/// ```
+public func noteDifference(_ number: String, _ difference: Double, tolerance: Double = 1e-4, what: String = "") {
+    ExerciseBook.shared.noteDifference(number, difference, tolerance: tolerance, what: what)
+}

@@ -15,6 +15,8 @@ public final class ExerciseBook: @unchecked Sendable {
         case notDone(todo: String)
         /// The student's code threw another error (its description).
         case failed(String)
+        /// The student's code ran, but the lesson saw its result differ from the reference (what differed).
+        case differs(String)
         /// `--solution`: the student's code was not called.
         case skipped
     }
@@ -56,7 +58,43 @@ public final class ExerciseBook: @unchecked Sendable {
 
     /// The exercises whose student code is not used (not done, or failed), in the order first called.
     public var openExercises: [String] {
-        exercises.filter { $0.status != .done && $0.status != .skipped }.map(\.number)
+        exercises.filter {
+            if case .notDone = $0.status { return true }
+            if case .failed = $0.status { return true }
+            return false
+        }.map(\.number)
+    }
+
+    /// The exercises whose student code ran, but gave a result the lesson saw differ from the reference.
+    public var differingExercises: [String] {
+        exercises.filter { if case .differs = $0.status { return true } else { return false } }.map(\.number)
+    }
+
+    /// Says, once, that the student's version of exercise `number` gave a result `difference` away from the reference's.
+    ///
+    /// Does nothing when the difference is within `tolerance`, or when the
+    /// lesson did not use the student's code for this exercise (not done,
+    /// or `--solution`). Otherwise prints
+    ///
+    /// ```
+    /// exercise 1.1 differs from the reference by 0.37 — not right yet; swift run grade --day 1 shows why
+    /// ```
+    ///
+    /// and the closing line lists the exercise as not right.
+    public func noteDifference(_ number: String, _ difference: Double, tolerance: Double = 1e-4, what: String = "") {
+        guard !(difference <= tolerance) else { return }  // NaN differs too
+        let used: Bool = lock.guarding {
+            guard statuses[number] == .done else { return false }
+            statuses[number] = .differs(what.isEmpty ? "by \(difference)" : what)
+            return true
+        }
+        guard used else { return }
+        let amount = what.isEmpty ? "by \(Self.short(difference))" : what
+        write("exercise \(number) differs from the reference \(amount) — not right yet; \(gradeCommand) shows why")
+    }
+
+    static func short(_ value: Double) -> String {
+        value.isFinite ? String(format: "%.3g", value) : "\(value)"
     }
 
     /// Runs the student's version of an exercise, or the reference where the student's is not usable.
@@ -80,7 +118,7 @@ public final class ExerciseBook: @unchecked Sendable {
         switch known {
         case .skipped?, .notDone?, .failed?:
             return try reference()
-        case .done?, nil:
+        case .done?, .differs?, nil:
             break
         }
         do {
@@ -96,7 +134,7 @@ public final class ExerciseBook: @unchecked Sendable {
             }
         } catch {
             record(number, .failed(String(describing: error)))
-            write("exercise \(number) (\(title)) threw an error: \(error)\n  using the reference solution instead; run its test to see what is wrong")
+            write("exercise \(number) (\(title)) threw an error: \(error)\n  using the reference solution instead; \(gradeCommand) shows what is wrong")
         }
         return try reference()
     }
@@ -105,10 +143,12 @@ public final class ExerciseBook: @unchecked Sendable {
         lock.guarding { statuses[number] = status }
     }
 
-    /// The end-of-lesson verdict: which exercises are still open, or that all are done.
+    /// The end-of-lesson verdict: which exercises ran the student's code, which are not done, and how to grade them.
+    ///
+    /// It never calls code right: a lesson only runs it. Grading checks it.
     ///
     /// ```
-    /// open exercises: 1.1, 1.3 — fill them in Lessons/Day01/Exercises.swift, then run swift test --filter Day01
+    /// exercises: your code ran for 1.2, 1.4; not done yet: 1.1, 1.3 (Lessons/Day01/Exercises.swift). Grade them: swift run grade --day 1
     /// ```
     public var statusLine: String {
         let all = exercises
@@ -117,11 +157,13 @@ public final class ExerciseBook: @unchecked Sendable {
         if all.allSatisfy({ $0.status == .skipped }) {
             return "exercises: --solution used the reference solution for \(numbers)"
         }
-        let open = openExercises
-        if open.isEmpty {
-            return "exercises: all done (\(numbers)), well done; check them with \(testCommand)"
-        }
-        return "open exercises: \(open.joined(separator: ", ")) — fill them in \(exerciseFile), then run \(testCommand)"
+        let ran = all.filter { $0.status == .done }.map(\.number)
+        let differing = differingExercises, open = openExercises
+        var parts: [String] = []
+        if !ran.isEmpty { parts.append("your code ran for \(ran.joined(separator: ", "))") }
+        if !differing.isEmpty { parts.append("not right yet: \(differing.joined(separator: ", "))") }
+        if !open.isEmpty { parts.append("not done yet: \(open.joined(separator: ", ")) (\(exerciseFile))") }
+        return "exercises: " + parts.joined(separator: "; ") + ". Grade them: \(gradeCommand)"
     }
 
     /// Prints ``statusLine``.
@@ -137,8 +179,8 @@ public final class ExerciseBook: @unchecked Sendable {
         dayName.map { "Lessons/\($0)/Exercises.swift" } ?? "the lesson's Exercises.swift"
     }
 
-    private var testCommand: String {
-        dayName.map { "swift test --filter \($0)" } ?? "swift test"
+    private var gradeCommand: String {
+        day.map { "swift run grade --day \($0)" } ?? "swift run grade"
     }
 }
 

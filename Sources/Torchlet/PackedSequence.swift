@@ -121,8 +121,10 @@ struct PackedLayout {
     /// The layout of sequences with the given lengths.
     ///
     /// With `enforceSorted`, lengths must already be non-increasing; without
-    /// it they are sorted decreasing with ties kept in their original order,
-    /// as `torch.sort` does on the CPU.
+    /// it they are sorted decreasing with ties kept in their original order:
+    /// Torchlet's choice, for a reproducible layout. PyTorch's
+    /// `torch.sort(descending=True)` leaves the order of ties unspecified
+    /// (with 17 or more it differs); `unsortedIndices` undoes either.
     ///
     /// - Precondition: `lengths` is non-empty and every length is at least 1;
     ///   with `enforceSorted`, lengths are sorted decreasing. `function`

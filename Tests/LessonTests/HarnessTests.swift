@@ -78,8 +78,8 @@ import TestSupport
         #expect(studentCalls == 1)
         #expect(lines == ["exercise 1.1 (one LSTM cell step) is not done yet: using the reference solution"])
         #expect(book.openExercises == ["1.1"])
-        #expect(book.statusLine
-            == "open exercises: 1.1 — fill them in Lessons/Day01/Exercises.swift, then run swift test --filter Day01")
+        #expect(book.statusLine == "exercises: your code ran for 1.2; not done yet: 1.1 (Lessons/Day01/Exercises.swift). "
+                + "Grade them: swift run grade --day 1")
     }
 
     @Test func exerciseReportsOtherErrorsAndFallsBack() {
@@ -90,7 +90,7 @@ import TestSupport
         #expect(value == 5)
         #expect(lines.count == 1 && lines[0].contains("threw an error: shapes [2] and [3] differ"))
         #expect(lines[0].contains("using the reference solution"))
-        #expect(book.statusLine.contains("Lessons/Day10/Exercises.swift") && book.statusLine.contains("--filter Day10"))
+        #expect(book.statusLine.contains("Lessons/Day10/Exercises.swift") && book.statusLine.contains("swift run grade --day 10"))
     }
 
     @Test func exerciseSaysWhichTODOBlocksIt() {
@@ -110,11 +110,30 @@ import TestSupport
         #expect(book.statusLine == "exercises: --solution used the reference solution for 1.1")
     }
 
-    @Test func allDone() {
+    @Test func codeThatRanIsNotPraised() {
         let book = ExerciseBook(day: 3) { _ in }
         _ = book.run("3.1", "mask", student: { 1 }, reference: { 2 })
         #expect(book.openExercises.isEmpty)
-        #expect(book.statusLine.hasPrefix("exercises: all done (3.1)"))
+        #expect(book.statusLine == "exercises: your code ran for 3.1. Grade them: swift run grade --day 3")
+        #expect(!book.statusLine.contains("well done") && !book.statusLine.contains("all done"))
+    }
+
+    @Test func aDifferenceFromTheReferenceIsSaidOnce() {
+        var lines: [String] = []
+        let book = ExerciseBook(day: 1) { lines.append($0) }
+        _ = book.run("1.1", "step", student: { 1 }, reference: { 1 })
+        _ = book.run("1.2", "softmax", student: { 1 }, reference: { 1 })
+        book.noteDifference("1.1", 0.37)
+        book.noteDifference("1.1", 0.5)
+        book.noteDifference("1.2", 1e-6)
+        book.noteDifference("1.3", 9)  // never run: nothing to say
+        #expect(lines == ["exercise 1.1 differs from the reference by 0.37 — not right yet; swift run grade --day 1 shows why"])
+        #expect(book.differingExercises == ["1.1"])
+        #expect(book.statusLine == "exercises: your code ran for 1.2; not right yet: 1.1. Grade them: swift run grade --day 1")
+        let nan = ExerciseBook(day: 1) { _ in }
+        _ = nan.run("1.1", "step", student: { 1 }, reference: { 1 })
+        nan.noteDifference("1.1", .nan)
+        #expect(nan.differingExercises == ["1.1"])
     }
 
     // MARK: progress, plots, summary
