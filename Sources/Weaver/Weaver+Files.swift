@@ -14,19 +14,40 @@ extension Weaver {
 
     /// Reads the `.swift` files directly inside `directory`, in lesson order (see ``ordered(_:)``).
     ///
-    /// - Throws: the file system's error if the directory or a file cannot be read.
+    /// - Throws: the file system's error if the directory cannot be listed;
+    ///   ``WeaveError`` if a file cannot be read or is not UTF-8.
     public static func sourceFiles(in directory: URL) throws -> [(name: String, text: String)] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix(".swift") }
         let files = try names.map { name -> (name: String, text: String) in
-            (name, try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+            (name, try readText(directory.appendingPathComponent(name)))
         }
         return ordered(files)
     }
 
+    /// The text of a UTF-8 file.
+    ///
+    /// - Throws: ``WeaveError`` naming the file (and the first line that is not UTF-8).
+    static func readText(_ url: URL) throws -> String {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw WeaveError(file: url.path, line: 0, problem: "cannot read the file")
+        }
+        if let text = String(data: data, encoding: .utf8) { return text }
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let bad = lines.firstIndex { String(data: Data($0), encoding: .utf8) == nil } ?? 0
+        throw WeaveError(file: url.path, line: bad + 1, problem: "is not UTF-8 text; save the file as UTF-8")
+    }
+
     /// Weaves the `.swift` files of one lesson directory into the text of its README.
+    ///
+    /// - Throws: ``WeaveError`` naming the file by its path.
     public static func weave(directory: URL) throws -> String {
-        weave(files: try sourceFiles(in: directory))
+        do {
+            return try weave(files: try sourceFiles(in: directory))
+        } catch var error as WeaveError where !error.file.hasPrefix("/") {
+            error.file = directory.appendingPathComponent(error.file).path
+            throw error
+        }
     }
 
     /// The lesson directories `Lessons/Day*` under `root`, sorted by name.

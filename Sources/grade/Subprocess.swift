@@ -23,11 +23,12 @@ struct Subprocess {
         defer { try? logFile.close() }
         let pipe = Pipe()
 
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
+        #else
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
-        #if canImport(Darwin)
-        actions = nil
-        attributes = nil
         #endif
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)

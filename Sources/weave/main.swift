@@ -62,6 +62,8 @@ for directory in directories {
         } else if try Weaver.writeReadme(in: directory) {
             print("wrote \(display(directory.appendingPathComponent(Weaver.readmeName)))")
         }
+    } catch let error as WeaveError {
+        fail("\(display(URL(fileURLWithPath: error.file)))\(error.line > 0 ? ":\(error.line)" : ""): \(error.problem)")
     } catch {
         fail("\(display(directory)): \(error)")
     }

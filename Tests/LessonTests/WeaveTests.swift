@@ -5,7 +5,7 @@ import Weaver
 
 /// Tests of the weave markup rules, and that every committed lesson README is up to date.
 @Suite struct WeaveTests {
-    @Test func blockCommentsBecomeProseWithoutIndentation() {
+    @Test func blockCommentsBecomeProseWithoutIndentation() throws {
         let text = """
             /*:
                # Title
@@ -15,18 +15,18 @@ import Weaver
              */
             let x = 1
             """
-        #expect(Weaver.blocks(of: text) == [
+        #expect(try Weaver.blocks(of: text) == [
             .prose("# Title\n\nSome *prose*,\n  indented more."),
             .code("let x = 1"),
         ])
     }
 
-    @Test func blockCommentOnOneLineOrOpeningText() {
-        #expect(Weaver.blocks(of: "/*: Short. */\nf()") == [.prose("Short."), .code("f()")])
-        #expect(Weaver.blocks(of: "/*: # Title\n  body\n  */") == [.prose("# Title\nbody")])
+    @Test func blockCommentOnOneLineOrOpeningText() throws {
+        #expect(try Weaver.blocks(of: "/*: Short. */\nf()") == [.prose("Short."), .code("f()")])
+        #expect(try Weaver.blocks(of: "/*: # Title\n  body\n  */") == [.prose("# Title\nbody")])
     }
 
-    @Test func lineCommentsBecomeProse() {
+    @Test func lineCommentsBecomeProse() throws {
         let text = """
             //: ## Why?
             //:
@@ -35,27 +35,27 @@ import Weaver
             print(1)
             // an ordinary comment is code
             """
-        #expect(Weaver.blocks(of: text) == [
+        #expect(try Weaver.blocks(of: text) == [
             .prose("## Why?\n\n    indented code in prose stays indented\nno space"),
             .code("print(1)\n// an ordinary comment is code"),
         ])
     }
 
-    @Test func codeRunsAreTrimmedAndBlankRunsDropped() {
+    @Test func codeRunsAreTrimmedAndBlankRunsDropped() throws {
         let text = "//: a\n\n\n  let x = 1\n\n  let y = 2\n\n//: b\n\n   \n//: c\n"
-        #expect(Weaver.blocks(of: text) == [
+        #expect(try Weaver.blocks(of: text) == [
             .prose("a"), .code("  let x = 1\n\n  let y = 2"), .prose("b"), .prose("c"),
         ])
-        #expect(Weaver.markdown(Weaver.blocks(of: text))
+        #expect(Weaver.markdown(try Weaver.blocks(of: text))
             == "a\n\n```swift\n  let x = 1\n\n  let y = 2\n```\n\nb\n\nc")
     }
 
-    @Test func crlfLinesAreAccepted() {
-        #expect(Weaver.blocks(of: "//: a\r\nf()\r\n") == [.prose("a"), .code("f()")])
+    @Test func crlfLinesAreAccepted() throws {
+        #expect(try Weaver.blocks(of: "//: a\r\nf()\r\n") == [.prose("a"), .code("f()")])
     }
 
-    @Test func filesInLessonOrderWithHeadings() {
-        let woven = Weaver.weave(files: [
+    @Test func filesInLessonOrderWithHeadings() throws {
+        let woven = try Weaver.weave(files: [
             (name: "Zeta.swift", text: "let z = 0\n"),
             (name: "Exercises.swift", text: "import Course\n\n/// Exercise 1.1: f.\nfunc f() throws { throw TODO(\"1.1\") }\n"),
             (name: "Alpha.swift", text: "//: # Alpha helpers\nlet a = 1\n"),
@@ -95,8 +95,8 @@ import Weaver
             """)
     }
 
-    @Test func exercisesKeepTheirOwnHeading() {
-        let woven = Weaver.weave(files: [
+    @Test func exercisesKeepTheirOwnHeading() throws {
+        let woven = try Weaver.weave(files: [
             (name: "main.swift", text: "print(1)"),
             (name: "Exercises.swift", text: "/*:\n ## Exercises for day 1\n */\n/// Exercise 1.1: f.\nfunc f() {}"),
         ])
@@ -107,7 +107,7 @@ import Weaver
         #expect(woven.hasSuffix("```\n") && !woven.hasSuffix("\n\n"))
     }
 
-    @Test func exercisesShowSignaturesAndStubsOnly() {
+    @Test func exercisesShowSignaturesAndStubsOnly() throws {
         let source = """
             import Course
             import Foundation
@@ -145,12 +145,41 @@ import Weaver
             """)
     }
 
-    @Test func solvedExercisesWeaveLikeStubs() {
+    @Test func solvedExercisesWeaveLikeStubs() throws {
         let stub = "/*: Fill them in. */\nimport Course\n\n/// Exercise 1.4: accuracy.\nfunc accuracy() throws -> Double {\n    throw TODO(\"1.4\")\n}\n"
         let solved = "/*: Fill them in. */\nimport Course\nimport Foundation\n\n/// Exercise 1.4: accuracy.\nfunc accuracy() throws -> Double {\n    let right = 3.0 // my notes\n    return right / 4\n}\n\nfunc mine() {}\n"
         let main = (name: "main.swift", text: "print(1)\n")
-        #expect(Weaver.weave(files: [main, (name: "Exercises.swift", text: stub)])
+        #expect(try Weaver.weave(files: [main, (name: "Exercises.swift", text: stub)])
             == Weaver.weave(files: [main, (name: "Exercises.swift", text: solved)]))
+    }
+
+    @Test func codeAfterAClosingMarkerIsKept() throws {
+        #expect(try Weaver.blocks(of: "/*: One-line prose */ let alsoKept = 3") == [.prose("One-line prose"), .code("let alsoKept = 3")])
+        #expect(try Weaver.blocks(of: "/*:\n Prose.\n */ let kept = 1\nlet next = 2")
+            == [.prose("Prose."), .code("let kept = 1\nlet next = 2")])
+    }
+
+    @Test func nestedCommentsStayProse() throws {
+        let text = "/*:\n Prose with /* a nested comment */ inside,\n and more prose.\n */\nf()"
+        #expect(try Weaver.blocks(of: text)
+            == [.prose("Prose with /* a nested comment */ inside,\nand more prose."), .code("f()")])
+    }
+
+    @Test func anUnclosedProseBlockNamesItsLine() {
+        #expect(throws: WeaveError(file: "main.swift", line: 2, problem: "this /*: prose block is never closed with */")) {
+            try Weaver.blocks(of: "let a = 1\n/*: Prose\nlet b = 2\n", file: "main.swift")
+        }
+    }
+
+    @Test func aFileThatIsNotUTF8NamesItsFileAndLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weave-utf8-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("//: # Title\nlet a = \"".utf8 + [0xE9] + Data("\"\n".utf8)).write(to: directory.appendingPathComponent("main.swift"))
+        #expect(throws: WeaveError(file: directory.appendingPathComponent("main.swift").path, line: 2,
+                                   problem: "is not UTF-8 text; save the file as UTF-8")) {
+            try Weaver.weave(directory: directory)
+        }
     }
 
     @Test func committedReadmesAreUpToDate() throws {
