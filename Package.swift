@@ -47,12 +47,20 @@ let optimizedInDebug: [SwiftSetting] = [
     .unsafeFlags(targetCPU + wideSIMD),
 ]
 
+/// The package's folder, to see which lesson files exist.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+
 let days = (1...10).map { day in
-    Target.executableTarget(
+    let path = "Lessons/Day" + (day < 10 ? "0\(day)" : "\(day)")
+    // The lesson text, its recorded output and its figures are not sources.
+    let notSources = ["README.md", "output.txt", "figures"].filter {
+        FileManager.default.fileExists(atPath: packageRoot + "/" + path + "/" + $0)
+    }
+    return Target.executableTarget(
         name: "day\(day)",
         dependencies: ["Torchlet", "Course", "Solutions"],
-        path: "Lessons/Day" + (day < 10 ? "0\(day)" : "\(day)"),
-        exclude: ["README.md"]
+        path: path,
+        exclude: notSources
     )
 }
 

@@ -514,6 +514,8 @@ plot.addSeries("validation (end of the epoch)", y: curve.validationLoss)
 lesson.writePlot(plot, name: "loss")
 
 /*:
+ ![Training and validation loss per epoch at batch size 32, log scale](figures/loss.svg)
+
  Now compare by *time* rather than by epochs, the comparison that
  matters when training runs for hours: what each batch size reached, and
  how many seconds of training it took to get there.

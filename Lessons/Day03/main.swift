@@ -395,6 +395,8 @@ let final = curve.last!.runs
 let afterEpoch1 = curve.first { $0.epoch >= 1 }!.runs
 
 /*:
+ ![Accuracy on real tokens, and the share of real tokens tagged PAD, per epoch for the three runs](figures/masking.svg)
+
  What the table shows, in this run:
 
  - The unmasked models first learn the easiest thing in their loss: most

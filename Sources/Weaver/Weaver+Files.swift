@@ -43,7 +43,10 @@ extension Weaver {
     /// - Throws: ``WeaveError`` naming the file by its path.
     public static func weave(directory: URL) throws -> String {
         do {
-            return try weave(files: try sourceFiles(in: directory))
+            let recording = directory.appendingPathComponent(LessonOutput.fileName)
+            let output = FileManager.default.fileExists(atPath: recording.path)
+                ? try LessonOutput(text: try readText(recording), file: recording.path) : nil
+            return try weave(files: try sourceFiles(in: directory), output: output)
         } catch var error as WeaveError where !error.file.hasPrefix("/") {
             error.file = directory.appendingPathComponent(error.file).path
             throw error

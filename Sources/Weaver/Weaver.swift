@@ -34,23 +34,31 @@ public enum Weaver {
     ///
     /// - Throws: ``WeaveError`` naming `file` and the line of a `/*:` that is never closed.
     public static func blocks(of text: String, file: String = "<text>") throws -> [Block] {
-        var blocks: [Block] = []
-        var code: [String] = []
+        try located(text, file: file).map(\.block)
+    }
+
+    /// Splits one source text like ``blocks(of:file:)``, with the 1-based source line each code block ends on (0 for prose).
+    public static func located(_ text: String, file: String = "<text>") throws -> [(block: Block, lastLine: Int)] {
+        var blocks: [(block: Block, lastLine: Int)] = []
+        var code: [(line: Int, text: String)] = []
         var prose: [String] = []
         var comment: [String]? = nil  // the lines of an open `/*:` block
         var commentFirstLine: [String] = []  // text after `/*:` on its own line, already trimmed
         var depth = 0, openedAt = 0
 
         func flushCode() {
-            let trimmed = trimBlankLines(code)
-            if !trimmed.isEmpty { blocks.append(.code(trimmed.joined(separator: "\n"))) }
+            let trimmed = trimBlankLines(code.map(\.text))
+            if !trimmed.isEmpty, let last = code.last(where: { !isBlank($0.text) }) {
+                blocks.append((.code(trimmed.joined(separator: "\n")), last.line))
+            }
             code = []
         }
         func flushProse() {
             let trimmed = trimBlankLines(prose)
-            if !trimmed.isEmpty { blocks.append(.prose(trimmed.joined(separator: "\n"))) }
+            if !trimmed.isEmpty { blocks.append((.prose(trimmed.joined(separator: "\n")), 0)) }
             prose = []
         }
+        var lineNumber = 0
         /// Scans `line` for nested comment markers from the current depth; returns the index of the `*/` that closes the block, if any.
         func closing(in line: Substring) -> String.Index? {
             var i = line.startIndex
@@ -79,10 +87,11 @@ public enum Weaver {
             }
             flushProse()
             comment = nil
-            if !isBlank(String(rest)) { code.append(String(rest.drop { $0 == " " || $0 == "\t" })) }
+            if !isBlank(String(rest)) { code.append((lineNumber, String(rest.drop { $0 == " " || $0 == "\t" }))) }
         }
 
         for (number, line) in lines(of: text).enumerated() {
+            lineNumber = number + 1
             if comment != nil {
                 if let end = closing(in: line[...]) {
                     close(with: line[..<end], after: line[line.index(end, offsetBy: 2)...], first: false)
@@ -112,7 +121,7 @@ public enum Weaver {
                 prose.append(String(rest))
             } else {
                 flushProse()
-                code.append(line)
+                code.append((lineNumber, line))
             }
         }
         if comment != nil {
@@ -138,16 +147,21 @@ public enum Weaver {
     /// Files are put in lesson order (see ``ordered(_:)``). Every file after
     /// `main.swift` opens with a `## ` heading named after it (`## Exercises`
     /// for `Exercises.swift`) unless its own prose already opens with a heading.
+    /// With `output` (a lesson's recorded run), each code block of
+    /// `main.swift` is followed by what it printed.
     /// `Exercises.swift` shows each exercise's doc comment and signature with
     /// its stub body, never the student's code (see ``exerciseStubs(in:)``).
     /// The text starts with a comment saying it is generated, and ends with one newline.
     ///
     /// - Throws: ``WeaveError`` for markup it cannot read, naming the file and line.
-    public static func weave(files: [(name: String, text: String)]) throws -> String {
+    public static func weave(files: [(name: String, text: String)], output: LessonOutput? = nil) throws -> String {
         let files = ordered(files)
         var sections: [String] = [header(for: files.map(\.name))]
         for file in files {
             var fileBlocks = try blocks(of: file.text, file: file.name)
+            if file.name == "main.swift", let output {
+                fileBlocks = try withOutput(fileBlocks, output)
+            }
             if file.name == "Exercises.swift" {
                 fileBlocks = fileBlocks.compactMap { block in
                     guard case .code(let code) = block else { return block }
@@ -162,6 +176,20 @@ public enum Weaver {
             if !text.isEmpty { sections.append(text) }
         }
         return sections.joined(separator: "\n\n") + "\n"
+    }
+
+    /// `blocks` with the recorded output of each code block after it, as a prose block holding a `text` fence.
+    static func withOutput(_ blocks: [Block], _ output: LessonOutput) throws -> [Block] {
+        var result: [Block] = [], codeIndex = 0
+        for block in blocks {
+            result.append(block)
+            guard case .code(let code) = block else { continue }
+            if let shown = try output.markdown(forBlock: codeIndex, code: code, file: "main.swift") {
+                result.append(.prose(shown))
+            }
+            codeIndex += 1
+        }
+        return result
     }
 
     /// Orders a lesson's files: `main.swift`, then `Exercises.swift`, then the others alphabetically.

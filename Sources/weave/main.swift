@@ -3,7 +3,7 @@ import Foundation
 import Weaver
 
 let usage = """
-    usage: swift run weave [--check] [LESSON_DIR ...]
+    usage: swift run weave [--check | --run] [LESSON_DIR ...]
 
     Writes README.md in each lesson directory from its Swift sources
     (main.swift, Exercises.swift, then the other .swift files), turning
@@ -11,6 +11,9 @@ let usage = """
 
       (no directories)  every Lessons/Day* directory of the package
       --check           write nothing; exit 1 listing each README that is stale or missing
+      --run             first record each lesson's reference run (--solution): its output
+                        under each code block (output.txt) and its plots (figures/);
+                        builds an instrumented copy in .build/weave-run (minutes the first time)
       -h, --help        show this help
     """
 
@@ -20,6 +23,7 @@ func fail(_ message: String, code: Int32 = 2) -> Never {
 }
 
 var check = false
+var record = false
 var directories: [URL] = []
 let currentDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 for argument in CommandLine.arguments.dropFirst() {
@@ -29,6 +33,8 @@ for argument in CommandLine.arguments.dropFirst() {
         exit(0)
     case "--check":
         check = true
+    case "--run":
+        record = true
     default:
         if argument.hasPrefix("-") { fail("unknown option \"\(argument)\"\n\n\(usage)") }
         directories.append(URL(fileURLWithPath: argument, relativeTo: currentDirectory).standardizedFileURL)
@@ -49,6 +55,21 @@ if directories.isEmpty {
 func display(_ url: URL) -> String {
     let base = currentDirectory.standardizedFileURL.path + "/"
     return url.path.hasPrefix(base) ? String(url.path.dropFirst(base.count)) : url.path
+}
+
+if check && record { fail("--check and --run do not go together") }
+if record {
+    guard let root = Weaver.findRoot(from: directories.first ?? currentDirectory) else {
+        fail("no Lessons directory above \(display(directories.first ?? currentDirectory))")
+    }
+    do {
+        // Lessons still being written (no Exercises.swift yet) have nothing to record.
+        try Recorder(root: root).record(directories.filter {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("Exercises.swift").path)
+        }, display: display)
+    } catch {
+        fail("\(error)")
+    }
 }
 
 var stale: [String] = []

@@ -182,6 +182,53 @@ import Weaver
         }
     }
 
+    static let lesson = """
+        //: # Day 9
+        let a = 1
+        print("a is \\(a)")
+        /*: Why? */
+        func helper() {
+            print("inside")
+            /*: Prose inside a function: no marker here. */
+            print("still inside")
+        }
+        helper()
+        //: The end.
+        print("done")
+        """
+
+    @Test func instrumentedLessonsMarkTopLevelBlocksOnly() throws {
+        let instrumented = try LessonOutput.instrumented(Self.lesson)
+        let lines = instrumented.split(separator: "\n").map(String.init)
+        #expect(lines[3] == #"print("@@weave-block@@ 0")"#)
+        #expect(!instrumented.contains("@@weave-block@@ 1"), "block 1 ends inside helper()")
+        #expect(lines.last == #"print("@@weave-block@@ 3")"#)
+        #expect(instrumented.contains(#"print("@@weave-block@@ 2")"#))
+    }
+
+    @Test func outputGoesUnderTheBlockThatPrintedIt() throws {
+        let codeBlocks = try Weaver.blocks(of: Self.lesson).compactMap { block -> String? in
+            if case .code(let code) = block { return code } else { return nil }
+        }
+        let run = "a is 1\n@@weave-block@@ 0\ninside\nstill inside\n@@weave-block@@ 2\ndone\n@@weave-block@@ 3\nsummary: day=9\n"
+        let output = LessonOutput(run: run, codeBlocks: codeBlocks)
+        #expect(output.sections.map(\.block) == [0, 2, 3])
+        #expect(output.sections[1].lines == ["inside", "still inside"])
+        #expect(output.sections[2].lines == ["done", "summary: day=9"])
+        #expect(try LessonOutput(text: output.text) == output)
+        let woven = try Weaver.weave(files: [(name: "main.swift", text: Self.lesson)], output: output)
+        #expect(woven.contains("print(\"a is \\(a)\")\n```\n\n```text\na is 1\n```\n\nWhy?"))
+        #expect(woven.contains("print(\"done\")\n```\n\n```text\ndone\nsummary: day=9\n```\n"))
+    }
+
+    @Test func outputRecordedForOtherCodeIsStale() throws {
+        let output = LessonOutput(sections: [.init(block: 0, key: "let b = 2", lines: ["x"])])
+        #expect(throws: WeaveError.self) { try Weaver.weave(files: [(name: "main.swift", text: Self.lesson)], output: output) }
+        #expect(throws: WeaveError(file: "output.txt", line: 1, problem: "expected a line \"@@ block N: …\" first")) {
+            try LessonOutput(text: "stray\n")
+        }
+    }
+
     @Test func committedReadmesAreUpToDate() throws {
         let root = Repository.root()
         let lessons = try Weaver.lessonDirectories(under: root)
