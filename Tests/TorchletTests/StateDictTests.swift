@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct StateDictTests {
     /// A fresh path in the temporary directory, removed by the caller.
     static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("torchlet-\(UUID().uuidString).json").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("torchlet-\(UUID().uuidString).safetensors").path
     }
 
     @Test func roundTrip() throws {
