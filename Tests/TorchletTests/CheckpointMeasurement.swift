@@ -8,10 +8,11 @@ import TestSupport
 ///
 /// ```sh
 /// TORCHLET_MEASURE_CHECKPOINTS=/tmp/ckpt swift test --filter CheckpointMeasurement
+/// python3 scripts/check_torchlet_checkpoints.py /tmp/ckpt   # PyTorch loads them
 /// ```
 ///
-/// It prints one line per format and leaves the files in the named folder
-/// (for example to load them in PyTorch). "json (before)" is the writer
+/// It prints one line per format and leaves the files in the named folder,
+/// with an edge-case file, for PyTorch to load. "json (before)" is the writer
 /// and reader `StateDict` had before safetensors (`JSONSerialization`,
 /// doubles), replicated here.
 @Suite struct CheckpointMeasurement {
@@ -32,6 +33,24 @@ import TestSupport
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// Edge cases for `scripts/check_torchlet_checkpoints.py`: NaN with a
+    /// payload, infinities, an empty and a 0-d tensor, names and metadata
+    /// that need escaping; `edge.json` holds the expected bit patterns.
+    @Test(.enabled(if: folder != nil)) func edgeCasesForPyTorch() throws {
+        let folder = try #require(Self.folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let odd: [Float] = [Float(bitPattern: 0x7FC0_1234), .infinity, -.infinity, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        let dict = StateDict([("odd.values", Tensor(odd, shape: [2, 3])), ("empty", Tensor([], shape: [0, 4])),
+                              ("scalar", Tensor(2.5)), ("ünïcode \"quoted\"", Tensor([1, 2], shape: [2]))],
+                             metadata: ["note": "line\nbreak", "ünï": "cödé"])
+        try dict.save(to: folder + "/edge.safetensors")
+        let expected: [String: Any] = [
+            "metadata": ["format": "pt", "note": "line\nbreak", "ünï": "cödé"],
+            "tensors": dict.entries.map { ["name": $0.name, "shape": $0.tensor.shape, "bits": $0.tensor.scalars.map(\.bitPattern)] },
+        ]
+        try JSONSerialization.data(withJSONObject: expected).write(to: URL(fileURLWithPath: folder + "/edge.json"))
     }
 
     @Test(.enabled(if: folder != nil)) func checkpointSizeAndTime() throws {
