@@ -41,6 +41,7 @@ public enum PlainTextReader {
     /// would need 800 MB) and no lowercased copy of the whole text; each
     /// token is lowercased on its own.
     static func appendTokens(of text: some StringProtocol, to tokens: inout [String]) {
+        if appendASCIITokens(of: text, to: &tokens) { return }
         var word = ""
         // An apostrophe or hyphen right after a word: it joins the word
         // ("don't", "well-known") if a letter or digit comes next.
@@ -66,5 +67,51 @@ public enum PlainTextReader {
         }
         if let j = joiner { tokens.append(word.lowercased()); tokens.append(String(j)); word = "" }
         if !word.isEmpty { tokens.append(word.lowercased()) }
+    }
+
+    /// The same tokens as `appendTokens(of:to:)` for ASCII text, read as
+    /// bytes: ASCII has one character per byte, so there is no grapheme
+    /// breaking to do, which makes this path several times faster. Returns
+    /// `false`, having appended nothing, at the first non-ASCII byte.
+    static func appendASCIITokens(of text: some StringProtocol, to tokens: inout [String]) -> Bool {
+        let start = tokens.count
+        let done = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            func isWordByte(_ b: UInt8) -> Bool {
+                (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+            }
+            let n = bytes.count
+            var i = 0
+            while i < n {
+                let b = bytes[i]
+                guard b < 0x80 else { return false }
+                if isWordByte(b) {
+                    let wordStart = i
+                    var hasUppercase = false
+                    while i < n {
+                        let c = bytes[i]
+                        if isWordByte(c) {
+                            hasUppercase = hasUppercase || (c >= 0x41 && c <= 0x5A)
+                            i += 1
+                        } else if (c == 0x27 || c == 0x2D) && i + 1 < n && isWordByte(bytes[i + 1]) {
+                            i += 2  // "don't", "well-known"
+                            hasUppercase = hasUppercase || (bytes[i - 1] >= 0x41 && bytes[i - 1] <= 0x5A)
+                        } else {
+                            break
+                        }
+                    }
+                    let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[wordStart..<i]), as: UTF8.self)
+                    tokens.append(hasUppercase ? word.lowercased() : word)
+                } else {
+                    if !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { tokens.append(String(UnicodeScalar(b))) }
+                    i += 1
+                }
+            }
+            return true
+        }
+        guard done == true else {
+            tokens.removeSubrange(start...)
+            return false
+        }
+        return true
     }
 }
