@@ -76,11 +76,18 @@ extension StateDict {
     /// - Throws: `StateDictError` naming the file, the key and what is wrong;
     ///   it never crashes on a damaged or hostile file.
     public static func load(from path: String) throws -> StateDict {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw StateDictError(path: path, problem: "no such file")
+        }
+        guard !isFolder.boolValue else {
+            throw StateDictError(path: path, problem: "is a folder, not a state dict file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw StateDictError(path: path, problem: "cannot read the file (missing or unreadable)")
+            throw StateDictError(path: path, problem: "cannot read the file: \(error.localizedDescription)")
         }
         return try StateDict(data: data, path: path)
     }
