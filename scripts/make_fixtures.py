@@ -6,13 +6,16 @@ What it does
     variants, Linear, Embedding, losses, softmax, SGD and Adam steps) and
     writes one JSON file per computation into
     Tests/TorchletTests/Fixtures/<name>.json. The Swift tests read those
-    committed files; they never need Python.
+    committed files; they never need Python. The state dict fixtures also
+    write <name>.safetensors with safetensors.torch.save_file, the file a
+    PyTorch user would hand to Torchlet.
 
 How to run
     python3 scripts/make_fixtures.py            # from the repository root
     python3 scripts/make_fixtures.py lstm_cell  # only the named fixtures
 
-    Written with torch 2.13.0+cpu (pip install 'torch==2.13.0+cpu').
+    Written with torch 2.13.0+cpu and safetensors 0.8.0
+    (pip install 'torch==2.13.0+cpu' 'safetensors==0.8.0').
     Output is deterministic: every fixture seeds torch.manual_seed itself,
     uses float32 and one thread, so re-running rewrites identical files
     (a different torch version may change the last bits).
@@ -47,6 +50,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from safetensors.torch import save_file as save_safetensors
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "Tests", "TorchletTests", "Fixtures")
@@ -629,6 +633,57 @@ def fix_lstm_packed_2layer_bidirectional():
 @fixture
 def fix_lstm_packed_sorted():
     lstm_packed_fixture("lstm_packed_sorted", 74, [5, 4, 2, 2], initial_state=True, enforce_sorted=True)
+
+
+# --------------------------------------------------------------------------
+# State dicts in the safetensors format
+# --------------------------------------------------------------------------
+
+class Tagger(nn.Module):
+    """Embedding -> LSTM -> Linear, with the submodule names Torchlet's test model uses."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(7, 3)
+        self.lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+        self.classifier = nn.Linear(8, 5)
+
+    def forward(self, ids):
+        out, _ = self.lstm(self.embedding(ids))
+        return self.classifier(out)
+
+
+def save_state_dict_file(name, state_dict, metadata=None):
+    path = os.path.join(OUT_DIR, name + ".safetensors")
+    save_safetensors({k: v.detach().contiguous() for k, v in state_dict.items()}, path, metadata=metadata)
+    print(f"{name + '.safetensors':28s} {os.path.getsize(path):7d} bytes  {len(state_dict)} tensors")
+
+
+@fixture
+def fix_state_dict_tagger():
+    torch.manual_seed(80)
+    model = Tagger()
+    ids = torch.tensor([[1, 4], [6, 0], [2, 2]])  # [seq 3, batch 2]
+    with torch.no_grad():
+        output = model(ids)
+    state = model.state_dict()
+    save_state_dict_file("state_dict_tagger", state, metadata={"format": "pt"})
+    tensors = {k: v for k, v in state.items()}
+    tensors["output"] = output
+    save("state_dict_tagger",
+         "Tagger = embedding nn.Embedding(7, 3), lstm nn.LSTM(3, 4, num_layers=2, bidirectional=True), "
+         "classifier nn.Linear(8, 5); state_dict_tagger.safetensors = safetensors.torch.save_file("
+         "model.state_dict(), metadata={'format': 'pt'}); the same parameters are here under their names; "
+         "output = classifier(lstm(embedding(ints.ids))[0]) for ids [seq 3, batch 2], shape [3, 2, 5]",
+         {"vocabulary": 7, "embeddingDim": 3, "hiddenSize": 4, "numLayers": 2, "bidirectional": True, "tags": 5},
+         tensors, {"ids": ids})
+
+
+@fixture
+def fix_state_dict_float16():
+    torch.manual_seed(81)
+    linear = nn.Linear(3, 2).half()
+    save_state_dict_file("state_dict_float16", linear.state_dict())
 
 
 # --------------------------------------------------------------------------

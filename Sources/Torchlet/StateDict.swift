@@ -1,70 +1,116 @@
 import Foundation
 
 /// A model's parameters by name, saved to and loaded from a file, like
-/// PyTorch's `state_dict()` / `load_state_dict()` with `torch.save`.
+/// PyTorch's `state_dict()` / `load_state_dict()` with
+/// `safetensors.torch.save_file` / `load_file`.
 ///
-/// The file is JSON: `{"format": "torchlet-state-dict", "tensors": [{"name",
-/// "shape", "data"}]}`, readable by any language.
+/// Files are written in the [safetensors](https://huggingface.co/docs/safetensors)
+/// format, the one PyTorch users exchange weights in: a model saved here
+/// loads in PyTorch under the same names (`weight_ih_l0`, `lstm.bias_hh_l1`,
+/// …), and a file written by PyTorch loads here. Legacy Torchlet JSON files
+/// are still read (and written on request, `format: .json`).
+///
+/// ```swift
+/// try model.save(to: "tagger.safetensors")
+/// try model.load(from: "tagger.safetensors")
+/// ```
+///
+/// Saving is atomic: the file is written next to the target, flushed to
+/// disk and renamed over it, so a failed or interrupted save leaves the
+/// previous checkpoint as it was. Loading never crashes: every problem in a
+/// file is a `StateDictError` naming the file, the key and what was wrong.
 public struct StateDict {
     /// The tensors in the module's parameter order.
     public var entries: [(name: String, tensor: Tensor)]
 
+    /// The safetensors `__metadata__` string map, like the `metadata`
+    /// argument of `save_file`. Saving adds `"format": "pt"` unless set.
+    public var metadata: [String: String]
+
     /// Creates a state dict from named tensors.
-    public init(_ entries: [(name: String, tensor: Tensor)]) {
+    public init(_ entries: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) {
         self.entries = entries
+        self.metadata = metadata
     }
 
     /// The tensor called `name`, if any.
     public subscript(name: String) -> Tensor? {
         entries.first { $0.name == name }?.tensor
     }
-
-    /// Writes the state dict to `path` as JSON.
-    public func save(to path: String) throws {
-        let tensors: [[String: Any]] = entries.map {
-            ["name": $0.name, "shape": $0.tensor.shape, "data": $0.tensor.scalars.map { Double($0) }]
-        }
-        let object: [String: Any] = ["format": "torchlet-state-dict", "version": 1, "tensors": tensors]
-        let data = try JSONSerialization.data(withJSONObject: object)
-        do {
-            try data.write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw StateDictError(path: path, problem: "cannot write: \(error.localizedDescription)")
-        }
-    }
-
-    /// Reads a state dict written by `save(to:)`.
-    public static func load(from path: String) throws -> StateDict {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StateDictError(path: path, problem: "cannot read the file (missing or unreadable)")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object["format"] as? String == "torchlet-state-dict",
-              let tensors = object["tensors"] as? [[String: Any]]
-        else {
-            throw StateDictError(path: path, problem: "not a Torchlet state dict (expected JSON with format \"torchlet-state-dict\")")
-        }
-        var entries: [(name: String, tensor: Tensor)] = []
-        for (k, item) in tensors.enumerated() {
-            guard let name = item["name"] as? String,
-                  let shape = item["shape"] as? [Int],
-                  let values = item["data"] as? [Double],
-                  values.count == shape.reduce(1, *)
-            else {
-                throw StateDictError(path: path, problem: "tensor #\(k) is malformed (needs name, shape and data of matching size)")
-            }
-            entries.append((name, Tensor(values.map { Float($0) }, shape: shape)))
-        }
-        return StateDict(entries)
-    }
 }
 
-/// A problem with a state dict file or its contents; the description names
-/// the file and what was expected.
-public struct StateDictError: Error, CustomStringConvertible {
-    public let path: String
-    public let problem: String
-    public var description: String { "\(path): \(problem)" }
+/// A state dict file format.
+public enum StateDictFormat: Sendable {
+    /// safetensors: an 8-byte header length, a JSON header, raw
+    /// little-endian float32 data. Compact, exact (NaN and infinity
+    /// round-trip bit for bit) and readable by PyTorch.
+    case safetensors
+    /// Torchlet's legacy JSON (`{"format": "torchlet-state-dict", "version": 1,
+    /// "tensors": [{"name", "shape", "data"}]}`): readable in any text editor,
+    /// about four times larger; refuses NaN and infinity.
+    case json
+}
+
+extension StateDict {
+    /// The bytes of the state dict in `format`.
+    ///
+    /// - Throws: `StateDictError` naming `path` and the parameter when a
+    ///   value cannot be written (NaN or infinity in JSON).
+    public func encoded(as format: StateDictFormat = .safetensors, path: String = "state dict") throws -> Data {
+        switch format {
+        case .safetensors: return safetensorsData()
+        case .json: return try legacyJSONData(path: path)
+        }
+    }
+
+    /// Writes the state dict to `path`, atomically: the previous file at
+    /// `path`, if any, stays intact unless the new one is completely written.
+    ///
+    /// - Throws: `StateDictError` naming the file and the reason.
+    public func save(to path: String, format: StateDictFormat = .safetensors) throws {
+        try Self.writeAtomically(encoded(as: format, path: path), to: path)
+    }
+
+    /// Reads a state dict file: safetensors, or Torchlet's legacy JSON.
+    ///
+    /// - Throws: `StateDictError` naming the file, the key and what is wrong;
+    ///   it never crashes on a damaged or hostile file.
+    public static func load(from path: String) throws -> StateDict {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw StateDictError(path: path, problem: "no such file")
+        }
+        guard !isFolder.boolValue else {
+            throw StateDictError(path: path, problem: "is a folder, not a state dict file")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw StateDictError(path: path, problem: "cannot read the file: \(error.localizedDescription)")
+        }
+        return try StateDict(data: data, path: path)
+    }
+
+    /// Reads a state dict from the bytes of a file; `path` names it in errors.
+    ///
+    /// The format is detected from the first bytes: a JSON file starts with
+    /// `{`, a safetensors file with its 8-byte header length.
+    public init(data: Data, path: String = "state dict") throws {
+        guard !data.isEmpty else {
+            throw StateDictError(path: path, problem: "the file is empty (0 bytes); expected a safetensors or Torchlet JSON state dict")
+        }
+        if Self.startsLikeJSON(data) && !Self.startsLikeSafetensors(data) {
+            self = try Self.legacyJSON(data, path: path)
+        } else {
+            self = try Self.safetensors(data, path: path)
+        }
+    }
+
+    /// Whether the first non-whitespace byte is `{`.
+    static func startsLikeJSON(_ data: Data) -> Bool {
+        data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "{")
+    }
 }
 
 extension Module {
@@ -76,11 +122,15 @@ extension Module {
     /// Copies values from `stateDict` into this module's parameters, in
     /// place, like `module.load_state_dict(strict=True)`.
     ///
-    /// - Throws: `StateDictError` naming each missing or unexpected key and
-    ///   each shape mismatch; nothing is changed then.
+    /// - Throws: `StateDictError` naming each missing, unexpected or
+    ///   duplicated key and each shape mismatch; nothing is changed then.
     public func loadStateDict(_ stateDict: StateDict, source: String = "state dict") throws {
         let own = namedParameters()
         var problems: [String] = []
+        var seen = Set<String>()
+        for (name, _) in stateDict.entries where !seen.insert(name).inserted {
+            problems.append("duplicate key \(name)")
+        }
         for (name, tensor) in own {
             guard let value = stateDict[name] else {
                 problems.append("missing key \(name)")
@@ -88,6 +138,8 @@ extension Module {
             }
             if value.shape != tensor.shape {
                 problems.append("\(name): shape \(value.shape) in the file, \(tensor.shape) in the model")
+            } else if value.scalars.count != tensor.scalars.count {
+                problems.append("\(name): \(value.scalars.count) values for shape \(value.shape)")
             }
         }
         let ownNames = Set(own.map(\.name))
@@ -102,12 +154,15 @@ extension Module {
         }
     }
 
-    /// Saves this module's parameters to `path`.
-    public func save(to path: String) throws {
-        try stateDict().save(to: path)
+    /// Saves this module's parameters to `path` (safetensors unless told), atomically.
+    public func save(to path: String, format: StateDictFormat = .safetensors) throws {
+        try stateDict().save(to: path, format: format)
     }
 
-    /// Loads this module's parameters from a file written by `save(to:)`.
+    /// Loads this module's parameters from a file written by `save(to:)`
+    /// or by PyTorch's `safetensors.torch.save_file(model.state_dict(), path)`.
+    ///
+    /// - Throws: `StateDictError`; no parameter changes then.
     public func load(from path: String) throws {
         try loadStateDict(StateDict.load(from: path), source: path)
     }

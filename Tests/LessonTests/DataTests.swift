@@ -241,7 +241,7 @@ import Torchlet
         #expect(try PlainTextReader.parse(text: "Hello world.\n\nBye\n") == ["hello", "world", ".", "<eos>", "bye", "<eos>"])
         #expect(try PlainTextReader.parse(text: "a b", endOfLine: nil) == ["a", "b"])
         #expect(errorDescription { try PlainTextReader.parse(text: " \n", fileName: "empty.txt") }
-            == "empty.txt: expected some text, found none")
+            == "empty.txt: the file has only whitespace; expected plain text")
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("data-tests-\(UUID().uuidString).txt")
         try "One line".write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }

@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct StateDictTests {
     /// A fresh path in the temporary directory, removed by the caller.
     static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("torchlet-\(UUID().uuidString).json").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("torchlet-\(UUID().uuidString).safetensors").path
     }
 
     @Test func roundTrip() throws {
@@ -56,7 +56,10 @@ import TestSupport
     @Test func missingFileNamesPath() {
         let path = Self.temporaryPath()
         let error = #expect(throws: StateDictError.self) { try StateDict.load(from: path) }
-        #expect(error.map { String(describing: $0) }?.contains(path) == true)
+        #expect(error.map { String(describing: $0) } == "\(path): no such file")
+        let folder = FileManager.default.temporaryDirectory.path
+        let folderError = #expect(throws: StateDictError.self) { try StateDict.load(from: folder) }
+        #expect(folderError.map { String(describing: $0) } == "\(folder): is a folder, not a state dict file")
         let module = Linear(inFeatures: 1, outFeatures: 1, generator: Generator(seed: 0))
         let moduleError = #expect(throws: StateDictError.self) { try module.load(from: path) }
         #expect(moduleError.map { String(describing: $0) }?.contains(path) == true)

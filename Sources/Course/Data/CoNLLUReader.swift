@@ -2,7 +2,8 @@
 /// the Universal Dependencies treebanks.
 ///
 /// Each word is a line of 10 tab-separated columns; the reader keeps FORM
-/// (column 2) and UPOS (column 4). Sentences are separated by blank lines.
+/// (column 2) and UPOS (column 4). Sentences are separated by blank lines;
+/// lines may end in "\n", "\r\n" or "\r" (old Mac files), even mixed.
 /// Comment lines (`# text = …`), multiword-token lines (ID `3-4`) and empty
 /// nodes (ID `5.1`) are skipped.
 ///
@@ -20,7 +21,10 @@ public enum CoNLLUReader {
     }
 
     /// The sentences of CoNLL-U `text`; `fileName` is used in error messages.
+    ///
+    /// Throws when `text` is empty, only whitespace, or has no sentence.
     public static func parse(text: String, fileName: String = "<text>") throws -> [TaggedSentence] {
+        try requireContent(text, fileName: fileName, expected: "CoNLL-U sentences")
         var sentences: [TaggedSentence] = []
         var words: [String] = [], tags: [String] = []
         func endSentence() {
@@ -55,6 +59,9 @@ public enum CoNLLUReader {
             tags.append(upos)
         }
         endSentence()
+        guard !sentences.isEmpty else {
+            throw DataFileError(fileName: fileName, line: nil, message: "expected CoNLL-U sentences, found only comments and multiword or empty-node lines")
+        }
         return sentences
     }
 }

@@ -1,7 +1,8 @@
 /// Reads classification examples from a `label<TAB>text` file, one example per line.
 ///
 /// The text is tokenized with `PlainTextReader.tokenize(_:)` (lowercased,
-/// punctuation as separate tokens). Blank lines are skipped.
+/// punctuation as separate tokens). Blank lines are skipped; lines may end
+/// in "\n", "\r\n" or "\r".
 ///
 /// ```
 /// pos	A wonderful film, really.
@@ -16,7 +17,10 @@ public enum LabeledTextReader {
     }
 
     /// The examples of `text`; `fileName` is used in error messages.
+    ///
+    /// Throws when `text` is empty or only whitespace.
     public static func parse(text: String, fileName: String = "<text>") throws -> [LabeledText] {
+        try requireContent(text, fileName: fileName, expected: "'label<TAB>text' lines")
         var examples: [LabeledText] = []
         for (number, line) in numberedLines(text) where !line.allSatisfy(\.isWhitespace) {
             func fail(_ message: String) -> DataFileError {
@@ -27,7 +31,7 @@ public enum LabeledTextReader {
             }
             let label = line[..<tab].trimmingWhitespace()
             guard !label.isEmpty else { throw fail("expected a label before the tab") }
-            let tokens = PlainTextReader.tokenize(String(line[line.index(after: tab)...]))
+            let tokens = PlainTextReader.tokenize(line[line.index(after: tab)...])
             guard !tokens.isEmpty else { throw fail("expected text after the tab") }
             examples.append(LabeledText(label: String(label), text: tokens))
         }
