@@ -46,17 +46,24 @@ public final class Tensor {
     /// The tensors this one was computed from (empty for a leaf).
     let inputs: [Tensor]
 
+    /// The name of the operation that made this tensor, such as `"mul"`
+    /// (empty for a leaf); anomaly detection names it.
+    let op: String
+
     /// Maps the gradient of the output to a gradient for each input
     /// (`nil` where an input needs none). `nil` for a leaf.
     let backwardRule: BackwardRule?
 
     /// The designated initializer that every operation ends in.
-    init(shape: [Int], scalars: [Float], requiresGrad: Bool, inputs: [Tensor], backwardRule: BackwardRule?) {
+    init(
+        shape: [Int], scalars: [Float], requiresGrad: Bool, inputs: [Tensor], backwardRule: BackwardRule?, op: String = ""
+    ) {
         self.shape = shape
         self.scalars = scalars
         self.requiresGrad = requiresGrad
         self.inputs = inputs
         self.backwardRule = backwardRule
+        self.op = op
     }
 
     /// Creates a tensor with the given values and shape.
