@@ -132,7 +132,9 @@ struct PackedLayout {
         let bad = lengths.firstIndex { $0 < 1 }
         precondition(
             bad == nil,
-            "\(function): every length must be at least 1, but lengths \(lengths) has \(lengths[bad ?? 0]) at index \(bad ?? 0)")
+            "\(function): Length of all samples has to be greater than 0, but found an element in 'lengths' that "
+                + "is <= 0: lengths \(lengths) has \(lengths[bad ?? 0]) at index \(bad ?? 0) (as in PyTorch: "
+                + "drop the empty sequences before packing)")
         let order: [Int]
         if enforceSorted {
             precondition(
