@@ -17,6 +17,11 @@ import Foundation
 ///   - epoch: the epoch, counted from 1 as the progress line counts.
 ///   - batch: the batch (or sentence) within the epoch, counted from 1.
 ///   - run: which of several runs trained, such as `"batch size 32"`.
+///
+/// It suggests `withAnomalyDetection` around the training step rather than
+/// `TORCHLET_DETECT_ANOMALY=1` for the whole program, because a lesson may
+/// overflow on purpose before it trains (Day 1 shows why a naive softmax
+/// gives NaN).
 public func nonFiniteLossMessage(
     _ loss: Float, program: String, epoch: Int, batch: Int, run: String? = nil
 ) -> String? {
@@ -28,8 +33,8 @@ public func nonFiniteLossMessage(
         since every weight its gradients reach is now \(value == "nan" ? "NaN" : "non-finite") too. Things to try:
           - a lower learning rate (a loss that grows for a while, then breaks, has diverged);
           - gradient clipping (Day 7), so that one steep batch cannot throw the weights far;
-          - withAnomalyDetection { … } around the training step, or TORCHLET_DETECT_ANOMALY=1 swift run \(program), \
-        to name the first operation that made a NaN or an infinity;
+          - withAnomalyDetection { … } around the training step, to name the first operation that made a NaN or \
+        an infinity, with its shapes;
           - a look at the data: a NaN or an infinity in an input gives this at once.
         """
 }

@@ -7,7 +7,9 @@ import Foundation
 /// in one test never affects another running at the same time. Turn it on
 /// for a block with ``withAnomalyDetection(_:)``, or for a whole program,
 /// without editing it, by setting `TORCHLET_DETECT_ANOMALY=1` in the
-/// environment (`TORCHLET_DETECT_ANOMALY=1 swift run day2`).
+/// environment (`TORCHLET_DETECT_ANOMALY=1 swift run day2`); a program that
+/// overflows on purpose (Day 1 shows a naive softmax giving NaN) stops
+/// there too, so around the training step is usually the better place.
 public enum AnomalyMode {
     /// Whether anomaly detection is on in the current task.
     @TaskLocal public static var isEnabled: Bool =
