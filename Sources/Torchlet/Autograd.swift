@@ -47,12 +47,12 @@ extension Tensor {
     /// is kept, so calling `backward()` twice adds the gradients twice
     /// (PyTorch needs `retain_graph=True` for that).
     ///
-    /// - Parameter gradient: the gradient of some scalar with respect to this
-    ///   tensor; omit it for a one-element tensor (it is then 1).
     /// Under ``withAnomalyDetection(_:)`` every gradient is checked for NaN
     /// and infinity, and the first operation whose backward made one stops
     /// the program with a message naming it.
     ///
+    /// - Parameter gradient: the gradient of some scalar with respect to this
+    ///   tensor; omit it for a one-element tensor (it is then 1).
     /// - Precondition: this tensor requires grad; `gradient` has its shape.
     public func backward(gradient: Tensor? = nil) {
         precondition(
