@@ -185,11 +185,13 @@ func train(_ tagger: Tagger, on examples: [Example], epochs: Int, learningRate: 
         var total: Float = 0
         for (k, index) in order.enumerated() {
             let example = examples[index]
-            total += exercise("1.3", "one training step", student: {
+            let loss = exercise("1.3", "one training step", student: {
                 try trainStep(optimizer: optimizer) { crossEntropy(tagger(example.words), targets: example.tags) }
             }, reference: {
                 Solutions.Day1.trainStep(optimizer: optimizer) { crossEntropy(tagger(example.words), targets: example.tags) }
             })
+            lesson.checkLoss(loss, epoch: epoch + 1, batch: k + 1)
+            total += loss
             if !quiet && k % 200 == 0 {
                 progress.update(Double(epoch) + Double(k) / Double(order.count), ["loss": total / Float(k + 1)])
             }

@@ -357,6 +357,7 @@ func train(_ model: BatchTagger, batchSize: Int, epochs: Int, order: Generator,
         var total = 0.0, tokens = 0
         for (k, batch) in batches.enumerated() {
             let loss = Solutions.Day1.trainStep(optimizer: optimizer) { batchLoss(model, batch) }
+            lesson.checkLoss(loss, epoch: epoch + 1, batch: k + 1, run: "batch size \(batchSize)")
             total += Double(loss) * Double(batch.tokenCount)
             tokens += batch.tokenCount
             if k % 50 == 49 { progress(Double(epoch) + Double(k + 1) / Double(batches.count), Float(total / Double(tokens))) }

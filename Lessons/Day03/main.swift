@@ -353,6 +353,9 @@ for epoch in 0..<epochs {
         sums[2] += step(padded60, optimizers[2], words: paddedRows(batch.words, batchSize: b, to: limit, with: words.padIndex!),
                         batchSize: b, targets: paddedRows(withPadTag(batch), batchSize: b, to: limit, with: padTag),
                         tagCount: tags.count + 1)
+        for (run, sum) in zip(["masked", "unmasked", "padded to 60"], sums) {
+            lesson.checkLoss(sum, epoch: epoch + 1, batch: k + 1, run: run)  // a NaN or Inf loss makes its sum one
+        }
         paddingShares[0] += batch.paddingShare
         paddingShares[1] += 1 - Double(batch.tokenCount) / Double(b * limit)
         let done = Double(epoch) + Double(k + 1) / Double(batchesPerEpoch)

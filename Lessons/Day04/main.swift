@@ -332,7 +332,9 @@ func timedTraining(_ label: String, _ tagger: SequenceTagger, batches: Int,
     for epoch in 0..<epochs {
         var total: Float = 0
         for b in 0..<batches {
-            total += Solutions.Day1.trainStep(optimizer: optimizer) { loss(b) }
+            let batchLoss = Solutions.Day1.trainStep(optimizer: optimizer) { loss(b) }
+            lesson.checkLoss(batchLoss, epoch: epoch + 1, batch: b + 1, run: label)
+            total += batchLoss
             progress.update(Double(epoch) + Double(b + 1) / Double(batches), ["loss": total / Float(b + 1)])
         }
         losses.append(total / Float(batches))

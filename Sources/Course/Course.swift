@@ -33,7 +33,8 @@ public final class Lesson {
         exercises.useReference = options.useReference
     }
 
-    /// Starts lesson `day`: parses the command line (printing help or a mistake and exiting), and configures ``ExerciseBook/shared``.
+    /// Starts lesson `day`: makes standard output line-buffered (so a pipe or a CI log shows each line as it is
+    /// printed), parses the command line (printing help or a mistake and exiting), and configures ``ExerciseBook/shared``.
     ///
     /// - Parameters:
     ///   - about: one line saying what the lesson teaches, shown by `--help`.
@@ -44,6 +45,7 @@ public final class Lesson {
         day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil,
         arguments: [String] = CommandLine.arguments
     ) -> Lesson {
+        lineBufferStandardOutput()
         let info = LessonInfo(day: day, about: about, seed: seed, epochs: epochs, data: data)
         let lesson = Lesson(info: info, options: LessonOptions.parseOrExit(arguments, for: info))
         if lesson.options.useReference {

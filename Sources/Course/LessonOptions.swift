@@ -35,7 +35,7 @@ public struct LessonInfo: Equatable, Sendable {
             "options:",
             "  --solution    use the reference solution for every exercise",
             "  --seed N      random seed, a non-negative integer (default \(defaultSeed))",
-            "  --epochs N    training epochs, a positive integer (default \(defaultEpochs))",
+            "  --epochs N    training epochs, 1 to \(LessonOptions.maxEpochs) (default \(defaultEpochs))",
         ]
         if let data {
             lines.append("  --data PATH   train on your own data: \(data)")
@@ -70,6 +70,7 @@ public struct LessonOptionsError: Error, CustomStringConvertible, Equatable {
 /// ```
 ///
 /// Values may also be written `--epochs=3`. A later flag overrides an earlier one.
+/// `--epochs` is at most ``maxEpochs``.
 public struct LessonOptions: Equatable, Sendable {
     /// `--help` or `-h` was given: print ``LessonInfo/usage`` and stop.
     public var showHelp = false
@@ -79,6 +80,11 @@ public struct LessonOptions: Equatable, Sendable {
     public var seed: UInt64
     /// `--epochs N`, else the lesson's default.
     public var epochs: Int
+
+    /// The most epochs `--epochs` accepts: far more than any lesson needs,
+    /// and small enough that no count derived from it (`4 × epochs` steps,
+    /// a progress line's arithmetic) can overflow.
+    public static let maxEpochs = 10_000
     /// `--data PATH`, else `nil`.
     public var dataPath: String?
 
@@ -132,6 +138,11 @@ public struct LessonOptions: Equatable, Sendable {
                 options.seed = seed
             case "--epochs":
                 let text = try value("a positive integer")
+                let isNumber = !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber }
+                if isNumber && (Int(text) ?? .max) > maxEpochs {
+                    throw LessonOptionsError(
+                        "\(program): --epochs allows at most \(maxEpochs) epochs, got \"\(text)\"")
+                }
                 guard let epochs = Int(text), epochs > 0 else {
                     throw LessonOptionsError("\(program): --epochs needs a positive integer, got \"\(text)\"")
                 }

@@ -90,12 +90,68 @@ public struct OutputFolder: Sendable {
     }
 }
 
+extension OutputFolder {
+    /// Writes `plot` like ``write(_:name:print:)``, but reports a failure
+    /// instead of throwing it: one line naming the file and the reason, on
+    /// standard error by default, and the lesson goes on.
+    ///
+    /// ```
+    /// plot: could not write output/day2/loss.svg: Not a directory (output is a file, not a folder)
+    /// ```
+    ///
+    /// - Returns: the printed path, or `nil` when the file could not be written.
+    @discardableResult
+    public func writeReportingFailure(
+        _ plot: LinePlot, name: String, print: (String) -> Void = { Swift.print($0) },
+        report: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) -> String? {
+        do {
+            return try write(plot, name: name, print: print)
+        } catch {
+            let file = path(of: name.hasSuffix(".svg") ? name : name + ".svg")
+            report("plot: could not write \(Self.displayPath(file)): \(Self.reason(for: error))")
+            return nil
+        }
+    }
+
+    /// Why a file operation failed, in words: the operating system's reason
+    /// (`Permission denied`, `Not a directory`), not Foundation's
+    /// `NSCocoaErrorDomain error 512`, and which file is in the way when a
+    /// folder on the path is a file.
+    static func reason(for error: Error) -> String {
+        let error = error as NSError
+        // The underlying error is a Swift `Error` on Linux, an NSError on macOS.
+        let underlying = (error.userInfo[NSUnderlyingErrorKey] as? Error).map { $0 as NSError }
+        let posix = [error, underlying].compactMap { $0 }.first { $0.domain == NSPOSIXErrorDomain }
+        guard let posix else { return error.localizedDescription }
+        var reason = String(cString: strerror(Int32(posix.code)))
+        if posix.code == Int(ENOTDIR), let target = error.userInfo[NSFilePathErrorKey] as? String,
+           let file = firstFile(onPathTo: target) {
+            reason += " (\(displayPath(file)) is a file, not a folder)"
+        }
+        return reason
+    }
+
+    /// The first existing path on the way to `path` that is not a folder.
+    static func firstFile(onPathTo path: String) -> String? {
+        var partial = ""
+        for component in URL(fileURLWithPath: path).standardizedFileURL.pathComponents.dropLast() {
+            partial = partial.isEmpty ? component : (partial as NSString).appendingPathComponent(component)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: partial, isDirectory: &isFolder) else { return nil }
+            if !isFolder.boolValue { return partial }
+        }
+        return nil
+    }
+}
+
 extension Lesson {
     /// The lesson's output folder, `output/day<day>/` under the package root.
     public var outputFolder: OutputFolder { OutputFolder(day: info.day) }
 
     /// Writes `plot` as `output/day<day>/<name>.svg` and prints where; a
-    /// failure to write is printed too, and the lesson goes on.
+    /// failure to write is one line on standard error naming the file and
+    /// the reason, and the lesson goes on.
     ///
     /// ```swift
     /// lesson.writePlot(plot, name: "loss")   // plot: output/day2/loss.svg
@@ -104,11 +160,6 @@ extension Lesson {
     /// - Returns: the printed path, or `nil` when the file could not be written.
     @discardableResult
     public func writePlot(_ plot: LinePlot, name: String) -> String? {
-        do {
-            return try outputFolder.write(plot, name: name)
-        } catch {
-            print("plot: could not write \(outputFolder.relativePath)/\(name): \(error.localizedDescription)")
-            return nil
-        }
+        outputFolder.writeReportingFailure(plot, name: name)
     }
 }

@@ -19,13 +19,16 @@ public func withNoGrad<Result>(_ body: () throws -> Result) rethrows -> Result {
 }
 
 extension Tensor {
-    /// Creates an operation's result, recording `backward` only when gradients
-    /// are enabled and some input requires them.
+    /// Creates the result of the operation `op`, recording `backward` only
+    /// when gradients are enabled and some input requires them; under
+    /// ``withAnomalyDetection(_:)`` it first checks the values for NaN and
+    /// infinity.
     static func result(
-        shape: [Int], scalars: [Float], inputs: [Tensor], backward: @escaping BackwardRule
+        op: String, shape: [Int], scalars: [Float], inputs: [Tensor], backward: @escaping BackwardRule
     ) -> Tensor {
+        if AnomalyMode.isEnabled { AnomalyMode.checkForward(op, inputs: inputs, shape: shape, scalars: scalars) }
         if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
-            return Tensor(shape: shape, scalars: scalars, requiresGrad: true, inputs: inputs, backwardRule: backward)
+            return Tensor(shape: shape, scalars: scalars, requiresGrad: true, inputs: inputs, backwardRule: backward, op: op)
         }
         return Tensor(shape: shape, scalars: scalars, requiresGrad: false, inputs: [], backwardRule: nil)
     }
@@ -43,6 +46,10 @@ extension Tensor {
     /// unrolled over 10,000 steps does not overflow the call stack. The graph
     /// is kept, so calling `backward()` twice adds the gradients twice
     /// (PyTorch needs `retain_graph=True` for that).
+    ///
+    /// Under ``withAnomalyDetection(_:)`` every gradient is checked for NaN
+    /// and infinity, and the first operation whose backward made one stops
+    /// the program with a message naming it.
     ///
     /// - Parameter gradient: the gradient of some scalar with respect to this
     ///   tensor; omit it for a one-element tensor (it is then 1).
@@ -64,6 +71,7 @@ extension Tensor {
             seed = [1]
         }
 
+        let detectAnomalies = AnomalyMode.isEnabled
         let order = topologicalOrder()
         var grads: [ObjectIdentifier: [Float]] = [ObjectIdentifier(self): seed]
         for node in order.reversed() {
@@ -72,7 +80,9 @@ extension Tensor {
                 node.accumulateGrad(g)
                 continue
             }
-            for (input, inputGrad) in zip(node.inputs, rule(g)) where input.requiresGrad {
+            let inputGrads = rule(g)
+            if detectAnomalies { AnomalyMode.checkBackward(node, incoming: g, isSeed: node === self, inputGrads: inputGrads) }
+            for (input, inputGrad) in zip(node.inputs, inputGrads) where input.requiresGrad {
                 guard let inputGrad else { continue }
                 let key = ObjectIdentifier(input)
                 if var existing = grads.removeValue(forKey: key) {

@@ -36,7 +36,7 @@ public final class Embedding: Module {
         }
         let padding = paddingIndex
         let n = weight.count
-        return Tensor.result(shape: shape + [dim], scalars: out, inputs: [weight]) { g in
+        return Tensor.result(op: "Embedding", shape: shape + [dim], scalars: out, inputs: [weight]) { g in
             var gw = [Float](repeating: 0, count: n)
             for (k, i) in indices.enumerated() where i != padding {
                 for j in 0..<dim { gw[i * dim + j] += g[k * dim + j] }

@@ -42,7 +42,7 @@ extension LSTM {
                 initial = (state.h.indexSelect(dim: 1, indices: sorted), state.c.indexSelect(dim: 1, indices: sorted))
             }
         }
-        let (data, hSorted, cSorted) = run(input.data, batchSizes: input.batchSizes, initial)
+        let (data, hSorted, cSorted) = run(input.data, batchSizes: input.batchSizes, batch: input.batchSize, initial)
         var h = hSorted, c = cSorted
         if let unsorted = input.unsortedIndices {
             h = h.indexSelect(dim: 1, indices: unsorted)

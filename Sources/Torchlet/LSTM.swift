@@ -70,6 +70,12 @@ public final class LSTM: Module {
 
     /// Runs the LSTM over `input`, starting from `state` (zeros when `nil`).
     ///
+    /// A sequence of no steps (`T = 0`) is a loop that never runs: the
+    /// output is empty, `[0, B, D·H]` (`[B, 0, D·H]` with `batchFirst`,
+    /// `[0, D·H]` unbatched), and `(h_n, c_n)` is the initial state itself,
+    /// so gradients reach a given state unchanged. (PyTorch 2.13 refuses
+    /// `T = 0` with "Expected sequence length to be larger than 0 in RNN".)
+    ///
     /// - Precondition: `input` is `[T, B, inputSize]` (`[B, T, inputSize]`
     ///   with `batchFirst`) or `[T, inputSize]`; `state` tensors are
     ///   `[numLayers·D, B, H]` (`[numLayers·D, H]` for unbatched input).
@@ -84,8 +90,12 @@ public final class LSTM: Module {
         let initial = state.map { s -> LSTMState in
             unbatched ? (s.h.unsqueezed(dim: 1), s.c.unsqueezed(dim: 1)) : s
         }
+        if steps == 0 {
+            return noSteps(input, batch: batch, unbatched: unbatched, state: state, initial: initial)
+        }
         let (data, h, c) = run(
-            x.reshaped(to: [steps * batch, inputSize]), batchSizes: [Int](repeating: batch, count: steps), initial)
+            x.reshaped(to: [steps * batch, inputSize]), batchSizes: [Int](repeating: batch, count: steps),
+            batch: batch, initial)
         var output = data.reshaped(to: [steps, batch, numDirections * hiddenSize])
         if batchFirst && !unbatched { output = output.transposed(0, 1) }
         if unbatched {
@@ -94,17 +104,39 @@ public final class LSTM: Module {
         return (output, (h, c))
     }
 
+    /// The result over a sequence of no steps: an empty output and the
+    /// initial state (zeros `[numLayers·D, B, H]` when none is given).
+    private func noSteps(
+        _ input: Tensor, batch: Int, unbatched: Bool, state: LSTMState?, initial: LSTMState?
+    ) -> (output: Tensor, state: LSTMState) {
+        checkInitialState(initial, batch: batch)
+        let width = numDirections * hiddenSize
+        let shape = unbatched ? [0, width] : batchFirst ? [batch, 0, width] : [0, batch, width]
+        // Recorded like any LSTM output, so it requires grad when the weights
+        // do; it has no values, so no gradient flows back from it.
+        let inputs = [input] + parameters()
+        let output = Tensor.result(op: "LSTM", shape: shape, scalars: [], inputs: inputs) { _ in
+            [[Float]?](repeating: nil, count: inputs.count)
+        }
+        if let state { return (output, state) }
+        let stateShape = unbatched ? [numLayers * numDirections, hiddenSize] : [numLayers * numDirections, batch, hiddenSize]
+        return (output, (.zeros(stateShape), .zeros(stateShape)))
+    }
+
+    /// Stops with a message unless `state` is `[numLayers·D, batch, H]`.
+    private func checkInitialState(_ state: LSTMState?, batch: Int) {
+        guard let state else { return }
+        let expected = [numLayers * numDirections, batch, hiddenSize]
+        precondition(
+            state.h.shape == expected && state.c.shape == expected,
+            "LSTM: initial state shapes \(state.h.shape), \(state.c.shape) should be \(expected)")
+    }
+
     /// Runs every layer and direction over packed-layout data `[N, I]` with
     /// the given batch sizes; returns the last layer's outputs `[N, D·H]` and
-    /// the final states `[numLayers·D, B, H]`.
-    func run(_ data: Tensor, batchSizes: [Int], _ state: LSTMState?) -> (Tensor, Tensor, Tensor) {
-        let batch = batchSizes.first ?? 0
-        let expected = [numLayers * numDirections, batch, hiddenSize]
-        if let state {
-            precondition(
-                state.h.shape == expected && state.c.shape == expected,
-                "LSTM: initial state shapes \(state.h.shape), \(state.c.shape) should be \(expected)")
-        }
+    /// the final states `[numLayers·D, batch, H]`.
+    func run(_ data: Tensor, batchSizes: [Int], batch: Int, _ state: LSTMState?) -> (Tensor, Tensor, Tensor) {
+        checkInitialState(state, batch: batch)
         var layerInput = data
         var finalH: [Tensor] = [], finalC: [Tensor] = []
         for (layer, pair) in weights.enumerated() {

@@ -41,7 +41,7 @@ public func nllLoss(_ logProbs: Tensor, targets: [Int], ignoreIndex: Int = -100,
     case .mean:
         values = [perRow.reduce(0, +) * scale]; shape = []
     }
-    return Tensor.result(shape: shape, scalars: values, inputs: [logProbs]) { g in
+    return Tensor.result(op: "nllLoss", shape: shape, scalars: values, inputs: [logProbs]) { g in
         var gx = [Float](repeating: 0, count: n * classes)
         for (row, t) in targets.enumerated() where t != ignoreIndex {
             gx[row * classes + t] = -(reduction == .none ? g[row] : g[0] * scale)

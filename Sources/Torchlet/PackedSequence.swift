@@ -134,7 +134,9 @@ struct PackedLayout {
         let bad = lengths.firstIndex { $0 < 1 }
         precondition(
             bad == nil,
-            "\(function): every length must be at least 1, but lengths \(lengths) has \(lengths[bad ?? 0]) at index \(bad ?? 0)")
+            "\(function): Length of all samples has to be greater than 0, but found an element in 'lengths' that "
+                + "is <= 0: lengths \(lengths) has \(lengths[bad ?? 0]) at index \(bad ?? 0) (as in PyTorch: "
+                + "drop the empty sequences before packing)")
         let order: [Int]
         if enforceSorted {
             precondition(
@@ -199,8 +201,9 @@ extension Tensor {
     /// This `[N, F]` tensor's rows written into a new `[count, F]` tensor at
     /// rows `destinations` (all distinct), every other value `fill`; the
     /// inverse of `indexSelect(dim: 0, …)`. The gradient of row `k` is the
-    /// gradient of row `destinations[k]`.
-    func scatteredRows(count rows: Int, at destinations: [Int], fill: Float) -> Tensor {
+    /// gradient of row `destinations[k]`. `op` names the caller for anomaly
+    /// detection.
+    func scatteredRows(count rows: Int, at destinations: [Int], fill: Float, op: String) -> Tensor {
         let width = shape[1]
         var out = [Float](repeating: fill, count: rows * width)
         scalars.withUnsafeBufferPointer { x in
@@ -210,7 +213,7 @@ extension Tensor {
                 }
             }
         }
-        return Tensor.result(shape: [rows, width], scalars: out, inputs: [self]) { g in
+        return Tensor.result(op: op, shape: [rows, width], scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: destinations.count * width)
             for (k, d) in destinations.enumerated() {
                 for j in 0..<width { gx[k * width + j] = g[d * width + j] }

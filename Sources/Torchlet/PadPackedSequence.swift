@@ -39,6 +39,7 @@ public func padPackedSequence(
     let trailing = Array(sequence.data.shape.dropFirst())
     let rows = sequence.data.reshaped(to: [layout.positions.count, trailing.reduce(1, *)])
     let padded = rows.scatteredRows(
-        count: steps * batch, at: layout.paddedRows(steps: steps, batch: batch, batchFirst: batchFirst), fill: paddingValue)
+        count: steps * batch, at: layout.paddedRows(steps: steps, batch: batch, batchFirst: batchFirst), fill: paddingValue,
+        op: "padPackedSequence")
     return (padded.reshaped(to: (batchFirst ? [batch, steps] : [steps, batch]) + trailing), sequence.lengths)
 }

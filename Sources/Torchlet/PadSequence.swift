@@ -43,7 +43,7 @@ public func padSequence(_ sequences: [Tensor], batchFirst: Bool = false, padding
         for t in 0..<length { destinations.append(batchFirst ? i * steps + t : t * batch + i) }
     }
     let rows = Tensor(concatenating: sequences.map { $0.reshaped(to: [$0.shape[0], width]) }, dim: 0)
-    let padded = rows.scatteredRows(count: steps * batch, at: destinations, fill: paddingValue)
+    let padded = rows.scatteredRows(count: steps * batch, at: destinations, fill: paddingValue, op: "padSequence")
     return padded.reshaped(to: (batchFirst ? [batch, steps] : [steps, batch]) + trailing)
 }
 

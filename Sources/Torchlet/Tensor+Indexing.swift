@@ -17,7 +17,7 @@ extension Tensor {
         var outShape = shape
         outShape[d] = length
         let n = count
-        return Tensor.result(shape: outShape, scalars: out, inputs: [self]) { g in
+        return Tensor.result(op: "narrowed", shape: outShape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: n)
             for o in 0..<outer {
                 let base = (o * size + start) * inner
@@ -64,7 +64,7 @@ extension Tensor {
         var outShape = shape
         outShape[d] = indices.count
         let n = count
-        return Tensor.result(shape: outShape, scalars: out, inputs: [self]) { g in
+        return Tensor.result(op: "indexSelect", shape: outShape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: n)
             for outerIndex in 0..<outer {
                 for (k, i) in indices.enumerated() {
@@ -108,7 +108,7 @@ extension Tensor {
         }
         let out = sources.map { scalars[$0] }
         let n = count
-        return Tensor.result(shape: indexShape, scalars: out, inputs: [self]) { g in
+        return Tensor.result(op: "gather", shape: indexShape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: n)
             for (position, source) in sources.enumerated() { gx[source] += g[position] }
             return [gx]

@@ -25,6 +25,7 @@ extension Tensor {
         }
         var shape = first.shape
         shape[d] = total
+        if AnomalyMode.isEnabled { AnomalyMode.checkForward("concatenating", inputs: tensors, shape: shape, scalars: out) }
         let record = GradMode.isEnabled && tensors.contains { $0.requiresGrad }
         self.init(shape: shape, scalars: out, requiresGrad: record, inputs: record ? tensors : [],
                   backwardRule: record ? { g in
@@ -38,7 +39,7 @@ extension Tensor {
                 }
             }
             return grads
-        } : nil)
+        } : nil, op: "concatenating")
     }
 
     /// The tensors joined along a new dimension, like `torch.stack`.

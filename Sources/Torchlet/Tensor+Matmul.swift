@@ -26,7 +26,7 @@ extension Tensor {
             let n = a.count / Swift.max(k, 1)
             let outShape = Array(a.shape.dropLast()) + [m]
             let out = MatrixMultiply.matmul(a.scalars, b.scalars, n: n, k: k, m: m)
-            return Tensor.result(shape: outShape, scalars: out, inputs: [a, b]) { g in
+            return Tensor.result(op: "matmul", shape: outShape, scalars: out, inputs: [a, b]) { g in
                 [a.requiresGrad ? MatrixMultiply.matmul(g, bValues, n: n, k: m, m: k, transposeB: true) : nil,
                  b.requiresGrad ? MatrixMultiply.matmul(aValues, g, n: k, k: n, m: m, transposeA: true) : nil]
             }
@@ -41,7 +41,7 @@ extension Tensor {
             out += MatrixMultiply.matmul(Array(a.scalars[(i * n * k)..<((i + 1) * n * k)]),
                                   Array(b.scalars[(i * k * m)..<((i + 1) * k * m)]), n: n, k: k, m: m)
         }
-        return Tensor.result(shape: [batch, n, m], scalars: out, inputs: [a, b]) { g in
+        return Tensor.result(op: "matmul", shape: [batch, n, m], scalars: out, inputs: [a, b]) { g in
             var ga = [Float](), gb = [Float]()
             for i in 0..<batch {
                 let gi = Array(g[(i * n * m)..<((i + 1) * n * m)])

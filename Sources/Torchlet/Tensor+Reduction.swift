@@ -11,7 +11,7 @@ extension Tensor {
         var total: Float = 0
         for x in scalars { total += x }
         let n = count
-        return Tensor.result(shape: [], scalars: [total], inputs: [self]) { g in
+        return Tensor.result(op: "sum", shape: [], scalars: [total], inputs: [self]) { g in
             [[Float](repeating: g[0], count: n)]
         }
     }
@@ -36,7 +36,7 @@ extension Tensor {
         var outShape = shape
         if keepDim { outShape[d] = 1 } else { outShape.remove(at: d) }
         let inShape = shape
-        return Tensor.result(shape: outShape, scalars: out, inputs: [self]) { g in
+        return Tensor.result(op: "sum", shape: outShape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: inShape.reduce(1, *))
             for o in 0..<outer {
                 for i in 0..<size {
@@ -69,7 +69,7 @@ extension Tensor {
         var outShape = shape
         if keepDim { outShape[d] = 1 } else { outShape.remove(at: d) }
         let n = count
-        return Tensor.result(shape: outShape, scalars: out, inputs: [self]) { g in
+        return Tensor.result(op: "max", shape: outShape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: n)
             for o in 0..<outer {
                 for j in 0..<inner { gx[(o * size + winners[o * inner + j]) * inner + j] = g[o * inner + j] }

@@ -14,7 +14,7 @@ extension Tensor {
         precondition(
             target.allSatisfy { $0 >= 0 } && target.reduce(1, *) == count,
             "reshaped: cannot reshape \(shape) (\(count) values) to \(newShape)")
-        return Tensor.result(shape: target, scalars: scalars, inputs: [self]) { g in [g] }
+        return Tensor.result(op: "reshaped", shape: target, scalars: scalars, inputs: [self]) { g in [g] }
     }
 
     /// All dimensions from `startDim` on merged into one, like `torch.flatten`.
@@ -58,7 +58,7 @@ extension Tensor {
         let n = count
         var out = [Float](repeating: 0, count: n)
         Tensor.moveRows(from: scalars, to: &out, offsets: offsets, rowLength: rowLength, gather: true)
-        return Tensor.result(shape: outShape, scalars: out, inputs: [self]) { g in
+        return Tensor.result(op: "permuted", shape: outShape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: n)
             Tensor.moveRows(from: g, to: &gx, offsets: offsets, rowLength: rowLength, gather: false)
             return [gx]

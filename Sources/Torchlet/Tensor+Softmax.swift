@@ -36,7 +36,7 @@ extension Tensor {
             let logTotal = Foundation.log(total)
             for i in offsets { out[i] = (scalars[i] - m) - logTotal }
         }
-        return Tensor.result(shape: shape, scalars: out, inputs: [self]) { [self] g in
+        return Tensor.result(op: "logSoftmax", shape: shape, scalars: out, inputs: [self]) { [self] g in
             var gx = [Float](repeating: 0, count: g.count)
             forEachSlice(along: d) { offsets in
                 var gSum: Float = 0
@@ -63,7 +63,7 @@ extension Tensor {
             }
             for i in offsets { out[i] /= total }
         }
-        return Tensor.result(shape: shape, scalars: out, inputs: [self]) { [self] g in
+        return Tensor.result(op: "softmax", shape: shape, scalars: out, inputs: [self]) { [self] g in
             var gx = [Float](repeating: 0, count: g.count)
             forEachSlice(along: d) { offsets in
                 var dot: Float = 0

@@ -19,8 +19,17 @@ public final class Tensor {
     /// The values, row-major (the last dimension varies fastest).
     ///
     /// Like PyTorch's `tensor.data`: writing here bypasses autograd, which is
-    /// what optimizers and initializers want.
-    public var scalars: [Float]
+    /// what optimizers and initializers want. The values may change, their
+    /// number may not: a tensor's shape is fixed when it is made.
+    ///
+    /// - Precondition: after a write, `scalars.count` is still the product
+    ///   of `shape` (checked on every write, in every build).
+    public var scalars: [Float] {
+        // A didSet that does not read `oldValue` keeps in-place writes
+        // (`t.scalars[i] = x`, `withUnsafeMutableBufferPointer`) in place
+        // (SE-0268): the check costs one pass over `shape`, no copy.
+        didSet { checkScalarCount() }
+    }
 
     /// Whether gradients should be computed for this tensor.
     ///
@@ -37,17 +46,24 @@ public final class Tensor {
     /// The tensors this one was computed from (empty for a leaf).
     let inputs: [Tensor]
 
+    /// The name of the operation that made this tensor, such as `"mul"`
+    /// (empty for a leaf); anomaly detection names it.
+    let op: String
+
     /// Maps the gradient of the output to a gradient for each input
     /// (`nil` where an input needs none). `nil` for a leaf.
     let backwardRule: BackwardRule?
 
     /// The designated initializer that every operation ends in.
-    init(shape: [Int], scalars: [Float], requiresGrad: Bool, inputs: [Tensor], backwardRule: BackwardRule?) {
+    init(
+        shape: [Int], scalars: [Float], requiresGrad: Bool, inputs: [Tensor], backwardRule: BackwardRule?, op: String = ""
+    ) {
         self.shape = shape
         self.scalars = scalars
         self.requiresGrad = requiresGrad
         self.inputs = inputs
         self.backwardRule = backwardRule
+        self.op = op
     }
 
     /// Creates a tensor with the given values and shape.
@@ -76,6 +92,16 @@ public final class Tensor {
         let columns = rows.first?.count ?? 0
         precondition(rows.allSatisfy { $0.count == columns }, "Tensor: rows have different lengths")
         self.init(rows.flatMap { $0 }, shape: [rows.count, columns], requiresGrad: requiresGrad)
+    }
+
+    /// Stops with a message when a write to `scalars` changed their number.
+    private func checkScalarCount() {
+        var needed = 1
+        for d in shape { needed *= d }
+        precondition(
+            scalars.count == needed,
+            "scalars: \(scalars.count) values written to a tensor of shape \(shape), which holds \(needed); "
+                + "a tensor's size cannot change: make a new Tensor(values, shape:) instead")
     }
 
     /// The number of dimensions.

@@ -52,6 +52,15 @@ import TestSupport
         #expect(parseError("--solution=yes")?.message.contains("--solution takes no value") == true)
     }
 
+    @Test func hugeEpochsAreRefusedWithTheMaximum() throws {
+        #expect(parseError("--epochs", "9223372036854775807")?.message
+                == #"day1: --epochs allows at most 10000 epochs, got "9223372036854775807""#)
+        #expect(parseError("--epochs=99999999999999999999999")?.message.contains("--epochs allows at most 10000 epochs") == true)
+        #expect(parseError("--epochs", "10001")?.message.contains("--epochs allows at most 10000 epochs") == true)
+        #expect(try parse("--epochs", "10000").epochs == 10_000)
+        #expect(Self.info.usage.contains("--epochs N    training epochs, 1 to 10000 (default 10)"))
+    }
+
     @Test func unknownFlagsShowUsage() {
         let unknown = parseError("--epoch", "3")
         #expect(unknown?.message == #"day1: unknown option "--epoch""#)

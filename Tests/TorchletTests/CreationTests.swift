@@ -18,6 +18,14 @@ import TestSupport
         #expect(Tensor([[1, 2], [3, 4]]).shape == [2, 2])
     }
 
+    @Test func scalarsCanBeRewrittenAtTheSameSize() {
+        let a = Tensor.ones([2, 2])
+        a.scalars = [1, 2, 3, 4]
+        a.scalars[3] = 9
+        a.scalars.withUnsafeMutableBufferPointer { $0[0] = 5 }
+        #expect(a.scalars == [5, 2, 3, 9])
+    }
+
     @Test func arange() {
         #expect(Tensor.arange(0, 5).scalars == [0, 1, 2, 3, 4])
         #expect(Tensor.arange(2, 5).scalars == [2, 3, 4])

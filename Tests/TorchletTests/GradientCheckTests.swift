@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct GradientCheckTests {
     /// x² with a backward rule of our choosing.
     static func square(_ x: Tensor, derivative: @escaping (Float) -> Float) -> Tensor {
-        Tensor.result(shape: x.shape, scalars: x.scalars.map { $0 * $0 }, inputs: [x]) { g in
+        Tensor.result(op: "square", shape: x.shape, scalars: x.scalars.map { $0 * $0 }, inputs: [x]) { g in
             [zip(g, x.scalars).map { $0 * derivative($1) }]
         }
     }
@@ -29,7 +29,7 @@ import TestSupport
         #expect(gradientMismatches([x]) { Self.square($0[0]) { 2 * $0 * 1.05 } }.count > 0, "a 5% error is caught")
         // A gradient routed to the wrong element.
         let swapped = gradientMismatches([x]) { x in
-            Tensor.result(shape: [6], scalars: x[0].scalars.map { $0 * $0 }, inputs: [x[0]]) { g in
+            Tensor.result(op: "swapped", shape: [6], scalars: x[0].scalars.map { $0 * $0 }, inputs: [x[0]]) { g in
                 [zip(g, x[0].scalars).map { 2 * $0 * $1 }.reversed()]
             }
         }

@@ -248,7 +248,10 @@ import TestSupport
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             _ = packPaddedSequence(Tensor.zeros([4, 2]), lengths: [4, 0])
         }
-        expectStandardError(result, contains: ["packPaddedSequence: every length must be at least 1, but lengths [4, 0] has 0 at index 1"])
+        expectStandardError(result, contains: [
+            "packPaddedSequence: Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0",
+            "lengths [4, 0] has 0 at index 1",
+        ])
     }
 
     @Test func lengthBeyondTheSteps() async {

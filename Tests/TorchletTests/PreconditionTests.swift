@@ -36,6 +36,24 @@ import TestSupport
         expectStandardError(result, contains: ["target 7 at row 1 is out of range 0..<5"])
     }
 
+    @Test func scalarsCannotChangeATensorsSize() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let a = Tensor.ones([2, 2])
+            a.scalars = [1, 2, 3, 4, 5, 6]
+        }
+        expectStandardError(result, contains: [
+            "scalars: 6 values written to a tensor of shape [2, 2], which holds 4; a tensor's size cannot change",
+        ])
+    }
+
+    @Test func scalarsCannotShrinkInPlace() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let a = Tensor.ones([3])
+            a.scalars.removeLast()
+        }
+        expectStandardError(result, contains: ["scalars: 2 values written to a tensor of shape [3], which holds 3"])
+    }
+
     @Test func backwardOnNonScalarWithoutGradient() async {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let x = Tensor.ones([2, 3], requiresGrad: true)

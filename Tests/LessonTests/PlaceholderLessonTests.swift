@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// Days 5 to 10 are not written yet, but their programs already take the
+/// options of days 1 to 4: `--help` prints the usage, a wrong flag is
+/// refused with exit status 2, and a plain run says the lesson is coming.
+///
+/// The tests run the built programs, which `swift test` builds next to the
+/// test bundle.
+@Suite struct PlaceholderLessonTests {
+    /// Runs the built program `name` with `arguments`; returns its exit status, output and errors.
+    static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [folder, Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
+        let url = try #require(
+            candidates.map { $0.appendingPathComponent(name) }.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+            "\(name) is not built next to the tests (looked in \(candidates.map(\.path)))")
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test(arguments: 5...10)
+    func helpAndMistakesBehaveAsInDaysOneToFour(day: Int) throws {
+        let program = "day\(day)"
+        let help = try Self.run(program, ["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.hasPrefix("\(program): "), "\(help.stdout)")
+        #expect(help.stdout.contains("usage: swift run \(program) [--solution] [--seed N] [--epochs N]"))
+        #expect(!help.stdout.contains("coming soon:"), "help only")
+
+        let wrong = try Self.run(program, ["--bogus"])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderr.contains("\(program): unknown option \"--bogus\""), "\(wrong.stderr)")
+
+        let badEpochs = try Self.run(program, ["--epochs", "0"])
+        #expect(badEpochs.status == 2)
+
+        let plain = try Self.run(program, [])
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("Day \(day) is coming soon"))
+    }
+}
