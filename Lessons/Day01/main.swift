@@ -10,7 +10,12 @@
 
  Run it with `swift run day1` (`--help` lists the options). Your exercises
  live in `Lessons/Day01/Exercises.swift`; until you fill them in, the
- lesson says so and uses the reference solutions.
+ lesson says so and uses the reference solutions. Under each piece of
+ code below is what it printed in a reference run (`--solution`).
+
+ New to Swift? [Swift for PyTorch users](../../docs/SwiftForPyTorchUsers.md)
+ puts each Swift idiom the lessons use next to its Python, and
+ [PyTorch → Torchlet names](../../docs/PyTorchNames.md) maps the names.
  */
 import Course
 import Foundation
@@ -62,9 +67,12 @@ print("x = \(x.scalars)  y = \(y.item)  dy/dx = \(x.grad!.scalars)   (expected [
 
  Shapes: `x` is `[B, I]` (batch, input features), `h` and `c` are `[B, H]`,
  `W_ih` is `[4H, I]`, `W_hh` is `[4H, H]`. The cell state `c` is updated by
- addition, not by a matrix product, which is why gradients survive many
- steps. Exercise 1.1 asks you to write this step yourself; here it is
- checked against Torchlet's `LSTMCell`:
+ addition, not by a matrix product: the gradient that flows back along `c`
+ is only multiplied by `f` at each step, so it survives many steps *while
+ the forget gate stays near 1*. At the default initialization `f` is
+ about σ(0) = 0.5, which halves it every step; Day 6 shows how a
+ forget-gate bias of 1 fixes that. Exercise 1.1 asks you to write this
+ step yourself; here it is checked against Torchlet's `LSTMCell`:
  */
 let cell = LSTMCell(inputSize: 3, hiddenSize: 4, generator: generator)
 let stepInput = Tensor.normal([2, 3], generator: generator)
@@ -118,6 +126,19 @@ for (name, model, input) in [
  Negative log-likelihood of log-softmax *is* cross-entropy: PyTorch's
  `F.cross_entropy` is `F.nll_loss(F.log_softmax(x))`, and so is Torchlet's
  `crossEntropy`.
+
+ **Predict, then run.** The program below takes log(softmax) the naive way
+ of the logits `[1000, 0, -1000]` and `[1, 2, 3]`. Which values come out
+ wrong, and as what?
+
+ <details><summary>Answer</summary>
+
+ The whole first row: `exp(1000)` overflows float32 to `inf`, and
+ `inf / inf` is NaN, so the first value is `-nan`; the other two divide a
+ finite number by `inf` and get 0, whose log is `-inf`. The second row is
+ right: `exp` overflows float32 only above about 88. The stable version
+ gets both rows right, as the last line of the output shows.
+ </details>
  */
 let bigLogits = Tensor([[1000, 0, -1000], [1, 2, 3]])
 let naive = bigLogits.exp() / bigLogits.exp().sum(dim: 1, keepDim: true)
@@ -276,8 +297,46 @@ print("  LSTM     \(bar(accuracyOnTest, max: 1, width: 50))")
 print("  baseline \(bar(baseline, max: 1, width: 50))")
 
 /*:
- The LSTM wins where the baseline cannot: on the ambiguous words, whose
- tag only the context decides. Tomorrow: why one sentence at a time is
- slow, and what minibatches change.
+ ## Where does the LSTM win?
+
+ Where context decides: on the *ambiguous* words, those that had more than
+ one tag in training. Next to the most-frequent-tag baseline stands a
+ second one that looks one word to the left (`PreviousWordTagger`): it
+ shows how much of the grammar a single word of context already gives.
+
+ **Predict, then run.** On the ambiguous words, which of the three comes
+ first, and is the most-frequent-tag baseline far behind or close?
+
+ <details><summary>Answer</summary>
+
+ The LSTM comes first and the most-frequent-tag baseline far last: on the
+ ambiguous words it is right only when a word plays its most common role.
+ One word of left context (the previous-word tagger) closes most of that
+ gap; the LSTM, which reads the whole sentence up to the word, closes a
+ little more. The table below has this run's numbers.
+ </details>
  */
-lesson.finish(["accuracy": accuracyOnTest, "baseline": baseline])
+let ambiguous = ambiguousWords(in: trainSentences)
+let mostFrequentTagger = MostFrequentTagBaseline(training: trainSentences)
+let previousWordTagger = PreviousWordTagger(training: trainSentences)
+let lstmTags = { (s: TaggedSentence) in tags.words(at: withNoGrad { tagger(words.indices(of: s.words)).argmax(dim: -1) }) }
+let isAmbiguous = { (word: String) in ambiguous.contains(word) }
+let ambiguousTokens = testSentences.reduce(0) { $0 + $1.words.filter(isAmbiguous).count }
+print("\(ambiguous.count) ambiguous words, \(ambiguousTokens) of the \(testSentences.reduce(0) { $0 + $1.count }) held-out tokens:")
+print("                      all tokens   ambiguous words")
+var measured: [String: (all: Double, ambiguous: Double)] = [:]
+for (name, predict) in [("most-frequent tag", { mostFrequentTagger.predict($0.words) }),
+                        ("previous word", { previousWordTagger.predict($0.words) }),
+                        ("LSTM", lstmTags)] as [(String, (TaggedSentence) -> [String])] {
+    let all = tokenAccuracy(testSentences, predict: predict)
+    let onAmbiguous = tokenAccuracy(testSentences, counting: isAmbiguous, predict: predict)
+    measured[name] = (all, onAmbiguous)
+    print("  \(name.padding(toLength: 18, withPad: " ", startingAt: 0))  \(String(format: "%9.2f%%", 100 * all))  \(String(format: "%15.2f%%", 100 * onAmbiguous))")
+}
+
+/*:
+ Tomorrow: why one sentence at a time is slow, and what minibatches change.
+ */
+lesson.finish(["accuracy": accuracyOnTest, "baseline": baseline, "previous_word": measured["previous word"]!.all,
+               "ambiguous_accuracy": measured["LSTM"]!.ambiguous,
+               "ambiguous_baseline": measured["most-frequent tag"]!.ambiguous])

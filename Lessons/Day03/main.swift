@@ -24,7 +24,8 @@ let generator = Generator(seed: lesson.options.seed)
 
 let corpus = SyntheticTaggingCorpus()
 let trainSentences = corpus.generate(count: 1_500, generator: generator)
-let testSentences = corpus.generate(count: 400, generator: generator)
+let validationSentences = corpus.generate(count: 400, generator: generator)
+let testSentences = corpus.generate(count: 400, generator: Generator(seed: lesson.options.seed + 1_000))  // used once, at the end
 let words = Vocabulary(corpus: trainSentences.map(\.words))
 let tags = Vocabulary(corpus: trainSentences.map(\.tags), specials: [])
 
@@ -165,6 +166,18 @@ print("scores \(firstLogits.shape) → flattened \(flatLogits.shape); tags \(fir
  and the mask alone keeps them out. The classic mistake is dividing by
  `N = B·T` instead of `Σ mₙ`: the padding adds zeros to the mean, and the
  loss shrinks by the share of real tokens.
+
+ **Predict, then run.** On a batch that is about 70% padding, how far off
+ is the loss that divides by `B·T`?
+
+ <details><summary>Answer</summary>
+
+ It is the right loss times the share of real tokens: about 0.3 × the
+ right loss here, printed on the last line below. The gradient shrinks by
+ the same factor, and the factor changes from batch to batch with the
+ amount of padding, so short-sentence batches get larger steps than
+ long-tailed ones for no reason.
+ </details>
  */
 /// A copy of `tensor` with its own gradient, so two losses can be compared gradient for gradient.
 func trackedCopy(_ tensor: Tensor) -> Tensor { Tensor(tensor.scalars, shape: tensor.shape, requiresGrad: true) }
@@ -196,10 +209,13 @@ print("  Σ m·ℓ / (B·T), the mistake                \(String(format: "%.4f",
       + "real tokens are \(String(format: "%.3f", 1 - firstBatch.paddingShare)) of the batch")
 
 /*:
- Masking also makes training blind to *how much* padding there is. Pad
- the same batch further, to the corpus's longest possible sentence: the
- masked loss and its gradients do not move (the LSTM runs left to right,
- so trailing padding cannot change a real token's output), while the
+ Masking also makes training blind to *how much* padding there is — for
+ a one-directional LSTM. Pad the same batch further, to the corpus's
+ longest possible sentence: the masked loss and its gradients do not move
+ (the LSTM runs left to right, so trailing padding cannot change a real
+ token's output). A *bidirectional* LSTM reads the padding on its way
+ back, so there the amount of padding does change the real tokens'
+ outputs; only packing (Day 4) keeps it out. Meanwhile the
  mistaken mean over all `B·T` positions shrinks with every extra column.
  */
 /// The rows of a row-major `[B, T]` array, padded further to `[B, length]` with `value`.
@@ -254,10 +270,24 @@ print("  Σ m·ℓ / (B·T)        \(String(format: "%.4f", atLongest.overAllPos
    fixed `max_len` does. Only the amount of padding differs.
 
  Four times in the first epoch and after each later one, all three are
- evaluated on held-out batches: accuracy on the real tokens (exercise
+ evaluated on validation batches: accuracy on the real tokens (exercise
  3.4), the share of real tokens tagged PAD, and the unmasked model's
  accuracy counted over *all* positions — the number you see if you forget
  the mask in the metric too.
+
+ **Predict, then run.** Early in training, what will the unmasked models
+ predict for most *real* tokens? And will the unmasked model's accuracy
+ over all positions look better or worse than its accuracy on real
+ tokens?
+
+ <details><summary>Answer</summary>
+
+ PAD: most of their targets are PAD, so that is the cheapest thing to
+ learn first, and in the first evaluations they tag most real tokens PAD
+ (the "tagged PAD" columns). Their accuracy over all positions looks far
+ better than on real tokens, because it counts every padding position
+ they get right: the metric hides the bug unless it is masked too.
+ </details>
  */
 let padTag = tags.count
 let modelSeed = generator.next()
@@ -270,16 +300,20 @@ let masked = experimentTagger(tagCount: tags.count)
 let unmasked = experimentTagger(tagCount: tags.count + 1)
 let padded60 = experimentTagger(tagCount: tags.count + 1)
 let optimizers = [masked, unmasked, padded60].map { Adam($0.parameters(), learningRate: 0.005) }
-let heldOutBatches = stride(from: 0, to: testSentences.count, by: 32).map { start in
-    TaggingBatch(Array(testSentences[start..<min(start + 32, testSentences.count)]), words: words, tags: tags)
+/// `sentences` cut into batches of 32, in order.
+func batchesOf32(_ sentences: [TaggedSentence]) -> [TaggingBatch] {
+    stride(from: 0, to: sentences.count, by: 32).map { start in
+        TaggingBatch(Array(sentences[start..<min(start + 32, sentences.count)]), words: words, tags: tags)
+    }
 }
+let validationBatches = batchesOf32(validationSentences)
 
 /// The unmasked runs' targets: padding labelled with the PAD tag instead of −100.
 func withPadTag(_ batch: TaggingBatch) -> [Int] {
     batch.tags.map { $0 == batch.ignoreIndex ? padTag : $0 }
 }
 
-/// How a tagger does on the held-out batches.
+/// How a tagger does on the validation batches.
 struct Evaluation {
     /// Accuracy on the real tokens.
     var accuracy: Double
@@ -289,13 +323,13 @@ struct Evaluation {
     var allPositionsAccuracy: Double
 }
 
-/// Evaluates `tagger` on the held-out batches.
-func evaluate(_ tagger: SequenceTagger) -> Evaluation {
+/// Evaluates `tagger` on `batches` (the validation batches unless told).
+func evaluate(_ tagger: SequenceTagger, on batches: [TaggingBatch] = validationBatches) -> Evaluation {
     tagger.eval()
     defer { tagger.train() }
     return withNoGrad {
         var correct = 0.0, tokens = 0, padPredicted = 0, allCorrect = 0, positions = 0
-        for batch in heldOutBatches {
+        for batch in batches {
             let logits = tagger(words: batch.words, batchSize: batch.batchSize)  // [B, T, tags]
             let targets = withPadTag(batch)
             let share = exercise("3.4", "accuracy on real tokens", student: {
@@ -360,7 +394,7 @@ for epoch in 0..<epochs {
         paddingShares[1] += 1 - Double(batch.tokenCount) / Double(b * limit)
         let done = Double(epoch) + Double(k + 1) / Double(batchesPerEpoch)
         if (epoch == 0 && quarterMarks.contains(k + 1)) || k + 1 == batchesPerEpoch {
-            curve.append((done, [masked, unmasked, padded60].map(evaluate)))
+            curve.append((done, [masked, unmasked, padded60].map { evaluate($0) }))
         }
         progress.update(done, ["loss masked": sums[0] / Float(k + 1), "unmasked": sums[1] / Float(k + 1),
                                "padded to 60": sums[2] / Float(k + 1)])
@@ -371,7 +405,7 @@ progress.finish()
 paddingShares = paddingShares.map { $0 / Double(epochs * batchesPerEpoch) }
 
 //: The results:
-print("held-out accuracy on real tokens; padding share of the training batches in brackets:")
+print("validation accuracy on real tokens; padding share of the training batches in brackets:")
 print("         " + aligned("masked", 9) + "  │ " + "unmasked, padded to longest (\(percent(paddingShares[0], 0)))"
         .padding(toLength: 35, withPad: " ", startingAt: 0) + " │ unmasked, padded to 60 (\(percent(paddingShares[1], 0)))")
 print("  epoch" + aligned("accuracy", 11) + "  │" + aligned("accuracy", 9) + aligned("tagged PAD", 12) + aligned("all positions", 15)
@@ -387,7 +421,7 @@ for (name, losses) in zip(names, epochLosses) {
     print("training loss per epoch, \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) "
           + losses.map { String(format: "%.4f", $0) }.joined(separator: " "))
 }
-var plot = LinePlot(title: "Day 3: masked vs. unmasked training", xLabel: "epoch", yLabel: "held-out share of real tokens")
+var plot = LinePlot(title: "Day 3: masked vs. unmasked training", xLabel: "epoch", yLabel: "validation share of real tokens")
 for (run, name) in names.enumerated() {
     plot.addSeries("accuracy, \(name)", x: curve.map(\.epoch), y: curve.map { $0.runs[run].accuracy })
 }
@@ -425,7 +459,7 @@ let afterEpoch1 = curve.first { $0.epoch >= 1 }!.runs
 let (alignedAccuracy, misalignedAccuracy): (Double, Double) = withNoGrad {
     masked.eval()
     var right = 0.0, wrong = 0.0, tokens = 0.0
-    for batch in heldOutBatches {
+    for batch in validationBatches {
         let logits = masked(words: batch.words, batchSize: batch.batchSize)  // [B, T, C]
         let timeFirst = logits.transposed(0, 1)                              // [T, B, C]
         let n = Double(batch.tokenCount)
@@ -435,7 +469,7 @@ let (alignedAccuracy, misalignedAccuracy): (Double, Double) = withNoGrad {
     }
     return (right / tokens, wrong / tokens)
 }
-print("masked tagger on held-out batches: flattened batch-first \(percent(alignedAccuracy)); "
+print("masked tagger on validation batches: flattened batch-first \(percent(alignedAccuracy)); "
       + "time-first scores against batch-first labels \(percent(misalignedAccuracy))")
 
 /*:
@@ -479,9 +513,7 @@ for size in [8, 32, 128] {
  */
 /// The fastest of three forward passes of the masked tagger over `sentences` in batches of 32, in seconds.
 func forwardSeconds(_ sentences: [TaggedSentence]) -> Double {
-    let batches = stride(from: 0, to: sentences.count, by: 32).map { start in
-        TaggingBatch(Array(sentences[start..<min(start + 32, sentences.count)]), words: words, tags: tags)
-    }
+    let batches = batchesOf32(sentences)
     masked.eval()
     return (0..<3).map { _ in
         let stopwatch = Stopwatch()
@@ -501,11 +533,18 @@ print("one forward pass, batches of 32: random \(String(format: "%.3f", randomSe
  sentences together and the long ones together. Day 4's *packing* skips
  the padding inside the LSTM without changing the batches, and Day 10's
  *bucketing* keeps most of sorting's gain with shuffled batches.
+
+ Every comparison so far used the validation set. The test set, kept
+ apart since the start, is used once, for the model we would keep — the
+ masked one:
  */
+let testAccuracy = evaluate(masked, on: batchesOf32(testSentences)).accuracy
+print("masked tagger, test set (\(testSentences.count) sentences, used once): accuracy on real tokens \(percent(testAccuracy))")
 lesson.finish([
     "masked_accuracy": final[0].accuracy,
     "unmasked_accuracy": final[1].accuracy,
     "padded60_accuracy": final[2].accuracy,
     "pad_predictions_epoch1": afterEpoch1[1].padPredictions,
     "padding_share_32": randomShares[32]!,
+    "test_accuracy": testAccuracy,
 ])

@@ -179,13 +179,22 @@ print("the padded batch has \(toyCells) cells, the packed one \(toyReal) rows: "
 
  ## Why is the final hidden state wrong when the LSTM runs over padding?
 
- Run the toy batch through an LSTM padded, and "ooh ooh" (sequence 1) is
- followed by five `<pad>` steps. The padding embeds as a zero vector, but
- a zero input is not "no step": the gates still see their biases and the
- previous `h` through `W_hh`, so the state keeps moving for five more
- steps. `h_n` is the state after step 7, which for this sentence is
- meaningless. Packed, the LSTM stops each sequence after its own last
- step, and `h_n` equals the state of the sentence run alone:
+ **Predict, then run.** The toy batch goes through one LSTM three ways:
+ "ooh ooh" (sequence 1) alone, in the padded batch, and in the packed
+ batch. Which of the padded and packed `h_n` for "ooh ooh" equals the one
+ from running it alone? And its outputs at its two real steps?
+
+ <details><summary>Answer</summary>
+
+ Only the packed `h_n`. Padded, "ooh ooh" is followed by five `<pad>`
+ steps. The padding embeds as a zero vector, but a zero input is not "no
+ step": the gates still see their biases and the previous `h` through
+ `W_hh`, so the state keeps moving for five more steps, and `h_n` is the
+ state after step 7, meaningless for this sentence. Packed, the LSTM stops
+ each sequence after its own last step. The outputs at the two real steps
+ agree all three ways: in a one-directional LSTM the padding comes after
+ them and cannot reach back.
+ </details>
  */
 let toyEmbedding = Embedding(numEmbeddings: toyWords.count, embeddingDim: 4, paddingIndex: 0, generator: generator)
 let toyLSTM = LSTM(inputSize: 4, hiddenSize: 3, batchFirst: true, generator: generator)
@@ -285,11 +294,25 @@ for (name, packed) in [("dropout, then pack", droppedThenPacked), ("pack, then d
  order: one on padded batches with the loss ignoring padding, one on
  packed batches. Both compute the loss over exactly the same tokens, so
  they should follow the same path — packing changes the cost, not the
- result. The padded batches show how much of the padded work is padding:
+ result. The padded batches show how much of the padded work is padding.
+
+ **Predict, then run.** Most sentences of this corpus are short, with a
+ long tail of long ones (Day 1 printed the median and the longest). In
+ shuffled batches of 32, what share of the padded cells is padding: about
+ a tenth, a third, or more than half?
+
+ <details><summary>Answer</summary>
+
+ More than half: about 70% in this run (the line below). A batch is as
+ long as its longest sentence, and with a long tail of lengths one long
+ sentence in 32 is likely, so most rows are mostly padding. Packing skips
+ all of it, which is where its speed-up comes from.
+ </details>
  */
 let corpus = SyntheticTaggingCorpus()
 let trainSentences = corpus.generate(count: 2_000, generator: generator)
-let heldOut = corpus.generate(count: 200, generator: generator)
+let validationSentences = corpus.generate(count: 200, generator: generator)
+let testSentences = corpus.generate(count: 200, generator: Generator(seed: lesson.options.seed + 1_000))  // used once, at the end
 let words = Vocabulary(corpus: trainSentences.map(\.words))
 let tags = Vocabulary(corpus: trainSentences.map(\.tags), specials: [])
 let batchSize = 32
@@ -363,18 +386,18 @@ print("speed-up \(String(format: "%.2f×", speedup)); if every cost scaled with 
 let lossGap = zip(padded.losses, packed.losses).map { abs($0 - $1) }.max()!
 print("mean loss per epoch: padded \(padded.losses.map(\.metricText).joined(separator: " ")), "
       + "packed \(packed.losses.map(\.metricText).joined(separator: " ")) — largest gap \(String(format: "%.1e", lossGap))")
-let heldOutBatch = TaggingBatch(heldOut, words: words, tags: tags)
-/// Held-out token accuracy, padding excluded.
-func heldOutAccuracy(_ tagger: SequenceTagger) -> Double {
+/// Token accuracy on `sentences` (the validation set unless told), padding excluded.
+func accuracy(_ tagger: SequenceTagger, on sentences: [TaggedSentence] = validationSentences) -> Double {
+    let batch = TaggingBatch(sentences, words: words, tags: tags)
     tagger.eval()
     return withNoGrad {
-        let logits = tagger(words: heldOutBatch.words, batchSize: heldOutBatch.batchSize)     // [B, T, tags]
-        return maskedAccuracy(logits: logits.reshaped(to: [heldOutBatch.words.count, tags.count]),
-                              targets: heldOutBatch.tags, ignoreIndex: heldOutBatch.ignoreIndex)
+        let logits = tagger(words: batch.words, batchSize: batch.batchSize)     // [B, T, tags]
+        return maskedAccuracy(logits: logits.reshaped(to: [batch.words.count, tags.count]),
+                              targets: batch.tags, ignoreIndex: batch.ignoreIndex)
     }
 }
-let paddedAccuracy = heldOutAccuracy(padTagger), packedAccuracy = heldOutAccuracy(packTagger)
-print("held-out token accuracy after \(lesson.options.epochs) epochs: trained padded \(String(format: "%.2f%%", 100 * paddedAccuracy)), "
+let paddedAccuracy = accuracy(padTagger), packedAccuracy = accuracy(packTagger)
+print("validation token accuracy after \(lesson.options.epochs) epochs: trained padded \(String(format: "%.2f%%", 100 * paddedAccuracy)), "
       + "trained packed \(String(format: "%.2f%%", 100 * packedAccuracy))")
 
 /*:
@@ -390,12 +413,12 @@ print("held-out token accuracy after \(lesson.options.epochs) epochs: trained pa
 
  ## And the final state on real sentences?
 
- Last, the trained tagger's LSTM on 16 held-out sentences of different
+ Last, the trained tagger's LSTM on 16 validation sentences of different
  lengths, three ways: padded, packed, and each sentence alone, unbatched.
  The alone run is the truth; the table shows how far `h_n` of the other
  two is from it:
  */
-let probe = Array(heldOut.prefix(16))
+let probe = Array(validationSentences.prefix(16))
 let probeIds = probe.map { words.indices(of: $0.words) }
 let (hnErrorPadded, hnErrorPacked) = withNoGrad { () -> (Float, Float) in
     packTagger.eval()
@@ -431,10 +454,20 @@ print("over all 16 sentences: max |h_n − alone| padded \(String(format: "%.2e"
  values themselves.
  The packed run matches the one-by-one runs — to float rounding at
  worst, since it does the same arithmetic on fewer rows — while running
- all 16 together. Tomorrow we put `h_n` to work: one answer per
- sequence, from the last valid output.
+ all 16 together.
+
+ Every comparison used the validation set; the test set is used once, for
+ the model we would keep, the packed one:
+ */
+let testAccuracy = accuracy(packTagger, on: testSentences)
+print("packed tagger, test set (\(testSentences.count) sentences, used once): token accuracy \(String(format: "%.2f%%", 100 * testAccuracy))")
+
+/*:
+ Tomorrow we put `h_n` to work: one answer per sequence, from the last
+ valid output.
  */
 lesson.finish([
     "padded_seconds": padded.secondsPerEpoch, "packed_seconds": packed.secondsPerEpoch, "speedup": speedup,
     "hn_error_padded": hnErrorPadded, "hn_error_packed": String(format: "%.1e", hnErrorPacked),
+    "test_accuracy": testAccuracy,
 ])

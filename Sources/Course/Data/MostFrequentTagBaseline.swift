@@ -56,17 +56,36 @@ public struct MostFrequentTagBaseline: Sendable {
 }
 
 /// The share of tokens whose predicted tag equals the gold tag, over all
-/// sentences; 0 when there are no tokens.
+/// sentences, counting only the tokens whose word `counts` (every token by
+/// default); 0 when no token counts.
 ///
 /// - Precondition: `predict` returns one tag per word.
-public func tokenAccuracy(_ sentences: [TaggedSentence], predict: (TaggedSentence) -> [String]) -> Double {
+public func tokenAccuracy(
+    _ sentences: [TaggedSentence], counting counts: (String) -> Bool = { _ in true },
+    predict: (TaggedSentence) -> [String]
+) -> Double {
     var correct = 0, total = 0
     for sentence in sentences {
         let predicted = predict(sentence)
         precondition(predicted.count == sentence.count,
                      "tokenAccuracy: \(predicted.count) predicted tags for \(sentence.count) words")
-        correct += zip(predicted, sentence.tags).filter { $0 == $1 }.count
-        total += sentence.count
+        for (word, (guess, gold)) in zip(sentence.words, zip(predicted, sentence.tags)) where counts(word) {
+            total += 1
+            if guess == gold { correct += 1 }
+        }
     }
     return total == 0 ? 0 : Double(correct) / Double(total)
+}
+
+/// The words that had more than one tag in `training`: the ones whose tag only the context decides.
+///
+/// ```swift
+/// ambiguousWords(in: train)   // ["book", "can", "that", "watch", …]
+/// ```
+public func ambiguousWords(in training: [TaggedSentence]) -> Set<String> {
+    var tagsOfWord: [String: Set<String>] = [:]
+    for sentence in training {
+        for (word, tag) in zip(sentence.words, sentence.tags) { tagsOfWord[word, default: []].insert(tag) }
+    }
+    return Set(tagsOfWord.filter { $0.value.count > 1 }.keys)
 }

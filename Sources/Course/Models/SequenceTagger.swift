@@ -9,6 +9,11 @@ import Torchlet
 /// The embedding's `paddingIndex` keeps the pad token a zero vector. Call it
 /// on a padded batch (the LSTM then also runs over the padding) or on a
 /// `PackedSequence` of word ids (it then runs over real tokens only).
+///
+/// A padded batch is safe to mask only for a one-directional LSTM, where
+/// trailing padding comes after every real token. With `bidirectional:
+/// true` the backward direction starts in the padding and carries it into
+/// every real token's output: give such a model packed batches.
 public final class SequenceTagger: Module {
     public let embedding: Embedding
     public let lstm: LSTM
