@@ -1,7 +1,10 @@
+import Torchlet
+
 /// Reference solutions for Day 4, used as `Solutions.Day4.pack(…)`.
 ///
 /// Each has the signature of its stub in `Lessons/Day04/Exercises.swift`,
-/// without `throws`. Try the exercise first, then compare.
+/// without `throws` (4.4 keeps it: it calls exercise 1.1, which a student's
+/// version calls with `try`). Try the exercise first, then compare.
 public enum Day4 {
     /// Exercise 4.1: the batch sizes of a packed batch from its lengths, in
     /// any order: `batchSizes[t]` is the number of sequences longer than `t`.
@@ -59,5 +62,40 @@ public enum Day4 {
         let rows = unsortedIndices.map { sortedRows[$0] }
         let padded = rows.map { $0 + [Float](repeating: paddingValue, count: steps - $0.count) }
         return (padded, rows.map(\.count))
+    }
+
+    /// Exercise 4.4: the final state of every sequence of a packed batch, from exercise 1.1's cell step.
+    ///
+    /// It throws because a student's version calls their own (throwing)
+    /// `lstmCellStep`; this one calls the reference through ``lstmCellStep(_:_:weightIH:weightHH:biasIH:biasHH:)``.
+    public static func packedFinalState(
+        _ packed: PackedSequence, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor
+    ) throws -> LSTMState {
+        let hidden = weightHH.shape[1]
+        var h = Tensor.zeros([packed.batchSizes[0], hidden]), c = Tensor.zeros([packed.batchSizes[0], hidden])
+        var endedH: [Tensor] = [], endedC: [Tensor] = []  // the rows of sequences that ended, later ones first
+        var offset = 0
+        for size in packed.batchSizes {
+            let running = h.shape[0]
+            if size < running {  // sorted positions size..<running ended at the previous step
+                endedH.insert(h.narrowed(dim: 0, start: size, length: running - size), at: 0)
+                endedC.insert(c.narrowed(dim: 0, start: size, length: running - size), at: 0)
+                h = h.narrowed(dim: 0, start: 0, length: size)
+                c = c.narrowed(dim: 0, start: 0, length: size)
+            }
+            let x = packed.data.narrowed(dim: 0, start: offset, length: size)
+            (h, c) = try lstmCellStep(x, (h, c), weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH)
+            offset += size
+        }
+        let sortedH = Tensor(concatenating: [h] + endedH, dim: 0), sortedC = Tensor(concatenating: [c] + endedC, dim: 0)
+        guard let unsorted = packed.unsortedIndices else { return (sortedH, sortedC) }
+        return (sortedH.indexSelect(dim: 0, indices: unsorted), sortedC.indexSelect(dim: 0, indices: unsorted))
+    }
+
+    /// Exercise 1.1's reference under the name exercise 4.4 calls, so that 4.4 reads as a student writes it.
+    static func lstmCellStep(
+        _ input: Tensor, _ state: LSTMState, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor
+    ) throws -> LSTMState {
+        Day1.lstmCellStep(input, state, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH)
     }
 }

@@ -358,7 +358,9 @@ func train(_ model: BatchTagger, batchSize: Int, epochs: Int, order: Generator,
         let batches = equalLengthBatches(trainSet, batchSize: batchSize, shuffledBy: order)
         var total = 0.0, tokens = 0
         for (k, batch) in batches.enumerated() {
-            let loss = Solutions.Day1.trainStep(optimizer: optimizer) { batchLoss(model, batch) }
+            let loss = exercise("1.3", "one training step", student: {  // your Day 1 step, on minibatches now
+                try trainStep(optimizer: optimizer) { batchLoss(model, batch) }
+            }, reference: { Solutions.Day1.trainStep(optimizer: optimizer) { batchLoss(model, batch) } })
             lesson.checkLoss(loss, epoch: epoch + 1, batch: k + 1, run: "batch size \(batchSize)")
             total += Double(loss) * Double(batch.tokenCount)
             tokens += batch.tokenCount
@@ -604,7 +606,9 @@ let testAccuracy: Double = withNoGrad {
     let scores = testBatches.map { batch in
         chosen(words: batch.words, batchSize: batch.batchSize).reshaped(to: [batch.words.count, tags.count])
     }
-    return Solutions.Day1.accuracy(logits: Tensor(concatenating: scores, dim: 0), targets: testBatches.flatMap(\.tags))
+    let logits = Tensor(concatenating: scores, dim: 0), targets = testBatches.flatMap(\.tags)
+    return exercise("1.4", "accuracy from logits", student: { try accuracy(logits: logits, targets: targets) },
+                    reference: { Solutions.Day1.accuracy(logits: logits, targets: targets) })
 }
 let baseline = MostFrequentTagBaseline(training: trainSet).accuracy(on: testSet)
 print("test loss \(format(testLoss)), test accuracy \(format(100 * testAccuracy, 2))% vs. baseline \(format(100 * baseline, 2))%")

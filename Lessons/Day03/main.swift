@@ -356,12 +356,10 @@ func evaluate(_ tagger: SequenceTagger, on batches: [TaggingBatch] = validationB
 /// One optimizer step of `tagger` on `words` `[B, T]` with `targets`; returns the loss.
 func step(_ tagger: SequenceTagger, _ optimizer: Optimizer, words ids: [Int], batchSize: Int, targets: [Int],
           tagCount: Int) -> Float {
-    optimizer.zeroGrad()
-    let logits = tagger(words: ids, batchSize: batchSize).reshaped(to: [-1, tagCount])  // [B·T, tags]
-    let loss = crossEntropy(logits, targets: targets)  // ignoreIndex −100: only the masked run has any
-    loss.backward()
-    optimizer.step()
-    return loss.item
+    // ignoreIndex −100 in crossEntropy: only the masked run has any.
+    let loss = { crossEntropy(tagger(words: ids, batchSize: batchSize).reshaped(to: [-1, tagCount]), targets: targets) }
+    return exercise("1.3", "one training step", student: { try trainStep(optimizer: optimizer, computeLoss: loss) },
+                    reference: { Solutions.Day1.trainStep(optimizer: optimizer, computeLoss: loss) })
 }
 
 //: The loop feeds every batch to all three taggers, and evaluates them
@@ -375,11 +373,14 @@ var paddingShares: [Double] = [0, 0]
 print("training three taggers, \(epochs) epochs of \(batchesPerEpoch) batches of 32:")
 let progress = ProgressLine("epoch", total: epochs)
 for epoch in 0..<epochs {
-    let order = generator.permutation(trainSentences.count)
+    let epochBatches = exercise("2.2", "a shuffling minibatch iterator", student: {
+        try minibatches(count: trainSentences.count, batchSize: 32, dropLast: false, generator: generator)
+    }, reference: {
+        Solutions.Day2.minibatches(count: trainSentences.count, batchSize: 32, dropLast: false, generator: generator)
+    })
     var sums: [Float] = [0, 0, 0]
-    for k in 0..<batchesPerEpoch {
-        let batch = TaggingBatch(order[(k * 32)..<min((k + 1) * 32, order.count)].map { trainSentences[$0] },
-                                 words: words, tags: tags)
+    for (k, positions) in epochBatches.enumerated() {
+        let batch = TaggingBatch(positions.map { trainSentences[$0] }, words: words, tags: tags)
         let b = batch.batchSize, limit = corpus.maxLength
         sums[0] += step(masked, optimizers[0], words: batch.words, batchSize: b, targets: batch.tags, tagCount: tags.count)
         sums[1] += step(unmasked, optimizers[1], words: batch.words, batchSize: b, targets: withPadTag(batch),

@@ -70,3 +70,26 @@ func unpack(
 ) throws -> (padded: [[Float]], lengths: [Int]) {
     throw TODO("4.3")
 }
+
+/// Exercise 4.4: runs one LSTM layer over a packed batch with your own cell
+/// step (exercise 1.1) and returns every sequence's final `(h, c)`, each
+/// `[B, H]`, in the caller's order.
+///
+/// `packed.data` is `[N, I]`: the first `batchSizes[0]` rows are step 0 of
+/// every sequence (longest first), the next `batchSizes[1]` rows step 1 of
+/// those still running, and so on. Start from zero states `[batchSizes[0],
+/// H]` (`H` is `weightHH.shape[1]`); at step `t` only the first
+/// `batchSizes[t]` rows take a step, and the rows past them have ended:
+/// their state is final. Put the final states back in the caller's order
+/// with `packed.unsortedIndices` (`nil` when the batch was already sorted).
+/// The weights are laid out as in exercise 1.1; call your `lstmCellStep`
+/// for each step, and do not call `LSTM` or `LSTMCell`.
+///
+/// Hints: `narrowed(dim:start:length:)`, `Tensor(concatenating:dim:)`,
+/// `indexSelect(dim:indices:)`. See "Can your own cell run a packed
+/// batch?" in the lesson.
+func packedFinalState(
+    _ packed: PackedSequence, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor
+) throws -> LSTMState {
+    throw TODO("4.4")
+}

@@ -355,7 +355,8 @@ func timedTraining(_ label: String, _ tagger: SequenceTagger, batches: Int,
     for epoch in 0..<epochs {
         var total: Float = 0
         for b in 0..<batches {
-            let batchLoss = Solutions.Day1.trainStep(optimizer: optimizer) { loss(b) }
+            let batchLoss = exercise("1.3", "one training step", student: { try trainStep(optimizer: optimizer) { loss(b) } },
+                                     reference: { Solutions.Day1.trainStep(optimizer: optimizer) { loss(b) } })
             lesson.checkLoss(batchLoss, epoch: epoch + 1, batch: b + 1, run: label)
             total += batchLoss
             progress.update(Double(epoch) + Double(b + 1) / Double(batches), ["loss": total / Float(b + 1)])
@@ -456,6 +457,34 @@ print("over all 16 sentences: max |h_n − alone| padded \(String(format: "%.2e"
  worst, since it does the same arithmetic on fewer rows — while running
  all 16 together.
 
+ ## Can your own cell run a packed batch?
+
+ Exercise 4.4 puts Day 1 and today together: it runs *your* cell step
+ (exercise 1.1) over a packed batch, one step at a time on the
+ `batchSizes[t]` sequences still running, keeps each sequence's state
+ once it ends, and hands the final states back in your batch order with
+ `unsortedIndices` — what `LSTM` does with a `PackedSequence`. Here it
+ runs with the trained tagger's LSTM weights over the same 16 sentences:
+ */
+let probePacked = withNoGrad { packTagger.embedding(packSequence(probeIds, enforceSorted: false)) }
+let lstmWeights = Dictionary(uniqueKeysWithValues: packTagger.lstm.namedParameters())
+let (weightIH, weightHH) = (lstmWeights["weight_ih_l0"]!, lstmWeights["weight_hh_l0"]!)
+let (biasIH, biasHH) = (lstmWeights["bias_ih_l0"]!, lstmWeights["bias_hh_l0"]!)
+let byHand = try withNoGrad {
+    try exercise("4.4", "your cell over a packed batch", student: {
+        try packedFinalState(probePacked, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH)
+    }, reference: {
+        try Solutions.Day4.packedFinalState(probePacked, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH)
+    })
+}
+let fromLSTM = withNoGrad { packTagger.lstm(probePacked).state }
+let byHandError = zip(byHand.h.scalars + byHand.c.scalars, fromLSTM.h.scalars + fromLSTM.c.scalars)
+    .map { abs($0 - $1) }.max()!
+print("h_n and c_n of 16 sentences, cell by cell (exercise 4.4 on exercise 1.1) vs. LSTM on the packed batch: "
+      + "shapes \(byHand.h.shape), largest difference \(String(format: "%.1e", byHandError))")
+noteDifference("4.4", Double(byHandError))
+
+/*:
  Every comparison used the validation set; the test set is used once, for
  the model we would keep, the packed one:
  */

@@ -162,21 +162,30 @@ public final class ExerciseBook: @unchecked Sendable {
         var parts: [String] = []
         if !ran.isEmpty { parts.append("your code ran for \(ran.joined(separator: ", "))") }
         if !differing.isEmpty { parts.append("not right yet: \(differing.joined(separator: ", "))") }
-        if !open.isEmpty { parts.append("not done yet: \(open.joined(separator: ", ")) (\(exerciseFile))") }
-        return "exercises: " + parts.joined(separator: "; ") + ". Grade them: \(gradeCommand)"
+        if !open.isEmpty {
+            // Grouped by the file they live in: a lesson also runs earlier days' exercises.
+            let days = open.map(Self.day(of:)).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
+            let groups = days.map { day in
+                open.filter { Self.day(of: $0) == day }.joined(separator: ", ") + " (\(Self.exerciseFile(day: day)))"
+            }
+            parts.append("not done yet: " + groups.joined(separator: "; "))
+        }
+        // A lesson that also runs earlier days' exercises grades them all.
+        let onlyToday = all.allSatisfy { Self.day(of: $0.number) == day }
+        return "exercises: " + parts.joined(separator: "; ") + ". Grade them: \(onlyToday ? gradeCommand : "swift run grade")"
+    }
+
+    /// The day of an exercise number: `"4.2"` → 4.
+    static func day(of number: String) -> Int { Int(number.prefix { $0 != "." }) ?? 0 }
+
+    /// The exercise file of `day`, such as `Lessons/Day01/Exercises.swift`.
+    static func exerciseFile(day: Int) -> String {
+        "Lessons/" + (day < 10 ? "Day0\(day)" : "Day\(day)") + "/Exercises.swift"
     }
 
     /// Prints ``statusLine``.
     public func printStatus() {
         write(statusLine)
-    }
-
-    private var dayName: String? {
-        day.map { $0 < 10 ? "Day0\($0)" : "Day\($0)" }
-    }
-
-    private var exerciseFile: String {
-        dayName.map { "Lessons/\($0)/Exercises.swift" } ?? "the lesson's Exercises.swift"
     }
 
     private var gradeCommand: String {

@@ -17,8 +17,11 @@ extension Weaver {
     /// - Throws: the file system's error if the directory cannot be listed;
     ///   ``WeaveError`` if a file cannot be read or is not UTF-8.
     public static func sourceFiles(in directory: URL) throws -> [(name: String, text: String)] {
+        // A symbolic link is another lesson's file (a later day compiles an
+        // earlier day's exercises to use them): its own lesson weaves it.
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasSuffix(".swift") }
+            .filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: directory.appendingPathComponent($0).path)) == nil }
         let files = try names.map { name -> (name: String, text: String) in
             (name, try readText(directory.appendingPathComponent(name)))
         }

@@ -230,4 +230,120 @@ import Torchlet
             }
         }
     }
+
+    // MARK: 4.4 your cell over a packed batch
+
+    typealias PackedFinalState = (PackedSequence, Tensor, Tensor, Tensor, Tensor) throws -> LSTMState
+
+    /// Compares the final state from a cell run over packed data with
+    /// Torchlet's packed `LSTM` on random sizes and lengths (ties, sorted
+    /// and unsorted), values and the gradients of the data and weights.
+    static func checkPackedFinalState(_ run: PackedFinalState) throws {
+        for seed in UInt64(0)..<8 {
+            let g = Generator(seed: seed)
+            let inputSize = 1 + g.nextInt(below: 4), hidden = 1 + g.nextInt(below: 4)
+            let sorted = seed % 3 == 0
+            let lengths = randomLengths(g, maxBatch: 6, maxLength: 6, sorted: sorted)
+            let lstm = LSTM(inputSize: inputSize, hiddenSize: hidden, generator: g)
+            let weights = Dictionary(uniqueKeysWithValues: lstm.namedParameters())
+            let sequences = lengths.map { Tensor.normal([$0, inputSize], generator: g) }
+            let packed = packSequence(sequences, enforceSorted: sorted)
+            let data = leafCopy(packed.data)
+            let expected = lstm(packed.replacing(data: data)).state
+            let wh = Tensor.normal([lengths.count, hidden], generator: g), wc = Tensor.normal([lengths.count, hidden], generator: g)
+            ((expected.h.reshaped(to: [lengths.count, hidden]) * wh).sum()
+                + (expected.c.reshaped(to: [lengths.count, hidden]) * wc).sum()).backward()
+
+            let names = ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
+            let copies = names.map { leafCopy(weights[$0]!) }
+            let myData = leafCopy(packed.data)
+            let got = try run(packed.replacing(data: myData), copies[0], copies[1], copies[2], copies[3])
+            let sizes = "lengths \(lengths)\(sorted ? " (sorted)" : ""), input \(inputSize), hidden \(hidden) (seed \(seed))"
+            try requireClose(got.h, expected.h.reshaped(to: [lengths.count, hidden]), "h_n for \(sizes)",
+                             hint: "a sequence's final state is its state after its own last step, and row b of the "
+                                 + "result is original sequence b: sorted position unsortedIndices[b]")
+            try requireClose(got.c, expected.c.reshaped(to: [lengths.count, hidden]), "c_n for \(sizes)",
+                             hint: "carry both h and c from step to step; a sequence that ended keeps both")
+            ((got.h * wh).sum() + (got.c * wc).sum()).backward()
+            try requireGradClose(myData, data, "the packed data, \(sizes)",
+                                 hint: "build the result from tensor operations only (narrowed, concatenating, indexSelect)")
+            for (name, copy) in zip(names, copies) {
+                try requireGradClose(copy, weights[name]!, "\(name), \(sizes)",
+                                     hint: "pass the weights to lstmCellStep as they are, at every step")
+            }
+        }
+    }
+
+    @Test("4.4 your cell over a packed batch (reference)") func reference4_4() {
+        reference("4.4") {
+            try Self.checkPackedFinalState {
+                try Solutions.Day4.packedFinalState($0, weightIH: $1, weightHH: $2, biasIH: $3, biasHH: $4)
+            }
+        }
+    }
+
+    static let graded4_4 = GradedExercise("4.4", "your cell over a packed batch", function: "packedFinalState",
+                                          forbids: ["LSTM", "LSTMCell"])
+
+    @Test("4.4 your cell over a packed batch") func exercise4_4() async throws {
+        try await grade(Self.graded4_4) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("4.4") {
+                    try Day04Tests.checkPackedFinalState {
+                        try day4.packedFinalState($0, weightIH: $1, weightHH: $2, biasIH: $3, biasHH: $4)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A cell run over packed data with a mistake chosen by `mistake`.
+    static func wrongPackedFinalState(_ mistake: Int) -> PackedFinalState {
+        { packed, wih, whh, bih, bhh in
+            let hidden = whh.shape[1]
+            var h = Tensor.zeros([packed.batchSizes[0], hidden]), c = Tensor.zeros([packed.batchSizes[0], hidden])
+            var endedH: [Tensor] = [], endedC: [Tensor] = []
+            var offset = 0
+            for size in packed.batchSizes {
+                let running = h.shape[0]
+                if size < running {
+                    endedH.insert(h.narrowed(dim: 0, start: size, length: running - size), at: 0)
+                    endedC.insert(c.narrowed(dim: 0, start: size, length: running - size), at: 0)
+                    h = h.narrowed(dim: 0, start: 0, length: size)
+                    c = c.narrowed(dim: 0, start: 0, length: size)
+                }
+                let x = packed.data.narrowed(dim: 0, start: offset, length: size)
+                let state: LSTMState = mistake == 2 ? (h, Tensor.zeros(c.shape)) : (h, c)  // 2: c not carried
+                (h, c) = Solutions.Day1.lstmCellStep(x, state, weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh)
+                offset += size
+            }
+            if mistake == 1 { endedH.reverse(); endedC.reverse() }  // 1: ended rows in the wrong order
+            let sortedH = Tensor(concatenating: [h] + endedH, dim: 0), sortedC = Tensor(concatenating: [c] + endedC, dim: 0)
+            guard mistake != 0, let unsorted = packed.unsortedIndices else { return (sortedH, sortedC) }  // 0: sorted order
+            return (sortedH.indexSelect(dim: 0, indices: unsorted), sortedC.indexSelect(dim: 0, indices: unsorted))
+        }
+    }
+
+    @Test("4.4 the check rejects wrong packed runs") func rejectsWrong4_4() {
+        expectRejects("4.4", "final states left in sorted order (unsortedIndices ignored)") {
+            try Self.checkPackedFinalState(Self.wrongPackedFinalState(0))
+        }
+        expectRejects("4.4", "ended sequences put back in the wrong order") {
+            try Self.checkPackedFinalState(Self.wrongPackedFinalState(1))
+        }
+        expectRejects("4.4", "a cell state that is not carried from step to step") {
+            try Self.checkPackedFinalState(Self.wrongPackedFinalState(2))
+        }
+        expectRejects("4.4", "the state of a padded run (ended sequences keep stepping on zeros)") {
+            try Self.checkPackedFinalState { packed, wih, whh, bih, bhh in
+                let (padded, lengths) = padPackedSequence(packed)  // [T, B, I], time first
+                var state: LSTMState = (Tensor.zeros([lengths.count, whh.shape[1]]), Tensor.zeros([lengths.count, whh.shape[1]]))
+                for t in 0..<padded.shape[0] {
+                    state = Solutions.Day1.lstmCellStep(padded.selected(dim: 0, index: t), state,
+                                                        weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh)
+                }
+                return state
+            }
+        }
+    }
 }

@@ -127,6 +127,15 @@ import TestSupport
         #expect(!book.statusLine.contains("well done") && !book.statusLine.contains("all done"))
     }
 
+    @Test func earlierDaysExercisesAreListedWithTheirOwnFile() {
+        let book = ExerciseBook(day: 3) { _ in }
+        _ = book.run("3.1", "pad", student: { () throws -> Int in throw TODO("3.1") }, reference: { 0 })
+        _ = book.run("1.3", "step", student: { () throws -> Int in throw TODO("1.3") }, reference: { 0 })
+        _ = book.run("2.2", "batches", student: { 1 }, reference: { 0 })
+        #expect(book.statusLine == "exercises: your code ran for 2.2; not done yet: 3.1 (Lessons/Day03/Exercises.swift); "
+                + "1.3 (Lessons/Day01/Exercises.swift). Grade them: swift run grade")
+    }
+
     @Test func aDifferenceFromTheReferenceIsSaidOnce() {
         var lines: [String] = []
         let book = ExerciseBook(day: 1) { lines.append($0) }
