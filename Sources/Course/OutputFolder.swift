@@ -70,14 +70,48 @@ public struct OutputFolder: Sendable {
     /// - Throws: the file system's error when the file cannot be written.
     @discardableResult
     public func write(_ plot: LinePlot, name: String, print: (String) -> Void = { Swift.print($0) }) throws -> String {
+        try write(svg: plot.svg(), name: name, kind: .plot, print: print)
+    }
+
+    /// Writes the SVG document `figure` as `name.svg` in the folder, creating
+    /// it, and prints `figure: output/day4/name.svg`; returns the path it printed.
+    ///
+    /// The same as ``write(_:name:print:)`` for a picture that is not a
+    /// ``LinePlot``, such as ``packingDiagramSVG(lengths:title:)``.
+    ///
+    /// ```swift
+    /// try folder.write(figure: packingDiagramSVG(lengths: [3, 4, 5]), name: "packing")
+    /// // figure: output/day4/packing.svg
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: the file name, with or without the `.svg` extension.
+    ///   - print: where the line goes; standard output by default.
+    /// - Throws: the file system's error when the file cannot be written.
+    @discardableResult
+    public func write(figure: String, name: String, print: (String) -> Void = { Swift.print($0) }) throws -> String {
+        try write(svg: figure, name: name, kind: .figure, print: print)
+    }
+
+    /// What an SVG file holds, the word that starts the line printed for it.
+    enum Kind: String {
+        case plot, figure
+    }
+
+    /// `name` with the `.svg` extension.
+    static func fileName(_ name: String) -> String { name.hasSuffix(".svg") ? name : name + ".svg" }
+
+    /// Writes `svg` as `name.svg`, creating the folder, and prints `<kind>: <path>`:
+    /// the one path every plot and figure is written by.
+    func write(svg: String, name: String, kind: Kind, print: (String) -> Void) throws -> String {
         precondition(
             !name.isEmpty && !name.contains("/") && name != "." && name != "..",
-            "OutputFolder.write: plot name \"\(name)\" should be a plain file name such as \"loss\"")
-        let fileName = name.hasSuffix(".svg") ? name : name + ".svg"
-        let full = path(of: fileName)
-        try plot.write(to: full)
-        let shown = Self.displayPath(full)
-        print("plot: \(shown)")
+            "OutputFolder.write: \(kind) name \"\(name)\" should be a plain file name such as \"loss\"")
+        let url = URL(fileURLWithPath: path(of: Self.fileName(name)))
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try svg.write(to: url, atomically: true, encoding: .utf8)
+        let shown = Self.displayPath(url.path)
+        print("\(kind): \(shown)")
         return shown
     }
 
@@ -105,11 +139,31 @@ extension OutputFolder {
         _ plot: LinePlot, name: String, print: (String) -> Void = { Swift.print($0) },
         report: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) -> String? {
+        writeReportingFailure(svg: plot.svg(), name: name, kind: .plot, print: print, report: report)
+    }
+
+    /// Writes the SVG document `figure` like ``write(figure:name:print:)``,
+    /// but reports a failure instead of throwing it, like
+    /// ``writeReportingFailure(_:name:print:report:)``.
+    ///
+    /// - Returns: the printed path, or `nil` when the file could not be written.
+    @discardableResult
+    public func writeReportingFailure(
+        figure: String, name: String, print: (String) -> Void = { Swift.print($0) },
+        report: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) -> String? {
+        writeReportingFailure(svg: figure, name: name, kind: .figure, print: print, report: report)
+    }
+
+    /// Writes `svg` and turns a thrown error into one reported line.
+    func writeReportingFailure(
+        svg: String, name: String, kind: Kind, print: (String) -> Void, report: (String) -> Void
+    ) -> String? {
         do {
-            return try write(plot, name: name, print: print)
+            return try write(svg: svg, name: name, kind: kind, print: print)
         } catch {
-            let file = path(of: name.hasSuffix(".svg") ? name : name + ".svg")
-            report("plot: could not write \(Self.displayPath(file)): \(Self.reason(for: error))")
+            let file = path(of: Self.fileName(name))
+            report("\(kind): could not write \(Self.displayPath(file)): \(Self.reason(for: error))")
             return nil
         }
     }
@@ -161,5 +215,20 @@ extension Lesson {
     @discardableResult
     public func writePlot(_ plot: LinePlot, name: String) -> String? {
         outputFolder.writeReportingFailure(plot, name: name)
+    }
+
+    /// Writes the SVG document `figure` as `output/day<day>/<name>.svg` and
+    /// prints where, like ``writePlot(_:name:)``; a failure to write is one
+    /// line on standard error and the lesson goes on.
+    ///
+    /// ```swift
+    /// lesson.writeFigure(packingDiagramSVG(lengths: [3, 4, 5]), name: "packing")
+    /// // figure: output/day4/packing.svg
+    /// ```
+    ///
+    /// - Returns: the printed path, or `nil` when the file could not be written.
+    @discardableResult
+    public func writeFigure(_ figure: String, name: String) -> String? {
+        outputFolder.writeReportingFailure(figure: figure, name: name)
     }
 }

@@ -49,6 +49,32 @@ import Torchlet
         #expect(svg.contains("train"))
     }
 
+    @Test func writeFigureWritesTheSVGAsItIsAndPrintsWhere() throws {
+        let (root, _) = try Self.temporaryPackage()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = OutputFolder(day: 4, root: root)
+        let figure = packingDiagramSVG(lengths: [3, 4, 5])
+        var printed: [String] = []
+        let shown = try folder.write(figure: figure, name: "packing.svg") { printed.append($0) }
+        let file = folder.path(of: "packing.svg")
+        #expect(file.hasSuffix("output/day4/packing.svg"))
+        #expect(printed == ["figure: \(shown)"])
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == figure)
+    }
+
+    @Test func aFigureThatCannotBeWrittenIsReportedAsAFigure() throws {
+        let (root, _) = try Self.temporaryPackage()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(FileManager.default.createFile(atPath: root + "/output", contents: Data("not a folder".utf8)))
+        let folder = OutputFolder(day: 4, root: root)
+        var printed: [String] = [], reported: [String] = []
+        let shown = folder.writeReportingFailure(figure: "<svg/>", name: "packing", print: { printed.append($0) },
+                                                 report: { reported.append($0) })
+        #expect(shown == nil && printed.isEmpty)
+        #expect(reported == ["figure: could not write \(root)/output/day4/packing.svg: Not a directory "
+                             + "(\(root)/output is a file, not a folder)"])
+    }
+
     /// A small plot to write.
     static var plot: LinePlot {
         var plot = LinePlot(title: "loss")
