@@ -55,6 +55,8 @@ print("x = \(x.scalars)  y = \(y.item)  dy/dx = \(x.grad!.scalars)   (expected [
  product each for the input and the hidden state, in PyTorch's order
  i, f, g, o:
 
+ ![One LSTM step, gates in PyTorch's order i, f, g, o: f scales the old cell state, i adds the candidate g, and o reads tanh of the new cell state](../../docs/figures/lstm-cell.svg)
+
  ```
  gates = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh        [B, 4H]
  i = σ(gates[:, 0H..<1H])    input gate: how much of the candidate to write

@@ -80,13 +80,17 @@ drawPacking(classic.map { $0.map(String.init) }, sortedIndices: packedClassic.so
 let classicLongest = packedClassic.batchSizes.count
 print("data has \(packedClassic.data.count) rows, one per real step; the padded batch "
       + "[\(classic.count), \(classicLongest)] has \(classic.count * classicLongest) cells")
+lesson.writeFigure(packingDiagramSVG(lengths: [2, 6, 1, 6, 3]), name: "packing")
 
 /*:
  These are the numbers PyTorch gives for the same call: data `[1, 1, 1,
  2, 2, 2, 3, 3, 3, 4, 4, 5]`, batch sizes `[3, 3, 3, 2, 1]`, sorted
  indices `[2, 1, 0]`.
  `data` has 12 rows — one per real step, none for padding — against 15
- cells in the padded `[3, 5]` batch.
+ cells in the padded `[3, 5]` batch. The same picture for five sequences
+ of lengths `[2, 6, 1, 6, 3]`, drawn by the program:
+
+ ![Padded to 5 × 6, 12 of 30 cells are padding; packed, the 18 real steps go step by step, longest sequence first with ties in their original order, and batchSizes is how many sequences the LSTM runs at each step](figures/packing.svg)
 
  ## Where do the batch sizes come from?
 

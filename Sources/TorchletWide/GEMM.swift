@@ -1,1 +1,1 @@
-../Torchlet/GEMM.swift
+../Torchlet/Kernels/GEMM.swift

@@ -11,7 +11,7 @@ struct Recorder {
     let root: URL
     var scratch: URL { root.appendingPathComponent(".build/weave-run") }
 
-    /// Copies what the build needs into the scratch package, rewriting only files whose bytes changed.
+    /// Copies what the build needs into the scratch package, rewriting only files whose bytes changed and removing files the package no longer has.
     func syncCopy() throws {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         for item in ["Package.swift", "Sources", "Lessons", "Solutions", "Tests"] {
@@ -25,8 +25,13 @@ struct Recorder {
         guard manager.fileExists(atPath: source.path, isDirectory: &isDirectory) else { return }
         if isDirectory.boolValue {
             try manager.createDirectory(at: destination, withIntermediateDirectories: true)
-            for name in try manager.contentsOfDirectory(atPath: source.path) {
+            let names = try manager.contentsOfDirectory(atPath: source.path)
+            for name in names {
                 try sync(source.appendingPathComponent(name), to: destination.appendingPathComponent(name))
+            }
+            // What the package no longer has must go, or the copy would build it twice.
+            for name in try manager.contentsOfDirectory(atPath: destination.path) where !names.contains(name) {
+                try manager.removeItem(at: destination.appendingPathComponent(name))
             }
         } else {
             let data = try Data(contentsOf: source)

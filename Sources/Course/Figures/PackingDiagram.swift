@@ -141,7 +141,7 @@ struct PackingDiagram {
             <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" \
             viewBox="0 0 \(width) \(height)" font-family="Helvetica, Arial, sans-serif" font-size="12">
             <rect width="100%" height="100%" fill="white"/>
-            <text class="title" x="\(Self.margin)" y="28" font-size="16" font-weight="bold">\(escaped(title))</text>
+            <text class="title" x="\(Self.margin)" y="28" font-size="16" font-weight="bold">\(xmlEscaped(title))</text>
 
             """
         drawPadded(left: left, top: gridTop)
@@ -191,7 +191,7 @@ struct PackingDiagram {
 
     /// Part (a): the padded grid, one row per sequence in the original order.
     private mutating func drawPadded(left: Int, top: Int) {
-        out += ##"<text class="heading" x="\##(Self.margin)" y="\##(top - 36)" font-size="13" font-weight="bold">\##(escaped(padHeading))</text>"## + "\n"
+        out += ##"<text class="heading" x="\##(Self.margin)" y="\##(top - 36)" font-size="13" font-weight="bold">\##(xmlEscaped(padHeading))</text>"## + "\n"
         out += ##"<g class="time-labels" text-anchor="middle" fill="#555">"## + "\n"
         for t in 0..<steps {
             let x = left + t * (Self.cellWidth + Self.columnGap) + Self.cellWidth / 2
@@ -217,7 +217,7 @@ struct PackingDiagram {
 
     /// Part (b): the packed strip, grouped by step, with each group's batch size.
     private mutating func drawPacked(left: Int, top: Int, stripTop: Int, placements: [(line: Int, offset: Int)]) {
-        out += ##"<text class="heading" x="\##(Self.margin)" y="\##(top)" font-size="13" font-weight="bold">\##(escaped(packedHeading))</text>"## + "\n"
+        out += ##"<text class="heading" x="\##(Self.margin)" y="\##(top)" font-size="13" font-weight="bold">\##(xmlEscaped(packedHeading))</text>"## + "\n"
         for line in 0...placements.last!.line {
             let y = stripTop + line * Self.stripLinePitch
             out += ##"<text class="row-label" x="\##(left - 8)" y="\##(y + 18)" text-anchor="end" fill="#333">data</text>"## + "\n"
@@ -239,7 +239,7 @@ struct PackingDiagram {
             row += size
         }
         out += "</g>\n"
-        out += ##"<text class="sorted-indices" x="\##(Self.margin)" y="\##(stripTop + placements.last!.line * Self.stripLinePitch + Self.cellHeight + 50)" fill="#333">\##(escaped(sortedLine))</text>"## + "\n"
+        out += ##"<text class="sorted-indices" x="\##(Self.margin)" y="\##(stripTop + placements.last!.line * Self.stripLinePitch + Self.cellHeight + 50)" fill="#333">\##(xmlEscaped(sortedLine))</text>"## + "\n"
     }
 
     /// One real step: a cell in its sequence's colour labelled `b,t`.
@@ -248,21 +248,5 @@ struct PackingDiagram {
         let stroke = Self.strokes[step.sequence % Self.strokes.count]
         out += ##"<rect class="real" x="\##(x)" y="\##(y)" width="\##(Self.cellWidth)" height="\##(Self.cellHeight)" fill="\##(fill)" stroke="\##(stroke)"/>"##
         out += ##"<text class="cell-label" x="\##(x + Self.cellWidth / 2)" y="\##(y + 18)" text-anchor="middle">\##(step.label)</text>"## + "\n"
-    }
-
-    /// `text` with the five XML special characters escaped.
-    private func escaped(_ text: String) -> String {
-        var result = ""
-        for c in text {
-            switch c {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(c)
-            }
-        }
-        return result
     }
 }

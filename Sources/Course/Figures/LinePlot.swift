@@ -114,7 +114,7 @@ public struct LinePlot {
 
             """
         if !title.isEmpty {
-            out += ##"<text class="title" x="\##(f((left + right) / 2))" y="26" text-anchor="middle" font-size="15" font-weight="bold">\##(escaped(title))</text>"## + "\n"
+            out += ##"<text class="title" x="\##(f((left + right) / 2))" y="26" text-anchor="middle" font-size="15" font-weight="bold">\##(xmlEscaped(title))</text>"## + "\n"
         }
 
         // Grid lines and tick labels.
@@ -128,23 +128,23 @@ public struct LinePlot {
         out += "</g>\n"
         out += ##"<g class="x-ticks" text-anchor="middle" fill="#333">"## + "\n"
         for tick in xAxis.ticks {
-            out += ##"<text x="\##(f(px(tick.value)))" y="\##(f(bottom + 17))">\##(escaped(tick.label))</text>"## + "\n"
+            out += ##"<text x="\##(f(px(tick.value)))" y="\##(f(bottom + 17))">\##(xmlEscaped(tick.label))</text>"## + "\n"
         }
         out += "</g>\n"
         out += ##"<g class="y-ticks" text-anchor="end" fill="#333">"## + "\n"
         for tick in yAxis.ticks {
-            out += ##"<text x="\##(f(left - 6))" y="\##(f(py(tick.value) + 4))">\##(escaped(tick.label))</text>"## + "\n"
+            out += ##"<text x="\##(f(left - 6))" y="\##(f(py(tick.value) + 4))">\##(xmlEscaped(tick.label))</text>"## + "\n"
         }
         out += "</g>\n"
 
         // The axes frame and their captions.
         out += ##"<rect class="frame" x="\##(f(left))" y="\##(f(top))" width="\##(f(right - left))" height="\##(f(bottom - top))" fill="none" stroke="#333" stroke-width="1"/>"## + "\n"
         if !xLabel.isEmpty {
-            out += ##"<text class="x-label" x="\##(f((left + right) / 2))" y="\##(f(bottom + 38))" text-anchor="middle">\##(escaped(xLabel))</text>"## + "\n"
+            out += ##"<text class="x-label" x="\##(f((left + right) / 2))" y="\##(f(bottom + 38))" text-anchor="middle">\##(xmlEscaped(xLabel))</text>"## + "\n"
         }
         if !yLabel.isEmpty {
             let cy = (top + bottom) / 2
-            out += ##"<text class="y-label" x="16" y="\##(f(cy))" text-anchor="middle" transform="rotate(-90 16 \##(f(cy)))">\##(escaped(yLabel))</text>"## + "\n"
+            out += ##"<text class="y-label" x="16" y="\##(f(cy))" text-anchor="middle" transform="rotate(-90 16 \##(f(cy)))">\##(xmlEscaped(yLabel))</text>"## + "\n"
         }
 
         // One path per series; a gap wherever a point is skipped.
@@ -163,7 +163,7 @@ public struct LinePlot {
             let d = segments.map { points in
                 points.enumerated().map { i, p in "\(i == 0 ? "M" : "L")\(f(p.0)) \(f(p.1))" }.joined(separator: " ")
             }.joined(separator: " ")
-            out += ##"<path class="series" stroke="\##(color)"\##(dash) stroke-width="2" fill="none" stroke-linejoin="round" d="\##(d)"><title>\##(escaped(s.name))</title></path>"## + "\n"
+            out += ##"<path class="series" stroke="\##(color)"\##(dash) stroke-width="2" fill="none" stroke-linejoin="round" d="\##(d)"><title>\##(xmlEscaped(s.name))</title></path>"## + "\n"
             let pointCount = segments.reduce(0) { $0 + $1.count }
             let dots = segments.flatMap { $0.count == 1 || pointCount <= 40 ? $0 : [] }
             if !dots.isEmpty {
@@ -182,7 +182,7 @@ public struct LinePlot {
                 let color = Self.palette[k % Self.palette.count]
                 let dash = k >= Self.palette.count ? ##" stroke-dasharray="6 3""## : ""
                 out += ##"<line x1="\##(f(lx))" y1="\##(f(ly))" x2="\##(f(lx + 22))" y2="\##(f(ly))" stroke="\##(color)"\##(dash) stroke-width="2"/>"##
-                out += ##"<text x="\##(f(lx + 28))" y="\##(f(ly + 4))">\##(escaped(s.name))</text>"## + "\n"
+                out += ##"<text x="\##(f(lx + 28))" y="\##(f(ly + 4))">\##(xmlEscaped(s.name))</text>"## + "\n"
             }
             out += "</g>\n"
         }
@@ -192,22 +192,6 @@ public struct LinePlot {
 
     /// A coordinate with two decimals, enough for a pixel.
     private func f(_ v: Double) -> String { String(format: "%.2f", v) }
-
-    /// `text` with the five XML special characters escaped.
-    private func escaped(_ text: String) -> String {
-        var result = ""
-        for c in text {
-            switch c {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(c)
-            }
-        }
-        return result
-    }
 }
 
 /// One axis of a ``LinePlot``: the range it shows and its round ticks.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Torchlet
+@testable import Course
+import Torchlet
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
