@@ -291,15 +291,11 @@ print("  Σ m·ℓ / (B·T)        \(String(format: "%.4f", atLongest.overAllPos
  */
 let padTag = tags.count
 let modelSeed = generator.next()
-/// A tagger for the experiment; every one starts from the same seed.
-func experimentTagger(tagCount: Int) -> SequenceTagger {
+/// A tagger for the experiment; the three of one run start from the same seed.
+func experimentTagger(tagCount: Int, seed: UInt64) -> SequenceTagger {
     SequenceTagger(vocabularySize: words.count, tagCount: tagCount, embeddingDim: 32, hiddenSize: 64,
-                   generator: Generator(seed: modelSeed))
+                   generator: Generator(seed: seed))
 }
-let masked = experimentTagger(tagCount: tags.count)
-let unmasked = experimentTagger(tagCount: tags.count + 1)
-let padded60 = experimentTagger(tagCount: tags.count + 1)
-let optimizers = [masked, unmasked, padded60].map { Adam($0.parameters(), learningRate: 0.005) }
 /// `sentences` cut into batches of 32, in order.
 func batchesOf32(_ sentences: [TaggedSentence]) -> [TaggingBatch] {
     stride(from: 0, to: sentences.count, by: 32).map { start in
@@ -367,43 +363,69 @@ func step(_ tagger: SequenceTagger, _ optimizer: Optimizer, words ids: [Int], ba
 let epochs = lesson.options.epochs
 let batchesPerEpoch = (trainSentences.count + 31) / 32
 let quarterMarks = Set((1...4).map { $0 * batchesPerEpoch / 4 })
-var curve: [(epoch: Double, runs: [Evaluation])] = []
-var epochLosses: [[Float]] = [[], [], []]
-var paddingShares: [Double] = [0, 0]
+
+/// One run of the experiment: the three taggers and what was measured.
+struct ExperimentRun {
+    /// The masked, unmasked and padded-to-60 taggers, trained.
+    var taggers: [SequenceTagger]
+    /// Evaluations of the three, at fractional epochs.
+    var curve: [(epoch: Double, runs: [Evaluation])] = []
+    /// The mean training loss of each epoch, per tagger.
+    var epochLosses: [[Float]] = [[], [], []]
+    /// The padding share of the training batches: padded to the longest, and to 60.
+    var paddingShares: [Double] = [0, 0]
+}
+
+/// Trains the three taggers from `seed` in lockstep for `epochs` epochs on
+/// batches of 32 drawn by `order`, evaluating four times in the first epoch
+/// and after every epoch when `quarterly`, else only at the end.
+func runExperiment(seed: UInt64, order: Generator, quarterly: Bool, progress: ProgressLine, progressOffset: Double = 0)
+    -> ExperimentRun {
+    let taggers = [experimentTagger(tagCount: tags.count, seed: seed), experimentTagger(tagCount: tags.count + 1, seed: seed),
+                   experimentTagger(tagCount: tags.count + 1, seed: seed)]
+    let (masked, unmasked, padded60) = (taggers[0], taggers[1], taggers[2])
+    let optimizers = taggers.map { Adam($0.parameters(), learningRate: 0.005) }
+    var run = ExperimentRun(taggers: taggers)
+    for epoch in 0..<epochs {
+        let epochBatches = exercise("2.2", "a shuffling minibatch iterator", student: {
+            try minibatches(count: trainSentences.count, batchSize: 32, dropLast: false, generator: order)
+        }, reference: {
+            Solutions.Day2.minibatches(count: trainSentences.count, batchSize: 32, dropLast: false, generator: order)
+        })
+        var sums: [Float] = [0, 0, 0]
+        for (k, positions) in epochBatches.enumerated() {
+            let batch = TaggingBatch(positions.map { trainSentences[$0] }, words: words, tags: tags)
+            let b = batch.batchSize, limit = corpus.maxLength
+            sums[0] += step(masked, optimizers[0], words: batch.words, batchSize: b, targets: batch.tags, tagCount: tags.count)
+            sums[1] += step(unmasked, optimizers[1], words: batch.words, batchSize: b, targets: withPadTag(batch),
+                            tagCount: tags.count + 1)
+            sums[2] += step(padded60, optimizers[2], words: paddedRows(batch.words, batchSize: b, to: limit, with: words.padIndex!),
+                            batchSize: b, targets: paddedRows(withPadTag(batch), batchSize: b, to: limit, with: padTag),
+                            tagCount: tags.count + 1)
+            for (name, sum) in zip(["masked", "unmasked", "padded to 60"], sums) {
+                lesson.checkLoss(sum, epoch: epoch + 1, batch: k + 1, run: name)  // a NaN or Inf loss makes its sum one
+            }
+            run.paddingShares[0] += batch.paddingShare
+            run.paddingShares[1] += 1 - Double(batch.tokenCount) / Double(b * limit)
+            let done = Double(epoch) + Double(k + 1) / Double(batchesPerEpoch)
+            let due = quarterly ? (epoch == 0 && quarterMarks.contains(k + 1)) || k + 1 == batchesPerEpoch
+                                : epoch == epochs - 1 && k + 1 == batchesPerEpoch
+            if due { run.curve.append((done, taggers.map { evaluate($0) })) }
+            progress.update(progressOffset + done, ["loss masked": sums[0] / Float(k + 1), "unmasked": sums[1] / Float(k + 1),
+                                                    "padded to 60": sums[2] / Float(k + 1)])
+        }
+        for tagger in 0..<3 { run.epochLosses[tagger].append(sums[tagger] / Float(batchesPerEpoch)) }
+    }
+    run.paddingShares = run.paddingShares.map { $0 / Double(epochs * batchesPerEpoch) }
+    return run
+}
+
 print("training three taggers, \(epochs) epochs of \(batchesPerEpoch) batches of 32:")
 let progress = ProgressLine("epoch", total: epochs)
-for epoch in 0..<epochs {
-    let epochBatches = exercise("2.2", "a shuffling minibatch iterator", student: {
-        try minibatches(count: trainSentences.count, batchSize: 32, dropLast: false, generator: generator)
-    }, reference: {
-        Solutions.Day2.minibatches(count: trainSentences.count, batchSize: 32, dropLast: false, generator: generator)
-    })
-    var sums: [Float] = [0, 0, 0]
-    for (k, positions) in epochBatches.enumerated() {
-        let batch = TaggingBatch(positions.map { trainSentences[$0] }, words: words, tags: tags)
-        let b = batch.batchSize, limit = corpus.maxLength
-        sums[0] += step(masked, optimizers[0], words: batch.words, batchSize: b, targets: batch.tags, tagCount: tags.count)
-        sums[1] += step(unmasked, optimizers[1], words: batch.words, batchSize: b, targets: withPadTag(batch),
-                        tagCount: tags.count + 1)
-        sums[2] += step(padded60, optimizers[2], words: paddedRows(batch.words, batchSize: b, to: limit, with: words.padIndex!),
-                        batchSize: b, targets: paddedRows(withPadTag(batch), batchSize: b, to: limit, with: padTag),
-                        tagCount: tags.count + 1)
-        for (run, sum) in zip(["masked", "unmasked", "padded to 60"], sums) {
-            lesson.checkLoss(sum, epoch: epoch + 1, batch: k + 1, run: run)  // a NaN or Inf loss makes its sum one
-        }
-        paddingShares[0] += batch.paddingShare
-        paddingShares[1] += 1 - Double(batch.tokenCount) / Double(b * limit)
-        let done = Double(epoch) + Double(k + 1) / Double(batchesPerEpoch)
-        if (epoch == 0 && quarterMarks.contains(k + 1)) || k + 1 == batchesPerEpoch {
-            curve.append((done, [masked, unmasked, padded60].map { evaluate($0) }))
-        }
-        progress.update(done, ["loss masked": sums[0] / Float(k + 1), "unmasked": sums[1] / Float(k + 1),
-                               "padded to 60": sums[2] / Float(k + 1)])
-    }
-    for run in 0..<3 { epochLosses[run].append(sums[run] / Float(batchesPerEpoch)) }
-}
+let experiment = runExperiment(seed: modelSeed, order: generator, quarterly: true, progress: progress)
 progress.finish()
-paddingShares = paddingShares.map { $0 / Double(epochs * batchesPerEpoch) }
+let masked = experiment.taggers[0]
+let (curve, epochLosses, paddingShares) = (experiment.curve, experiment.epochLosses, experiment.paddingShares)
 
 //: The results:
 print("validation accuracy on real tokens; padding share of the training batches in brackets:")
@@ -472,6 +494,31 @@ let (alignedAccuracy, misalignedAccuracy): (Double, Double) = withNoGrad {
 }
 print("masked tagger on validation batches: flattened batch-first \(percent(alignedAccuracy)); "
       + "time-first scores against batch-first labels \(percent(misalignedAccuracy))")
+
+/*:
+ ## Is the gap more than luck?
+
+ One run is one draw: other starting weights and another batch order give
+ other numbers. Two more runs of the same experiment with other seeds,
+ evaluated only at the end, and the final accuracy of each tagger over all
+ three runs:
+ */
+let otherSeeds = ProgressLine("two more seeds, epoch", total: 2 * epochs)
+let otherRuns = (1...2).map { k in
+    runExperiment(seed: modelSeed &+ UInt64(k), order: Generator(seed: lesson.options.seed &+ 100 &+ UInt64(k)),
+                  quarterly: false, progress: otherSeeds, progressOffset: Double((k - 1) * epochs))
+}
+otherSeeds.finish()
+let finalAccuracies = names.indices.map { tagger in
+    ([experiment] + otherRuns).map { $0.curve.last!.runs[tagger].accuracy }
+}
+for (name, values) in zip(names, finalAccuracies) {
+    let mean = values.reduce(0, +) / Double(values.count)
+    print("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0))  mean \(percent(mean)), "
+          + "min–max \(percent(values.min()!))–\(percent(values.max()!))   (\(values.map { percent($0) }.joined(separator: ", ")))")
+}
+let maskedAhead = (1...2).map { other in zip(finalAccuracies[0], finalAccuracies[other]).filter { $0 > $1 }.count }
+print("masked ahead of unmasked in \(maskedAhead[0]) of 3 runs, of padded to 60 in \(maskedAhead[1]) of 3")
 
 /*:
  ## How much of a batch is padding?
@@ -548,4 +595,7 @@ lesson.finish([
     "pad_predictions_epoch1": afterEpoch1[1].padPredictions,
     "padding_share_32": randomShares[32]!,
     "test_accuracy": testAccuracy,
+    "masked_mean_3_seeds": finalAccuracies[0].reduce(0, +) / 3,
+    "unmasked_mean_3_seeds": finalAccuracies[1].reduce(0, +) / 3,
+    "padded60_mean_3_seeds": finalAccuracies[2].reduce(0, +) / 3,
 ])
