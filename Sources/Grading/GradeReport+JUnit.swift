@@ -1,4 +1,5 @@
 import Foundation
+import Markup
 
 extension GradeReport {
     /// The report as JUnit XML, one `<testsuite>` per day and one `<testcase>` per exercise.
@@ -15,8 +16,8 @@ extension GradeReport {
         if let problem {
             lines.append("  <testsuite name=\"build\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">")
             lines.append("    <testcase classname=\"build\" name=\"the code compiles\">")
-            lines.append("      <error type=\"compile\" message=\"\(Self.escaped(firstLine(problem)))\">"
-                         + Self.escaped(problem) + "</error>")
+            lines.append("      <error type=\"compile\" message=\"\(xmlEscaped(firstLine(problem)))\">"
+                         + xmlEscaped(problem) + "</error>")
             lines.append("    </testcase>")
             lines.append("  </testsuite>")
         }
@@ -29,9 +30,9 @@ extension GradeReport {
                          + "skipped=\"\(rows.filter { $0.verdict == .notAttempted }.count)\" "
                          + "time=\(Self.time(rows.reduce(0) { $0 + $1.seconds }))>")
             for row in rows {
-                let open = "    <testcase classname=\"\(name)\" name=\"\(Self.escaped("\(row.id) \(row.title)"))\" "
+                let open = "    <testcase classname=\"\(name)\" name=\"\(xmlEscaped("\(row.id) \(row.title)"))\" "
                     + "time=\(Self.time(row.seconds))"
-                let message = Self.escaped(row.reason), body = Self.escaped(row.message)
+                let message = xmlEscaped(row.reason), body = xmlEscaped(row.message)
                 switch row.verdict {
                 case .passed:
                     lines.append(open + "/>")
@@ -54,24 +55,6 @@ extension GradeReport {
     /// A `time` attribute with its quotes: seconds with three decimals.
     static func time(_ seconds: Double) -> String {
         "\"" + String(format: "%.3f", seconds) + "\""
-    }
-
-    /// `text` with XML's special characters escaped, and control characters XML 1.0 forbids dropped.
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\n", "\t", "\r": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value >= 0x20 { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result
     }
 
     private func firstLine(_ text: String) -> String { String(text.prefix { $0 != "\n" }) }

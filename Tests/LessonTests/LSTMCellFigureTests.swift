@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `docs/figures/lstm-cell.svg`, the hand-written cell diagram: well-formed,
 /// self-contained, and showing the gates in PyTorch's order with the cell's
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test func itIsASelfContainedSVGWithAWhiteBackground() throws {
-        let elements = PackingDiagramTests.parse(try Self.figure())
+        let elements = parseSVG(try Self.figure())
         #expect(elements.first?.name == "svg")
         #expect(elements.first?.attributes["width"] == "720")
         #expect(elements.contains { $0.name == "rect" && $0.attributes["fill"] == "white" })
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func theGatesComeInPyTorchsOrderWithTheirActivations() throws {
-        let texts = PackingDiagramTests.parse(try Self.figure()).filter { $0.name == "text" }.map(\.text)
+        let texts = parseSVG(try Self.figure()).filter { $0.name == "text" }.map(\.textContent)
         // The chunks of the linear map, then the activations above them, left to right.
         let chunks = texts.filter { ["i", "f", "g", "o"].contains($0) }
         #expect(Array(chunks.prefix(4)) == ["i", "f", "g", "o"], "\(chunks)")

@@ -1,57 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Course
 import Torchlet
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// `LinePlot`: the SVG is well-formed XML with a path and a legend entry per
 /// series, round ticks that span the data, gaps at non-finite points, and a
 /// file written with its folders.
 @Suite struct LinePlotTests {
-    /// An element of a parsed SVG: its name, attributes, text, and the
-    /// `class` of its enclosing elements.
-    struct Element {
-        var name: String
-        var attributes: [String: String]
-        var text = ""
-        var enclosingClasses: [String]
-    }
-
-    /// Collects every element of a document.
-    final class Collector: NSObject, XMLParserDelegate {
-        var elements: [Element] = []
-        var open: [Int] = []
-
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
-            let classes = open.compactMap { elements[$0].attributes["class"] }
-            elements.append(Element(name: name, attributes: attributes, enclosingClasses: classes))
-            open.append(elements.count - 1)
-        }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            open.removeLast()
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if let i = open.last { elements[i].text += string }
-        }
-    }
-
-    /// The elements of `svg`, recording an issue if it is not well-formed XML.
-    static func parse(_ svg: String, sourceLocation: SourceLocation = #_sourceLocation) -> [Element] {
-        let parser = XMLParser(data: Data(svg.utf8))
-        let collector = Collector()
-        parser.delegate = collector
-        let ok = parser.parse()
-        #expect(ok, "the SVG is not well-formed XML: \(String(describing: parser.parserError))", sourceLocation: sourceLocation)
-        return collector.elements
-    }
-
     /// The numbers of the tick labels in the group of class `group` (`x-ticks` or `y-ticks`).
-    static func ticks(_ elements: [Element], _ group: String) -> [Double] {
+    static func ticks(_ elements: [SVGElement], _ group: String) -> [Double] {
         elements.filter { $0.name == "text" && $0.enclosingClasses.contains(group) }.map { Double($0.text)! }
     }
 
@@ -91,7 +49,7 @@ import FoundationXML
     }
 
     @Test func wellFormedWithAPathAndALegendEntryPerSeries() {
-        let elements = Self.parse(Self.lossPlot().svg())
+        let elements = parseSVG(Self.lossPlot().svg())
         #expect(elements.first?.name == "svg")
         let paths = elements.filter { $0.name == "path" && $0.attributes["class"] == "series" }
         #expect(paths.count == 2)
@@ -106,7 +64,7 @@ import FoundationXML
     }
 
     @Test func ticksAreRoundAndSpanTheData() {
-        let elements = Self.parse(Self.lossPlot().svg())
+        let elements = parseSVG(Self.lossPlot().svg())
         Self.checkLinearTicks(Self.ticks(elements, "x-ticks"), spanning: 1, 8)
         Self.checkLinearTicks(Self.ticks(elements, "y-ticks"), spanning: 0.52, 2.31)
     }
@@ -131,14 +89,14 @@ import FoundationXML
         Self.checkLinearTicks(constant, spanning: 2.7, 3.3)
         Self.checkLinearTicks(PlotAxis.linearTicks(low: 0, high: 0).map(\.value), spanning: -1, 1)
         // An empty plot still draws axes.
-        let elements = Self.parse(LinePlot(title: "empty").svg())
+        let elements = parseSVG(LinePlot(title: "empty").svg())
         #expect(!Self.ticks(elements, "y-ticks").isEmpty)
     }
 
     @Test func logScaleTicks() {
         var plot = LinePlot(title: "log", logScaleY: true)
         plot.addSeries("loss", y: [2.3, 0.9, 0.31, 0.12, 0.05])
-        let ticks = Self.ticks(Self.parse(plot.svg()), "y-ticks")
+        let ticks = Self.ticks(parseSVG(plot.svg()), "y-ticks")
         #expect(ticks == [0.05, 0.1, 0.2, 0.5, 1, 2, 5])
         let wide = PlotAxis.logTicks(low: 3e-5, high: 40).map(\.value)
         #expect(wide == [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100])
@@ -153,7 +111,7 @@ import FoundationXML
         plot.addSeries("a", x: [1, 2, 3, 4, 5, 6], y: [1, .nan, 2, 3, .infinity, 4])
         plot.addSeries("b", y: [0.5, -1, 0.25])  // -1 cannot sit on a log axis
         let svg = plot.svg()
-        let elements = Self.parse(svg)
+        let elements = parseSVG(svg)
         #expect(!svg.lowercased().contains("nan") && !svg.contains("inf"))
         let paths = elements.filter { $0.attributes["class"] == "series" }.map { $0.attributes["d"]! }
         #expect(paths[0].filter { $0 == "M" }.count == 3, "three runs: [1], [2, 3], [4]")
@@ -164,7 +122,7 @@ import FoundationXML
     @Test func specialCharactersAreEscaped() {
         var plot = LinePlot(title: "a < b & \"c\"", xLabel: "x's", yLabel: "<y>")
         plot.addSeries("train & <val>", y: [1, 2])
-        let elements = Self.parse(plot.svg())
+        let elements = parseSVG(plot.svg())
         #expect(elements.contains { $0.text == "a < b & \"c\"" })
         #expect(elements.contains { $0.text == "train & <val>" })
     }
@@ -172,7 +130,7 @@ import FoundationXML
     @Test func manySeriesStayDistinct() {
         var plot = LinePlot(title: "many")
         for k in 0..<12 { plot.addSeries("s\(k)", y: [Double(k), Double(k + 1)]) }
-        let paths = Self.parse(plot.svg()).filter { $0.attributes["class"] == "series" }
+        let paths = parseSVG(plot.svg()).filter { $0.attributes["class"] == "series" }
         let styles = Set(paths.map { "\($0.attributes["stroke"]!) \($0.attributes["stroke-dasharray"] ?? "")" })
         #expect(styles.count == 12)
     }

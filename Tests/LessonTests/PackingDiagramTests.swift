@@ -1,60 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 import Torchlet
 @testable import Course
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// `packingDiagramSVG(lengths:title:)`: well-formed XML, a `B × T` grid with
 /// the right padding, a packed strip in `PackedSequence`'s order with its
 /// `batchSizes`, escaped text, and the same bytes every time.
 @Suite struct PackingDiagramTests {
-    /// An element of a parsed SVG: its name, attributes, text (its own and
-    /// its children's, as `textContent`), and the `class` of its enclosing elements.
-    struct Element {
-        var name: String
-        var attributes: [String: String]
-        var text = ""
-        var enclosingClasses: [String]
-
-        /// The element's `class`, or "".
-        var kind: String { attributes["class"] ?? "" }
-    }
-
-    /// Collects every element of a document, in document order.
-    final class Collector: NSObject, XMLParserDelegate {
-        var elements: [Element] = []
-        var open: [Int] = []
-
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
-            let classes = open.compactMap { elements[$0].attributes["class"] }
-            elements.append(Element(name: name, attributes: attributes, enclosingClasses: classes))
-            open.append(elements.count - 1)
-        }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            open.removeLast()
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            for i in open { elements[i].text += string }
-        }
-    }
-
-    /// The elements of `svg`, recording an issue if it is not well-formed XML.
-    static func parse(_ svg: String, sourceLocation: SourceLocation = #_sourceLocation) -> [Element] {
-        let parser = XMLParser(data: Data(svg.utf8))
-        let collector = Collector()
-        parser.delegate = collector
-        let ok = parser.parse()
-        #expect(ok, "the SVG is not well-formed XML: \(String(describing: parser.parserError))", sourceLocation: sourceLocation)
-        return collector.elements
-    }
-
     /// The elements of class `kind` inside the group of class `group`.
-    static func elements(_ all: [Element], _ kind: String, in group: String) -> [Element] {
+    static func elements(_ all: [SVGElement], _ kind: String, in group: String) -> [SVGElement] {
         all.filter { $0.kind == kind && $0.enclosingClasses.contains(group) }
     }
 
@@ -74,44 +29,44 @@ import FoundationXML
 
     @Test(arguments: batches)
     func theGridHasOneCellPerStepAndPaddingWhereSequencesEnd(lengths: [Int]) {
-        let elements = Self.parse(packingDiagramSVG(lengths: lengths))
+        let elements = parseSVG(packingDiagramSVG(lengths: lengths))
         let steps = lengths.max()!
         let real = Self.elements(elements, "real", in: "padded")
         let padding = Self.elements(elements, "padding", in: "padded")
         #expect(real.count + padding.count == lengths.count * steps, "a \(lengths.count) × \(steps) grid for \(lengths)")
         #expect(padding.count == lengths.reduce(0) { $0 + steps - $1 }, "padding cells Σ (T − length) for \(lengths)")
         #expect(padding.allSatisfy { $0.attributes["fill"] != real.first?.attributes["fill"] })
-        let labels = Self.elements(elements, "cell-label", in: "padded").map(\.text)
+        let labels = Self.elements(elements, "cell-label", in: "padded").map(\.textContent)
         let rows = lengths.enumerated().flatMap { b, length in (0..<length).map { t in "\(b),\(t)" } }
         #expect(labels == rows, "grid cells row by row in the original order for \(lengths)")
-        let rowLabels = Self.elements(elements, "row-label", in: "padded").map(\.text)
+        let rowLabels = Self.elements(elements, "row-label", in: "padded").map(\.textContent)
         #expect(rowLabels == lengths.enumerated().map { "sequence \($0), length \($1)" })
     }
 
     @Test(arguments: batches)
     func theStripHoldsThePackedRowsInPackedSequenceOrder(lengths: [Int]) {
-        let elements = Self.parse(packingDiagramSVG(lengths: lengths))
+        let elements = parseSVG(packingDiagramSVG(lengths: lengths))
         let packed = packSequence(lengths.map { [Int](repeating: 0, count: $0) }, enforceSorted: false)
         let cells = Self.elements(elements, "real", in: "packed")
-        let labels = Self.elements(elements, "cell-label", in: "packed").map(\.text)
+        let labels = Self.elements(elements, "cell-label", in: "packed").map(\.textContent)
         #expect(cells.count == lengths.reduce(0, +), "Σ lengths packed cells for \(lengths)")
         #expect(labels == Self.expectedPackedLabels(packed), "packed order for \(lengths)")
-        let sizes = Self.elements(elements, "batch-size", in: "packed").map(\.text)
+        let sizes = Self.elements(elements, "batch-size", in: "packed").map(\.textContent)
         #expect(sizes == packed.batchSizes.map(String.init), "batchSizes for \(lengths)")
-        let times = Self.elements(elements, "time-label", in: "packed").map(\.text)
+        let times = Self.elements(elements, "time-label", in: "packed").map(\.textContent)
         #expect(times == packed.batchSizes.indices.map { "t = \($0)" })
-        let sorted = elements.first { $0.kind == "sorted-indices" }?.text ?? ""
+        let sorted = elements.first { $0.kind == "sorted-indices" }?.textContent ?? ""
         #expect(sorted.hasPrefix("sortedIndices = \(packed.sortedIndices!)"), "\(sorted)")
     }
 
     @Test func tiesKeepTheirOriginalOrderLongestFirst() {
-        let elements = Self.parse(packingDiagramSVG(lengths: [2, 6, 1, 6, 3]))
-        let labels = Self.elements(elements, "cell-label", in: "packed").map(\.text)
+        let elements = parseSVG(packingDiagramSVG(lengths: [2, 6, 1, 6, 3]))
+        let labels = Self.elements(elements, "cell-label", in: "packed").map(\.textContent)
         #expect(labels == [
             "1,0", "3,0", "4,0", "0,0", "2,0", "1,1", "3,1", "4,1", "0,1",
             "1,2", "3,2", "4,2", "1,3", "3,3", "1,4", "3,4", "1,5", "3,5",
         ])
-        #expect(Self.elements(elements, "batch-size", in: "packed").map(\.text) == ["5", "4", "3", "2", "2", "2"])
+        #expect(Self.elements(elements, "batch-size", in: "packed").map(\.textContent) == ["5", "4", "3", "2", "2", "2"])
     }
 
     @Test func theOutputIsTheSameBytesEveryTime() {
@@ -125,15 +80,15 @@ import FoundationXML
 
     @Test func theTitleIsEscapedAndDefaultsToTheLengths() {
         let title = #"<b> & "quotes" 'n' \ ünïcode"#
-        let elements = Self.parse(packingDiagramSVG(lengths: [3, 1], title: title))
-        #expect(elements.first { $0.kind == "title" }?.text == title)
-        let plain = Self.parse(packingDiagramSVG(lengths: [3, 4, 5]))
-        #expect(plain.first { $0.kind == "title" }?.text == "Padding and packing lengths [3, 4, 5]")
+        let elements = parseSVG(packingDiagramSVG(lengths: [3, 1], title: title))
+        #expect(elements.first { $0.kind == "title" }?.textContent == title)
+        let plain = parseSVG(packingDiagramSVG(lengths: [3, 4, 5]))
+        #expect(plain.first { $0.kind == "title" }?.textContent == "Padding and packing lengths [3, 4, 5]")
     }
 
     @Test func aDocumentWithAWhiteBackgroundAndNoScripts() {
         let svg = packingDiagramSVG(lengths: [3, 4, 5])
-        let elements = Self.parse(svg)
+        let elements = parseSVG(svg)
         #expect(elements.first?.name == "svg")
         #expect(elements.first?.attributes["xmlns"] == "http://www.w3.org/2000/svg")
         #expect(elements.dropFirst().first { $0.name == "rect" }?.attributes["fill"] == "white")
@@ -141,8 +96,8 @@ import FoundationXML
     }
 
     @Test func theHeadingCountsThePadding() {
-        let elements = Self.parse(packingDiagramSVG(lengths: [2, 6, 1, 6, 3]))
-        let headings = elements.filter { $0.kind == "heading" }.map(\.text)
+        let elements = parseSVG(packingDiagramSVG(lengths: [2, 6, 1, 6, 3]))
+        let headings = elements.filter { $0.kind == "heading" }.map(\.textContent)
         #expect(headings.first?.contains("B × T = 5 × 6") == true, "\(headings)")
         #expect(headings.first?.contains("12 of 30 cells are padding") == true, "\(headings)")
         #expect(headings.last?.hasPrefix("(b) packed data: 18 rows") == true, "\(headings)")

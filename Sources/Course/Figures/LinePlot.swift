@@ -1,4 +1,5 @@
 import Foundation
+import Markup
 
 /// A line chart of one or more series, drawn as a standalone SVG file, like
 /// a minimal `matplotlib.pyplot.plot` + `savefig`.

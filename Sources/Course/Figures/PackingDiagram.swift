@@ -1,3 +1,4 @@
+import Markup
 import Torchlet
 
 /// An SVG picture of a batch of sequences padded into a grid and then packed,
