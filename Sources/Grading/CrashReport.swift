@@ -4,7 +4,7 @@ import Foundation
 ///
 /// ```
 /// Fatal error: matmul: [3, 5] × [4, 5]: inner dimensions 5 and 4 differ
-///   raised at Sources/Torchlet/Tensor+Matmul.swift:18
+///   raised at Sources/Torchlet/Tensor/Tensor+Matmul.swift:18
 ///   called from Lessons/Day01/Exercises.swift:23
 /// ```
 ///

@@ -59,11 +59,11 @@ import Weaver
                              standardError: "", timeout: 30) == reported)
         #expect(ChildOutcome(exitCode: nil, signal: SIGALRM, standardOutput: "", standardError: "", timeout: 7).verdict == .timedOut)
         let crash = ChildOutcome(exitCode: nil, signal: SIGILL, standardOutput: "", standardError: """
-            /root/c/Sources/Torchlet/Tensor+Matmul.swift:18: Fatal error: matmul: [3, 5] × [4, 5]
+            /root/c/Sources/Torchlet/Tensor/Tensor+Matmul.swift:18: Fatal error: matmul: [3, 5] × [4, 5]
             3 [ra] 0x000055 static f() + 113 in LSTMCoursePackageTests.xctest at /root/c/Lessons/Day01/Exercises.swift:23:47
             """, timeout: 30, root: "/root/c")
         #expect(crash.verdict == .crashed)
-        #expect(crash.message == "Fatal error: matmul: [3, 5] × [4, 5]\n  raised at Sources/Torchlet/Tensor+Matmul.swift:18"
+        #expect(crash.message == "Fatal error: matmul: [3, 5] × [4, 5]\n  raised at Sources/Torchlet/Tensor/Tensor+Matmul.swift:18"
                 + "\n  called from Lessons/Day01/Exercises.swift:23")
         #expect(ChildOutcome(exitCode: 3, signal: nil, standardOutput: "", standardError: "", timeout: 30).verdict == .crashed)
     }
