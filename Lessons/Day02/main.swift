@@ -49,12 +49,6 @@ let lesson = Lesson.start(
     day: 2, about: "minibatches: splits, k-fold, a data loader, batchFirst, the initial state, train vs. validation loss",
     seed: 2, epochs: 3)
 let generator = Generator(seed: lesson.options.seed)
-func format(_ value: Float, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
-func format(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
-extension String {
-    /// The string right-aligned in a column of `width` characters.
-    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
-}
 
 /*:
  ## How do we split the data, and why is the test set locked away?

@@ -29,16 +29,6 @@ let testSentences = corpus.generate(count: 400, generator: Generator(seed: lesso
 let words = Vocabulary(corpus: trainSentences.map(\.words))
 let tags = Vocabulary(corpus: trainSentences.map(\.tags), specials: [])
 
-/// Formats a share as a percentage with `digits` decimals: `0.1234` → `12.3%`.
-func percent(_ share: Double, _ digits: Int = 1) -> String {
-    String(format: "%.\(digits)f%%", 100 * share)
-}
-
-/// `text` right-aligned in `width` characters.
-func aligned(_ text: String, _ width: Int) -> String {
-    String(repeating: " ", count: max(0, width - text.count)) + text
-}
-
 /*:
  ## Why pad?
 
@@ -429,15 +419,15 @@ let (curve, epochLosses, paddingShares) = (experiment.curve, experiment.epochLos
 
 //: The results:
 print("validation accuracy on real tokens; padding share of the training batches in brackets:")
-print("         " + aligned("masked", 9) + "  │ " + "unmasked, padded to longest (\(percent(paddingShares[0], 0)))"
+print("         " + "masked".leftPadded(9) + "  │ " + "unmasked, padded to longest (\(percent(paddingShares[0], 0)))"
         .padding(toLength: 35, withPad: " ", startingAt: 0) + " │ unmasked, padded to 60 (\(percent(paddingShares[1], 0)))")
-print("  epoch" + aligned("accuracy", 11) + "  │" + aligned("accuracy", 9) + aligned("tagged PAD", 12) + aligned("all positions", 15)
-      + " │" + aligned("accuracy", 9) + aligned("tagged PAD", 12))
+print("  epoch" + "accuracy".leftPadded(11) + "  │" + "accuracy".leftPadded(9) + "tagged PAD".leftPadded(12) + "all positions".leftPadded(15)
+      + " │" + "accuracy".leftPadded(9) + "tagged PAD".leftPadded(12))
 for point in curve {
     let (m, u, p) = (point.runs[0], point.runs[1], point.runs[2])
-    print("  " + String(format: "%5.2f", point.epoch) + aligned(percent(m.accuracy), 11) + "  │"
-          + aligned(percent(u.accuracy), 9) + aligned(percent(u.padPredictions, 2), 12) + aligned(percent(u.allPositionsAccuracy), 15)
-          + " │" + aligned(percent(p.accuracy), 9) + aligned(percent(p.padPredictions, 2), 12))
+    print("  " + String(format: "%5.2f", point.epoch) + percent(m.accuracy).leftPadded(11) + "  │"
+          + percent(u.accuracy).leftPadded(9) + percent(u.padPredictions, 2).leftPadded(12) + percent(u.allPositionsAccuracy).leftPadded(15)
+          + " │" + percent(p.accuracy).leftPadded(9) + percent(p.padPredictions, 2).leftPadded(12))
 }
 let names = ["masked", "unmasked", "padded to 60"]
 for (name, losses) in zip(names, epochLosses) {
@@ -550,8 +540,8 @@ var randomShares: [Int: Double] = [:]
 for size in [8, 32, 128] {
     let random = paddingShare(of: shuffled, batchSize: size), bySize = paddingShare(of: sorted, batchSize: size)
     randomShares[size] = random
-    print("  " + aligned("\(size)", 5) + aligned(percent(random), 8) + " " + bar(random, max: 1, width: 24)
-          + aligned(percent(bySize), 8) + " " + bar(bySize, max: 1, width: 24))
+    print("  " + "\(size)".leftPadded(5) + percent(random).leftPadded(8) + " " + bar(random, max: 1, width: 24)
+          + percent(bySize).leftPadded(8) + " " + bar(bySize, max: 1, width: 24))
 }
 
 /*:
