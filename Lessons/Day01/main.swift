@@ -370,7 +370,7 @@ for (t, (word, tag)) in zip(sentence.words, sentence.tags).enumerated() {
     print(word.padding(toLength: 12, withPad: " ", startingAt: 0) + " " + tag.padding(toLength: 6, withPad: " ", startingAt: 0)
           + columns + format(cellSize[t]).leftPadded(11) + (isAmbiguous(word) ? "   ← ambiguous" : ""))
 }
-var gatePlot = LinePlot(title: "Day 1: the trained LSTM's gates along \"\(sentence.words.joined(separator: " "))\"",
+var gatePlot = LinePlot(title: "Day 1: the trained LSTM's gates along one sentence",
                         xLabel: "word position", yLabel: "mean over the hidden units")
 for (k, name) in ["input gate i", "forget gate f", "output gate o"].enumerated() {
     gatePlot.addSeries(name, y: gateMeans[[0, 1, 3][k]])
