@@ -687,6 +687,136 @@ def fix_state_dict_float16():
 
 
 # --------------------------------------------------------------------------
+# nn.init: the deterministic parts (random streams differ between PyTorch and
+# Torchlet, so gains, fans, bounds and the QR of a given matrix are pinned)
+# --------------------------------------------------------------------------
+
+class _RecordInitDraws:
+    """Records the arguments that torch.nn.init passes to Tensor.uniform_ and
+    Tensor.normal_ (so a bound is PyTorch's own number, not a re-derived
+    formula), and, when `gaussian` is given, replaces the N(0, 1) draw of
+    init.orthogonal_ with that fixed matrix. It patches the two methods on
+    torch.Tensor for the duration of a `with` block."""
+
+    def __init__(self, gaussian=None):
+        self.calls = []
+        self.gaussian = gaussian
+
+    def __enter__(self):
+        self.saved = (torch.Tensor.uniform_, torch.Tensor.normal_)
+        original_uniform, original_normal = self.saved
+
+        def uniform_(t, low=0.0, high=1.0, generator=None):
+            self.calls.append(("uniform", low, high))
+            return original_uniform(t, low, high, generator=generator)
+
+        def normal_(t, mean=0.0, std=1.0, generator=None):
+            self.calls.append(("normal", mean, std))
+            if self.gaussian is not None:
+                return t.copy_(self.gaussian)
+            return original_normal(t, mean, std, generator=generator)
+
+        torch.Tensor.uniform_, torch.Tensor.normal_ = uniform_, normal_
+        return self
+
+    def __exit__(self, *exc):
+        torch.Tensor.uniform_, torch.Tensor.normal_ = self.saved
+        return False
+
+
+INIT_SHAPES = [[3, 5], [5, 3], [16, 4], [8, 1], [4, 2, 3], [6, 3, 2, 2]]
+
+# (key, function, kwargs, which recorded number: "high" bound of uniform_ or "std" of normal_)
+INIT_CASES = [
+    ("xavier_uniform", nn.init.xavier_uniform_, {}),
+    ("xavier_uniform_tanh", nn.init.xavier_uniform_, {"gain": nn.init.calculate_gain("tanh")}),
+    ("xavier_normal", nn.init.xavier_normal_, {}),
+    ("xavier_normal_gain2", nn.init.xavier_normal_, {"gain": 2.0}),
+    ("kaiming_uniform", nn.init.kaiming_uniform_, {}),
+    ("kaiming_uniform_linear_default", nn.init.kaiming_uniform_, {"a": math.sqrt(5)}),
+    ("kaiming_uniform_fan_out_relu", nn.init.kaiming_uniform_, {"mode": "fan_out", "nonlinearity": "relu"}),
+    ("kaiming_uniform_leaky_0.2_fan_out", nn.init.kaiming_uniform_, {"a": 0.2, "mode": "fan_out"}),
+    ("kaiming_uniform_tanh", nn.init.kaiming_uniform_, {"nonlinearity": "tanh"}),
+    ("kaiming_normal", nn.init.kaiming_normal_, {}),
+    ("kaiming_normal_fan_out_relu", nn.init.kaiming_normal_, {"mode": "fan_out", "nonlinearity": "relu"}),
+    ("kaiming_normal_linear", nn.init.kaiming_normal_, {"nonlinearity": "linear"}),
+]
+
+
+@fixture
+def fix_init_gain():
+    cases = [("linear", None), ("conv1d", None), ("conv2d", None), ("conv3d", None),
+             ("conv_transpose1d", None), ("conv_transpose2d", None), ("conv_transpose3d", None),
+             ("sigmoid", None), ("tanh", None), ("relu", None), ("leaky_relu", None),
+             ("leaky_relu", 0.0), ("leaky_relu", 0.2), ("leaky_relu", math.sqrt(5)), ("selu", None),
+             ("tanh", 0.5)]
+    gains = [nn.init.calculate_gain(n, p) for n, p in cases]
+    save("init_gain",
+         "gain[i] = torch.nn.init.calculate_gain(nonlinearities[i], param[i]), where param[i] is None "
+         "when has_param[i] == 0 (config nonlinearities is comma-separated)",
+         {"nonlinearities": ",".join(n for n, _ in cases)},
+         {"gain": torch.tensor(gains), "param": torch.tensor([p or 0.0 for _, p in cases])},
+         {"has_param": [0 if p is None else 1 for _, p in cases]})
+
+
+@fixture
+def fix_init_fans_bounds():
+    fans = []
+    recorded = {key: [] for key, _, _ in INIT_CASES}
+    for shape in INIT_SHAPES:
+        fans.append(list(nn.init._calculate_fan_in_and_fan_out(torch.empty(shape))))
+        for key, fn, kwargs in INIT_CASES:
+            with _RecordInitDraws() as mode:
+                fn(torch.empty(shape), **kwargs)
+            (kind, low, high), = mode.calls
+            if kind == "uniform":
+                assert low == -high
+            else:
+                assert low == 0.0
+            recorded[key].append(high)
+    config = {"cases": ",".join(key for key, _, _ in INIT_CASES), "shapeCount": len(INIT_SHAPES)}
+    for key, _, kwargs in INIT_CASES:
+        for k, v in kwargs.items():
+            config[f"{key}.{k}"] = v
+    save("init_fans_bounds",
+         "fans[i] = torch.nn.init._calculate_fan_in_and_fan_out(torch.empty(shape.i)) as (fan_in, fan_out); "
+         "for each case (config cases; its keyword arguments in config '<case>.<arg>'), tensors <case>[i] is the "
+         "number nn.init.<xavier|kaiming>_<uniform|normal>_(torch.empty(shape.i), **kwargs) passed to "
+         "Tensor.uniform_(-b, b) (b) or Tensor.normal_(0, std) (std), recorded by patching those two methods",
+         config,
+         {key: torch.tensor(v) for key, v in recorded.items()},
+         {"fans": fans, **{f"shape.{i}": shape for i, shape in enumerate(INIT_SHAPES)}})
+
+
+@fixture
+def fix_init_orthogonal():
+    torch.manual_seed(60)
+    cases = [("tall", [5, 3], 1.0), ("square", [4, 4], 1.0), ("wide", [3, 5], 1.0),
+             ("conv", [3, 2, 2], 1.0), ("gain", [4, 4], 1.5)]
+    tensors = {}
+    for name, shape, gain in cases:
+        rows = shape[0]
+        cols = math.prod(shape) // rows
+        a = torch.randn(rows, cols)
+        tensors["a." + name] = a
+        q, r = torch.linalg.qr(a.t() if rows < cols else a)
+        tensors["q." + name] = q
+        tensors["r." + name] = r
+        with _RecordInitDraws(gaussian=a) as mode:
+            w = nn.init.orthogonal_(torch.empty(shape), gain=gain)
+        assert mode.calls == [("normal", 0, 1)]
+        tensors["orthogonal." + name] = w
+    save("init_orthogonal",
+         "for each case: a.<case> = torch.randn(rows, cols) (rows = shape[0], cols = numel / rows); "
+         "q.<case>, r.<case> = torch.linalg.qr(a) (of a.t() when rows < cols), raw LAPACK signs; "
+         "orthogonal.<case> = nn.init.orthogonal_(torch.empty(shape), gain) with its N(0, 1) draw replaced "
+         "by a.<case> (Tensor.normal_ patched to copy it)",
+         {"cases": ",".join(n for n, _, _ in cases), **{f"gain.{n}": g for n, _, g in cases}},
+         tensors,
+         {f"shape.{n}": s for n, s, _ in cases})
+
+
+# --------------------------------------------------------------------------
 
 def main(argv):
     torch.set_num_threads(1)
