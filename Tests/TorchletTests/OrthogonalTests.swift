@@ -69,6 +69,32 @@ import TestSupport
         }
     }
 
+    /// Hard inputs stay orthonormal: a column nearly parallel to e₁ (where
+    /// the other sign of β would cancel), columns of very different scales,
+    /// a repeated column and the zero matrix (rank-deficient: R has zeros on
+    /// its diagonal, Q is still orthonormal; the zero matrix gives Q = I).
+    @Test func hardMatrices() {
+        let cases: [(String, [Float], Int, Int)] = [
+            ("nearly e₁", [1, 2, 1e-7, 1, -1e-7, 3], 3, 2),
+            ("nearly −e₁", [-1, 2, 1e-7, 1, 1e-8, 3], 3, 2),
+            ("scales", [1e-30, 1e30, 3, 2e-30, -1e30, 1, 0, 1e29, 2], 3, 3),
+            ("repeated column", [1, 1, 2, 2, 3, 3], 3, 2),
+            ("zero", [Float](repeating: 0, count: 12), 4, 3),
+        ]
+        for (name, a, rows, cols) in cases {
+            let q = Tensor(Init.orthogonalFactor(of: a, rows: rows, cols: cols), shape: [rows, cols])
+            #expect(q.scalars.allSatisfy { $0.isFinite }, "\(name): finite")
+            Self.expectOrthogonal(q, name)
+            let (qRaw, r) = householderQR(a, rows: rows, cols: cols)
+            let product = Tensor(qRaw, shape: [rows, cols]).matmul(Tensor(r, shape: [cols, cols]))
+            let scale = a.map(abs).max()!
+            assertClose(product.scalars.map { $0 / max(scale, 1) }, a.map { $0 / max(scale, 1) },
+                        tolerance: 1e-6, "\(name): Q R = A")
+        }
+        assertClose(Init.orthogonalFactor(of: [Float](repeating: 0, count: 9), rows: 3, cols: 3),
+                    Self.eye(3).scalars, "zero matrix → I")
+    }
+
     @Test func gainScales() {
         let plain = Init.orthogonal(Tensor.zeros([6, 4]), generator: Generator(seed: 2))
         let scaled = Init.orthogonal(Tensor.zeros([6, 4]), gain: 1.5, generator: Generator(seed: 2))

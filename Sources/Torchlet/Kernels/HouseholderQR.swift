@@ -15,9 +15,14 @@ import Foundation
 /// the sign LAPACK's `geqrf` (and so PyTorch) uses. Choosing `β` opposite
 /// to `x₀` makes `v₀ = x₀ + sign(x₀)‖x‖` a sum of two numbers of the same
 /// sign: no cancellation, so `v` (and `Q`) stay accurate even when `x` is
-/// nearly parallel to `e₁`. `‖x‖` is computed scaled by `max |xᵢ|`, so
-/// squaring never overflows or underflows. The work is done in `Double`
-/// and rounded to `Float` at the end.
+/// nearly parallel to `e₁`. The work is done in `Double` and rounded to
+/// `Float` at the end; the square of any `Float` lies well inside
+/// `Double`'s range, so `‖x‖ = √(Σ xᵢ²)` needs no scaling against overflow
+/// or underflow.
+///
+/// A column with nothing to zero below the diagonal (all zeros, or the
+/// last row) gets no reflection (`H = I`, as LAPACK's `dlarfg` with
+/// τ = 0), so a rank-deficient `A` still gives an orthonormal `Q`.
 ///
 /// `R`'s diagonal is `β` for each column, so it may be negative: a QR
 /// decomposition is unique only up to the signs of `R`'s diagonal, and
@@ -38,15 +43,12 @@ public func householderQR(_ a: [Float], rows m: Int, cols n: Int) -> (q: [Float]
     var reflectors: [[Double]] = []   // v for step j, of length m − j (empty: no reflection)
     for j in 0..<k {
         let x = Array(w[(j * m + j)..<(j * m + m)])
-        let scale = x.reduce(0) { max($0, abs($1)) }
-        // Nothing below the diagonal to zero (a 1-vector or all zeros): H = I,
-        // as LAPACK's dlarfg does with τ = 0.
-        let tail = x.dropFirst().reduce(0) { max($0, abs($1)) }
-        if tail == 0 {
+        // Nothing below the diagonal to zero (a 1-vector or zeros): H = I.
+        if x.dropFirst().allSatisfy({ $0 == 0 }) {
             reflectors.append([])
             continue
         }
-        let norm = scale * x.reduce(0) { $0 + ($1 / scale) * ($1 / scale) }.squareRoot()
+        let norm = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
         let beta = x[0] >= 0 ? -norm : norm
         var v = x
         v[0] -= beta
