@@ -18,7 +18,8 @@ import TestSupport
         ]
         for (nonlinearity, param, expected) in cases {
             let gain = Init.calculateGain(nonlinearity, param: param)
-            #expect(abs(gain - expected) < 1e-6, "\(nonlinearity) param \(String(describing: param)): \(gain), expected \(expected)")
+            #expect(abs(gain - expected) < 1e-6,
+                    "\(nonlinearity) param \(String(describing: param)): \(gain), expected \(expected)")
         }
         #expect(Init.Nonlinearity(rawValue: "leaky_relu") == .leakyRelu)
         #expect(Init.Nonlinearity(rawValue: "conv_transpose2d") == .convTranspose2d)
