@@ -48,6 +48,13 @@ import TestSupport
         #expect(maskedMax(values, mask: mask, dim: 1, keepDim: true).shape == [3, 1, 2])
     }
 
+    @Test func documentedExample() {
+        let outputs = Tensor([[-3, -1, 0], [2, 5, 7]]).unsqueezed(dim: -1)
+        let mask = lengthMask(lengths: [2, 3]).unsqueezed(dim: -1)
+        #expect(maskedMax(outputs, mask: mask, dim: 1).scalars == [-1, 7])
+        #expect(outputs.max(dim: 1).scalars == [0, 7])
+    }
+
     @Test func gradientReachesTheValidArgmaxOnly() {
         let values = Tensor([-3, -1, 9, -2, -5, 9], shape: [2, 3, 1], requiresGrad: true)
         let mask = Tensor([1, 1, 0, 1, 1, 0], shape: [2, 3, 1])

@@ -53,6 +53,11 @@ import TestSupport
         assertClose(maskedSoftmax(scores, mask: Tensor.ones([1]), dim: 0), scores.softmax(dim: 0))
     }
 
+    @Test func documentedExample() {
+        let weights = maskedSoftmax(Tensor([[1, 2, 9], [0, 0, 0]]), mask: lengthMask(lengths: [2, 3]), dim: 1)
+        assertClose(weights.scalars, [0.2689414, 0.7310586, 0, 1 / 3, 1 / 3, 1 / 3])
+    }
+
     @Test func hugeValidScoresStayFinite() {
         let weights = maskedSoftmax(Tensor([[1000, 999, -1000, 5e30]]), mask: Tensor([[1, 1, 1, 0]]), dim: -1)
         #expect(weights.scalars.allSatisfy { $0.isFinite })
