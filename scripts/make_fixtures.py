@@ -3,7 +3,8 @@
 
 What it does
     Runs small, fixed computations in PyTorch (LSTMCell, LSTM in its
-    variants, Linear, Embedding, losses, softmax, SGD and Adam steps) and
+    variants, Linear, Embedding, losses, softmax, masked softmax and max,
+    gather, SGD and Adam steps) and
     writes one JSON file per computation into
     Tests/TorchletTests/Fixtures/<name>.json. The Swift tests read those
     committed files; they never need Python. The state dict fixtures also
@@ -412,6 +413,192 @@ def fix_log_softmax_dim0():
 @fixture
 def fix_softmax_dim0():
     softmax_fixture("softmax_dim0", "softmax", 0)
+
+
+# --------------------------------------------------------------------------
+# Binary cross-entropy with logits
+# --------------------------------------------------------------------------
+
+def bce_fixture(name, seed, reduction, with_pos_weight):
+    torch.manual_seed(seed)
+    logits = torch.randn(4, 3) * 3
+    logits[0] = torch.tensor([30.0, -30.0, 0.0])  # confident and undecided: sigmoid-then-log would give inf
+    logits = leaf(logits)
+    targets = torch.tensor([[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [0.0, 0.3, 1.0], [1.0, 1.0, 0.0]])
+    targets = leaf(targets)  # 0.3 is a soft label; PyTorch differentiates w.r.t. targets too
+    pos_weight = torch.tensor([2.0, 0.5, 3.0]) if with_pos_weight else None  # a constant: PyTorch gives it no gradient
+    out = F.binary_cross_entropy_with_logits(logits, targets, reduction=reduction, pos_weight=pos_weight)
+    tensors = {"logits": logits, "targets": targets}
+    if pos_weight is not None:
+        tensors["pos_weight"] = pos_weight
+    tensors["output"] = out
+    if reduction == "none":
+        loss, weights = weighted_loss({"output": out})
+        tensors.update(weights)
+        how = "output has shape [4, 3]; " + weighted('output')
+    else:
+        loss = out
+        how = "output has shape [] and loss = output; grad.K = d loss / d K"
+    loss.backward()
+    tensors["loss"] = loss
+    tensors["grad.logits"] = logits.grad
+    tensors["grad.targets"] = targets.grad
+    pw = ", pos_weight=pos_weight [3]" if with_pos_weight else ""
+    save(name,
+         f"F.binary_cross_entropy_with_logits(logits [4, 3], targets [4, 3], reduction='{reduction}'{pw}); "
+         f"logits row 0 is [30, -30, 0]; targets hold a soft label 0.3; {how}",
+         {"reduction": reduction, "posWeight": with_pos_weight},
+         tensors)
+
+
+@fixture
+def fix_bce_with_logits_mean():
+    bce_fixture("bce_with_logits_mean", 40, "mean", False)
+
+
+@fixture
+def fix_bce_with_logits_sum():
+    bce_fixture("bce_with_logits_sum", 41, "sum", False)
+
+
+@fixture
+def fix_bce_with_logits_none():
+    bce_fixture("bce_with_logits_none", 42, "none", False)
+
+
+@fixture
+def fix_bce_with_logits_pos_weight():
+    bce_fixture("bce_with_logits_pos_weight", 43, "mean", True)
+
+
+# --------------------------------------------------------------------------
+# Masked softmax and masked max pooling
+# --------------------------------------------------------------------------
+
+def length_mask(lengths, steps):
+    """1 at t < lengths[b], shape [B, T] (float)."""
+    return (torch.arange(steps)[None, :] < torch.tensor(lengths)[:, None]).float()
+
+
+def masked_softmax_fixture(name, seed, scores, mask, dim, what):
+    torch.manual_seed(seed)
+    x = leaf(scores)
+    out = x.masked_fill(mask == 0, float("-inf")).softmax(dim)
+    loss, weights = weighted_loss({"output": out})
+    loss.backward()
+    save(name,
+         f"output = scores.masked_fill(mask == 0, -inf).softmax({dim}); {what}; every slice has a valid "
+         f"position; " + weighted('output') + " (0 at padding)",
+         {"dim": dim},
+         {"scores": x, "mask": mask, "output": out, **weights, "loss": loss, "grad.scores": x.grad})
+
+
+@fixture
+def fix_masked_softmax():
+    torch.manual_seed(50)
+    lengths = [6, 3, 1, 4]
+    mask = length_mask(lengths, 6)
+    scores = torch.randn(4, 6) * 2
+    scores[0] = torch.tensor([1000.0, -1000.0, 999.0, 0.5, -3.0, 2.0])  # needs the max shift
+    scores[1, 3:] = 1e4  # huge padding scores must not matter
+    masked_softmax_fixture("masked_softmax", 51, scores, mask, 1,
+                           f"scores [B 4, T 6], mask [4, 6] = arange(6) < lengths {lengths} (ints.lengths); "
+                           "scores row 0 has logits +-1000, row 1 has 1e4 at its padding")
+
+
+@fixture
+def fix_masked_softmax_broadcast():
+    torch.manual_seed(52)
+    scores = torch.randn(2, 3, 5)
+    mask = length_mask([5, 2], 5).view(2, 1, 5)
+    masked_softmax_fixture("masked_softmax_broadcast", 53, scores, mask, -1,
+                           "scores [B 2, Q 3, T 5], mask [2, 1, 5] from lengths [5, 2], broadcast over Q")
+
+
+@fixture
+def fix_masked_softmax_dim0():
+    torch.manual_seed(54)
+    scores = torch.randn(5, 3)
+    mask = length_mask([2, 5, 1], 5).t().contiguous()
+    masked_softmax_fixture("masked_softmax_dim0", 55, scores, mask, 0,
+                           "time-first scores [T 5, B 3], mask [5, 3] from lengths [2, 5, 1]")
+
+
+def masked_max_fixture(name, seed, batch_first):
+    torch.manual_seed(seed)
+    lengths = [5, 2, 4, 1]
+    B, T, H = 4, 5, 3
+    values = -torch.rand(B, T, H) * 2 - 0.5  # every real value negative
+    values[0, :, 1] += 3  # one positive feature somewhere
+    mask = length_mask(lengths, T)
+    values = values.masked_fill(mask[:, :, None] == 0, 5.0)  # positive padding: must never win
+    mask = mask[:, :, None]
+    dim = 1
+    if not batch_first:
+        values = values.transpose(0, 1).contiguous()
+        mask = mask.transpose(0, 1).contiguous()
+        dim = 0
+    x = leaf(values)
+    out = x.masked_fill(mask == 0, float("-inf")).max(dim).values
+    loss, weights = weighted_loss({"output": out})
+    loss.backward()
+    layout = "[B 4, T 5, H 3]" if batch_first else "[T 5, B 4, H 3]"
+    mask_layout = "[4, 5, 1]" if batch_first else "[5, 4, 1]"
+    save(name,
+         f"output = values.masked_fill(mask == 0, -inf).max({dim}).values; values {layout} are negative at "
+         f"real steps (one feature of sequence 0 positive) and +5 at padding; mask {mask_layout} from "
+         f"lengths {lengths} (ints.lengths); " + weighted('output') + " (gradient only at each argmax)",
+         {"dim": dim, "batchFirst": batch_first},
+         {"values": x, "mask": mask, "output": out, **weights, "loss": loss, "grad.values": x.grad},
+         {"lengths": lengths})
+
+
+@fixture
+def fix_masked_max():
+    masked_max_fixture("masked_max", 56, True)
+
+
+@fixture
+def fix_masked_max_time_first():
+    masked_max_fixture("masked_max_time_first", 57, False)
+
+
+# --------------------------------------------------------------------------
+# Gather: the last valid output of each sequence
+# --------------------------------------------------------------------------
+
+def gather_last_fixture(name, seed, batch_first):
+    torch.manual_seed(seed)
+    lengths = torch.tensor([5, 2, 4, 1])
+    B, T, H = 4, 5, 3
+    if batch_first:
+        output = leaf(torch.randn(B, T, H))
+        index = (lengths - 1).view(B, 1, 1).expand(B, 1, H)
+        last = output.gather(1, index)
+        how = "output [B 4, T 5, H 3]; index = (lengths - 1).view(B, 1, 1).expand(B, 1, H); last = output.gather(1, index) [4, 1, 3]"
+    else:
+        output = leaf(torch.randn(T, B, H))
+        index = (lengths - 1).view(1, B, 1).expand(1, B, H)
+        last = output.gather(0, index)
+        how = "output [T 5, B 4, H 3]; index = (lengths - 1).view(1, B, 1).expand(1, B, H); last = output.gather(0, index) [1, 4, 3]"
+    loss, weights = weighted_loss({"last": last})
+    loss.backward()
+    save(name,
+         f"The last valid output of each sequence: {how}; lengths {lengths.tolist()} (ints.lengths, "
+         "ints.index); " + weighted('last'),
+         {"dim": 1 if batch_first else 0, "batchFirst": batch_first},
+         {"output": output, "last": last, **weights, "loss": loss, "grad.output": output.grad},
+         {"lengths": lengths, "index": index})
+
+
+@fixture
+def fix_gather_last_valid_batch_first():
+    gather_last_fixture("gather_last_valid_batch_first", 58, True)
+
+
+@fixture
+def fix_gather_last_valid_time_first():
+    gather_last_fixture("gather_last_valid_time_first", 59, False)
 
 
 # --------------------------------------------------------------------------

@@ -3,7 +3,8 @@ import TestSupport
 @testable import Torchlet
 
 /// Indexing: gradients of narrowed, selected, subscript, indexSelect (with
-/// repeated indices) and gather (dims 0 and 1), and gather's values.
+/// repeated indices) and gather (dims 0 and 1, and the last valid output
+/// of [B, T, H] and [T, B, H] outputs), and gather's values.
 @Suite struct IndexingTests {
     @Test(arguments: 0..<5)
     func sliceGradients(seed: Int) {
@@ -47,6 +48,26 @@ import TestSupport
         let index1 = (0..<(rows * k)).map { _ in g.nextInt(below: columns) }
         checkGradients([x]) { $0[0].gather(dim: 1, index: index1, indexShape: [rows, k]) }
         checkGradients([x]) { $0[0].gather(dim: -1, index: index1, indexShape: [rows, k]) }
+    }
+
+    /// The course's use: the last valid output of each sequence,
+    /// `output.gather(1, (lengths − 1).view(B, 1, 1).expand(B, 1, H))`
+    /// batch first and `gather(0, …view(1, B, 1)…)` time first.
+    @Test(arguments: 0..<5)
+    func gatherLastValidOutputGradients(seed: Int) {
+        let g = Generator(seed: UInt64(seed))
+        let batch = 1 + g.nextInt(below: 4), steps = 1 + g.nextInt(below: 5), hidden = 1 + g.nextInt(below: 3)
+        let lengths = (0..<batch).map { _ in 1 + g.nextInt(below: steps) }
+        let index = lengths.flatMap { [Int](repeating: $0 - 1, count: hidden) }
+        let batchFirst = randomTensor([batch, steps, hidden], generator: g)
+        checkGradients([batchFirst]) { $0[0].gather(dim: 1, index: index, indexShape: [batch, 1, hidden]) }
+        let timeFirst = randomTensor([steps, batch, hidden], generator: g)
+        checkGradients([timeFirst]) { $0[0].gather(dim: 0, index: index, indexShape: [1, batch, hidden]) }
+        // Both pick the same rows as indexing each sequence at lengths[b] − 1.
+        let picked = timeFirst.gather(dim: 0, index: index, indexShape: [1, batch, hidden])
+        for (b, length) in lengths.enumerated() {
+            #expect(picked.squeezed(dim: 0)[b].scalars == timeFirst[length - 1][b].scalars)
+        }
     }
 
     @Test func gatherValues() {

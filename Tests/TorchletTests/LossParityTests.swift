@@ -51,3 +51,23 @@ import TestSupport
         assertClose(input.grad!, try f.tensor("grad.input"), "\(name) grad.input")
     }
 }
+
+/// `binaryCrossEntropyWithLogits` against `F.binary_cross_entropy_with_logits`,
+/// including logits of ±30, a soft label and `pos_weight`.
+@Suite struct BinaryCrossEntropyParityTests {
+    @Test(arguments: ["bce_with_logits_mean", "bce_with_logits_sum", "bce_with_logits_none", "bce_with_logits_pos_weight"])
+    func binaryCrossEntropyWithLogits(name: String) throws {
+        let f = try Fixture.load(name)
+        let logits = try f.tensor("logits", requiresGrad: true)
+        let targets = try f.tensor("targets", requiresGrad: true)
+        let reduction = LossParityTests.reduction(try f.string("reduction"))
+        let posWeight = try f.bool("posWeight") ? try f.tensor("pos_weight") : nil
+        let output = Torchlet.binaryCrossEntropyWithLogits(logits, targets: targets, reduction: reduction, posWeight: posWeight)
+        assertClose(output, try f.tensor("output"), "\(name) output")
+        let loss = reduction == .none ? try f.loss([("output", output)]) : output
+        assertClose(loss, try f.tensor("loss"), "\(name) loss")
+        loss.backward()
+        assertClose(logits.grad!, try f.tensor("grad.logits"), "\(name) grad.logits")
+        assertClose(targets.grad!, try f.tensor("grad.targets"), "\(name) grad.targets")
+    }
+}

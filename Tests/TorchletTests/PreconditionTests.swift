@@ -61,4 +61,54 @@ import TestSupport
         }
         expectStandardError(result, contains: ["backward: a gradient can be implied only for a one-element output; got shape [2, 3]"])
     }
+
+    @Test func binaryCrossEntropyTargetsShape() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = binaryCrossEntropyWithLogits(Tensor.zeros([4, 1]), targets: Tensor.zeros([4]))
+        }
+        expectStandardError(result, contains: ["binaryCrossEntropyWithLogits: logits shape [4, 1] and targets shape [4] differ"])
+    }
+
+    @Test func binaryCrossEntropyPosWeightShape() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = binaryCrossEntropyWithLogits(Tensor.zeros([4, 3]), targets: Tensor.zeros([4, 3]), posWeight: Tensor.ones([2]))
+        }
+        expectStandardError(result, contains: ["binaryCrossEntropyWithLogits: shapes [4, 3] and [2] do not broadcast"])
+    }
+
+    @Test func maskedSoftmaxAllPaddingRow() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = maskedSoftmax(Tensor.zeros([3, 4]), mask: lengthMask(lengths: [4, 0, 2]), dim: 1)
+        }
+        expectStandardError(result, contains: [
+            "maskedSoftmax: scores[1, :] has no valid position (the mask is 0 all along dim 1 of scores [3, 4])",
+        ])
+    }
+
+    @Test func maskedSoftmaxMaskDoesNotBroadcast() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = maskedSoftmax(Tensor.zeros([3, 4]), mask: Tensor.ones([4, 3]), dim: 1)
+        }
+        expectStandardError(result, contains: ["maskedSoftmax: mask shape [4, 3] does not broadcast to scores shape [3, 4]"])
+    }
+
+    @Test func maskedMaxAllPaddingSlice() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let mask = lengthMask(lengths: [3, 0], batchFirst: false).unsqueezed(dim: -1)  // [T 3, B 2, 1]
+            _ = maskedMax(Tensor.zeros([3, 2, 5]), mask: mask, dim: 0)
+        }
+        expectStandardError(result, contains: [
+            "maskedMax: values[:, 1, 0] has no valid position (the mask is 0 all along dim 0 of values [3, 2, 5])",
+        ])
+    }
+
+    @Test func maskedMaxMaskWithoutFeatureDimension() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = maskedMax(Tensor.zeros([2, 3, 5]), mask: lengthMask(lengths: [3, 1]), dim: 1)
+        }
+        expectStandardError(result, contains: [
+            "maskedMax: mask shape [2, 3] does not broadcast to values shape [2, 3, 5] "
+                + "(for a mask of the first 2 dimensions, pass mask.unsqueezed(dim: -1))",
+        ])
+    }
 }

@@ -96,3 +96,46 @@ public func maskedAccuracy(logits: Tensor, targets: [Int], ignoreIndex: Int = -1
     }
     return counted == 0 ? .nan : Double(correct) / Double(counted)
 }
+
+// MARK: - Shared by the masked reductions
+
+/// Whether each element of `shape` is valid: `mask` (nonzero = valid)
+/// broadcast to `shape`, row-major.
+///
+/// - Precondition: `mask` broadcasts to `shape` (not the other way round);
+///   the message names `op` and, for a `[B, T]` mask on `[B, T, H]`
+///   values, suggests `unsqueezed(dim: -1)`.
+func validPositions(_ mask: Tensor, broadcastTo shape: [Int], op: String, valuesName: String) -> [Bool] {
+    let fits: Bool = {
+        guard mask.rank <= shape.count else { return false }
+        for (m, s) in zip(mask.shape.reversed(), shape.reversed()) where m != s && m != 1 { return false }
+        return true
+    }()
+    precondition(
+        fits,
+        "\(op): mask shape \(mask.shape) does not broadcast to \(valuesName) shape \(shape)"
+            + (mask.rank == shape.count - 1 && Array(shape.prefix(mask.rank)) == mask.shape
+                ? " (for a mask of the first \(mask.rank) dimensions, pass mask.unsqueezed(dim: -1))" : ""))
+    if mask.shape == shape { return mask.scalars.map { $0 != 0 } }
+    return Broadcasting.sourceOffsets(from: mask.shape, to: shape).map { mask.scalars[$0] != 0 }
+}
+
+/// The slice of `shape` along `dim` at position `(outer, inner)`, written
+/// as an index with `:` at `dim`, such as `[2, :, 0]`, for messages.
+func sliceDescription(shape: [Int], dim: Int, outer: Int, inner: Int) -> String {
+    var parts: [String] = []
+    var rest = outer
+    var before: [Int] = []
+    for d in stride(from: dim - 1, through: 0, by: -1) {
+        before.insert(rest % shape[d], at: 0)
+        rest /= shape[d]
+    }
+    var after: [Int] = []
+    rest = inner
+    for d in stride(from: shape.count - 1, to: dim, by: -1) {
+        after.insert(rest % shape[d], at: 0)
+        rest /= shape[d]
+    }
+    parts = before.map(String.init) + [":"] + after.map(String.init)
+    return "[" + parts.joined(separator: ", ") + "]"
+}
