@@ -28,7 +28,6 @@ import TestSupport
     }
 
     @Test func anEndlessLoopTimesOut() async {
-        let started = Date()
         let result = await gradedResult(Self.looping, timeout: 1) {
             await #expect(processExitsWith: .failure, observing: childOutput) {
                 runGradedCheck("0.2", timeout: 1) {
@@ -39,7 +38,7 @@ import TestSupport
         }
         #expect(result.verdict == .timedOut)
         #expect(result.message.hasPrefix("timed out after 1 s — an infinite loop?"))
-        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(result.seconds == 1, "a timed-out check is reported at its time limit")
     }
 
     @Test func aTODOIsNotAttempted() async {
