@@ -1,0 +1,85 @@
+/*:
+ Fill in each function below: delete the `throw TODO(…)` line and write the
+ body. Run `swift run day6` to see your code used by the lesson, and
+ `swift run grade --day 6` to have it graded (each exercise: passed,
+ failed with expected vs. got and a hint, or not attempted). The reference
+ solutions are in `Solutions/Day06.swift`; try first, then compare.
+ */
+import Course
+import Torchlet
+
+/// Exercise 6.1: the orthogonal matrix that `Init.orthogonal` makes from a
+/// Gaussian draw: the `Q` of `A = Q R` whose `R` has a positive diagonal.
+///
+/// `gaussian` is a `rows × cols` matrix, row-major. For a tall or square
+/// matrix (`rows >= cols`) return `Q`, `rows × cols` with orthonormal
+/// columns (`QᵀQ = I`), such that `A = Q R` with `R` upper triangular and
+/// every `R[j][j] > 0` — PyTorch's sign convention, which makes `Q` a
+/// function of `A` alone. For a wide matrix (`rows < cols`) factor `Aᵀ`
+/// instead and return that `Q` transposed, `rows × cols` with orthonormal
+/// rows.
+///
+/// ```
+/// orthogonalMatrix(from: [3, 0, 4, 5], rows: 2, cols: 2)
+/// // [0.6, -0.8, 0.8, 0.6]      (R = [[5, 4], [0, 3]])
+/// ```
+///
+/// Gram–Schmidt (subtract from each column its projections on the earlier
+/// `q`s, then divide by the norm that is left) gives a positive diagonal by
+/// construction; Householder needs the signs fixed afterwards. Work in
+/// `Double` for accuracy. The columns of `A` are linearly independent.
+/// Do not call `Init.orthogonal`, `orthogonalFactor` or `orthogonalPerGate`.
+/// See "What does orthogonal initialization do?" in the lesson.
+func orthogonalMatrix(from gaussian: [Float], rows: Int, cols: Int) throws -> [Float] {
+    throw TODO("6.1")
+}
+
+/// Exercise 6.2: the bounds `a` of the uniform `U(−a, a)` that
+/// `xavier_uniform_` and `kaiming_uniform_` (PyTorch's defaults) use for a
+/// weight of the given shape.
+///
+/// The fans, as PyTorch computes them for a shape `[out, in, k₁, k₂, …]`:
+///
+/// ```
+/// receptive = k₁ · k₂ · …        (1 for a 2-D weight)
+/// fan_in    = in  · receptive
+/// fan_out   = out · receptive
+/// xavier    = √(6 / (fan_in + fan_out))          (gain 1)
+/// kaiming   = gain · √(3 / fan_in),  gain = √2   (leaky_relu with a = 0, mode fan_in)
+/// ```
+///
+/// ```
+/// uniformBounds(shape: [256, 64])   // (xavier 0.1369, kaiming 0.3062)
+/// ```
+///
+/// `shape` has at least 2 dimensions, all positive. Do not call
+/// `fanInAndFanOut`, `xavierStd`, `kaimingStd`, `calculateGain`,
+/// `xavierUniform` or `kaimingUniform`.
+/// See "What do Xavier and Kaiming compute?" in the lesson.
+func uniformBounds(shape: [Int]) throws -> (xavier: Float, kaiming: Float) {
+    throw TODO("6.2")
+}
+
+/// Exercise 6.3: sets the forget-gate bias of every layer and direction of
+/// `lstm` so that the effective forget bias is exactly `value`.
+///
+/// PyTorch's LSTM adds two biases, `bias_ih` and `bias_hh` (each `[4H]`,
+/// gate order i, f, g, o), so the forget gate sees `bias_ih[H..<2H] +
+/// bias_hh[H..<2H]`. Set the forget slice `H..<2H` of every `bias_ih…`
+/// parameter to `value` and of every `bias_hh…` parameter to 0; leave the
+/// other slices and every weight untouched. Parameters are named
+/// `bias_ih_l0`, `bias_hh_l0`, `bias_ih_l1_reverse`, …
+/// (`lstm.namedParameters()`); write their values in place through
+/// `tensor.scalars` (no autograd record, like PyTorch's `with
+/// torch.no_grad(): b[H:2*H].fill_(1)`).
+///
+/// ```
+/// setForgetGateBias(lstm, to: 1)   // bias_ih_l0[H..<2H] == 1, bias_hh_l0[H..<2H] == 0
+/// ```
+///
+/// Filling the slice with `value` in *both* biases, as the source article
+/// does, makes the effective bias `2 · value`. Do not call `Init.constant`.
+/// See "Why set the forget-gate bias to 1?" in the lesson.
+func setForgetGateBias(_ lstm: LSTM, to value: Float) throws {
+    throw TODO("6.3")
+}
