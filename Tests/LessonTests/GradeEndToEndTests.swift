@@ -90,9 +90,12 @@ struct GradeEndToEndTests {
         print("grade end to end: build \(Int(build.seconds)) s, then swift run grade \(String(format: "%.1f", grade.seconds)) s")
         #expect(grade.status == 0, "grade exits 0 whenever it could grade:\n\(grade.output)")
         #expect(grade.seconds < 65, "grading days 1-4 took \(grade.seconds) s after the build (limit 60 s + the 5-s timeout)")
-        #expect(grade.output.contains("score: 1 of 15 points (1 passed, 3 failed, 9 not attempted, 1 crashed, 1 timed out)"),
-                "\(grade.output)")
         let (score, tests) = try Self.gradescopeTests(json)
+        // Six exercises were written (one right, three wrong, one trapping, one looping); every other one is TODO.
+        let total = tests.count, untouched = tests.count - 6
+        #expect(total >= 15, "days 1-4 alone have 15 graded exercises; found \(total)")
+        #expect(grade.output.contains("score: 1 of \(total) points (1 passed, 3 failed, \(untouched) not attempted, "
+                                      + "1 crashed, 1 timed out)"), "\(grade.output)")
         #expect(score == 1)
         let expected = ["1.1": "crashed", "1.2": "failed", "1.3": "not attempted", "1.4": "passed",
                         "2.2": "timed out", "3.1": "failed", "3.2": "failed", "4.3": "not attempted"]
@@ -106,7 +109,7 @@ struct GradeEndToEndTests {
         #expect(output("3.1").contains("uses the reference solutions"))
         #expect(output("3.2").contains("must not call `lengthMask`"))
         let xml = try String(contentsOf: junit, encoding: .utf8)
-        #expect(xml.contains(#"tests="15" failures="3" errors="2" skipped="9""#))
+        #expect(xml.contains(#"tests="\#(total)" failures="3" errors="2" skipped="\#(untouched)""#))
         #expect(xml.contains(#"name="1.3 one training step" time="#) && xml.contains("<skipped"))
 
         #if os(Linux)
