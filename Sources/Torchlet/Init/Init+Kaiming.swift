@@ -33,9 +33,7 @@ extension Init {
         generator: Generator = .default
     ) -> Tensor {
         if tensor.count == 0 { return tensor }
-        let fan = fan(of: tensor, mode: mode)
-        let std = kaimingStd(fan: fan, gain: calculateGain(nonlinearity, param: a))
-        let bound = Float(3).squareRoot() * std
+        let bound = Float(3).squareRoot() * kaimingStd(of: tensor, a: a, mode: mode, nonlinearity: nonlinearity)
         return uniform(tensor, low: -bound, high: bound, generator: generator)
     }
 
@@ -54,8 +52,12 @@ extension Init {
         generator: Generator = .default
     ) -> Tensor {
         if tensor.count == 0 { return tensor }
-        let fan = fan(of: tensor, mode: mode)
-        let std = kaimingStd(fan: fan, gain: calculateGain(nonlinearity, param: a))
-        return normal(tensor, mean: 0, std: std, generator: generator)
+        return normal(tensor, mean: 0, std: kaimingStd(of: tensor, a: a, mode: mode, nonlinearity: nonlinearity),
+                      generator: generator)
+    }
+
+    /// Kaiming's standard deviation for `tensor`: the gain of `nonlinearity` (with `a`) over √fan in `mode`.
+    static func kaimingStd(of tensor: Tensor, a: Float, mode: FanMode, nonlinearity: Nonlinearity) -> Float {
+        kaimingStd(fan: fan(of: tensor, mode: mode), gain: calculateGain(nonlinearity, param: a))
     }
 }
