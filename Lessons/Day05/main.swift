@@ -418,19 +418,30 @@ let accuracyOf = Dictionary(uniqueKeysWithValues: results.map { ($0.name, meanAn
 let buckets: [(String, ClosedRange<Int>)] = [("≤ 12", 1...12), ("13–24", 13...24), ("25–36", 25...36), ("> 36", 37...10_000)]
 print("\("reader".padding(toLength: 24, withPad: " ", startingAt: 0))"
       + buckets.map { bucket in "\(bucket.0) (\(validationSet.filter { bucket.1.contains($0.text.count) }.count))".leftPadded(14) }.joined())
-for (name, runs) in results {
-    print(name.padding(toLength: 24, withPad: " ", startingAt: 0) + buckets.map { bucket in
-        percent(meanAndSpread(runs.map { accuracy($0) { bucket.1.contains($0.text.count) } }).mean).leftPadded(14)
-    }.joined())
+let bucketLengths = buckets.map { bucket in   // the mean length of the reviews in each bucket, the plot's x
+    let lengths = validationSet.map(\.text.count).filter { bucket.1.contains($0) }
+    return Double(lengths.reduce(0, +)) / Double(max(lengths.count, 1))
 }
+var lengthPlot = LinePlot(title: "Day 5: validation accuracy by review length (mean over seeds)",
+                          xLabel: "review length in words (mean of each bucket)", yLabel: "accuracy (%)")
+for (name, runs) in results {
+    let byBucket = buckets.map { bucket in
+        meanAndSpread(runs.map { accuracy($0) { bucket.1.contains($0.text.count) } }).mean
+    }
+    print(name.padding(toLength: 24, withPad: " ", startingAt: 0) + byBucket.map { percent($0).leftPadded(14) }.joined())
+    lengthPlot.addSeries(name, x: bucketLengths, y: byBucket.map { 100 * $0 })
+}
+lesson.writePlot(lengthPlot, name: "accuracy-by-length")
 
 /*:
+ ![Validation accuracy by review length for each reader, mean over seeds](figures/accuracy-by-length.svg)
+
  The naive reader is near chance in every bucket, so the bug costs most
  where the correct readers are best: on the short reviews, which every
  correct LSTM reader gets nearly all right. The long reviews are hard in
- their own way: every LSTM reader loses some accuracy above 36 words,
- bidirectional `h_n` the most, while mean pooling, which averages every
- step, holds up best there.
+ their own way: going from 25–36 words to more than 36, every correct
+ reader but mean pooling loses accuracy, bidirectional `h_n` the most,
+ while mean pooling, which averages every step, holds up best there.
 
  ## Which words does attention read?
 
