@@ -24,11 +24,14 @@ extension Tensor {
     /// ``withAnomalyDetection(_:)`` it first checks the values for NaN and
     /// infinity.
     static func result(
-        op: String, shape: [Int], scalars: [Float], inputs: [Tensor], backward: @escaping BackwardRule
+        op: String, shape: [Int], scalars: [Float], inputs: [Tensor], savedScalarCount: Int = 0,
+        backward: @escaping BackwardRule
     ) -> Tensor {
         if AnomalyMode.isEnabled { AnomalyMode.checkForward(op, inputs: inputs, shape: shape, scalars: scalars) }
         if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
-            return Tensor(shape: shape, scalars: scalars, requiresGrad: true, inputs: inputs, backwardRule: backward, op: op)
+            let result = Tensor(shape: shape, scalars: scalars, requiresGrad: true, inputs: inputs, backwardRule: backward, op: op)
+            result.savedScalarCount = savedScalarCount
+            return result
         }
         return Tensor(shape: shape, scalars: scalars, requiresGrad: false, inputs: [], backwardRule: nil)
     }

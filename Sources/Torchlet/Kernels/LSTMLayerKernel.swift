@@ -89,7 +89,10 @@ enum LSTMLayerKernel {
         // updated the weights in place since.
         let xValues = x.scalars, wihValues = weightIH.scalars, whhValues = weightHH.scalars
         let needsInputGrad = x.requiresGrad
-        let combined = Tensor.result(op: "LSTM", shape: [n + 2 * batch, hidden], scalars: output + h + c, inputs: inputs) { g in
+        let savedCount = saved.gates.count + saved.hPrev.count + saved.cPrev.count + saved.tanhC.count
+        let combined = Tensor.result(
+            op: "LSTM", shape: [n + 2 * batch, hidden], scalars: output + h + c, inputs: inputs, savedScalarCount: savedCount
+        ) { g in
             backward(
                 g, x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
                 offsets: offsets, order: order, batch: batch, saved: saved, hidden: hidden,

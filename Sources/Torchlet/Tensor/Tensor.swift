@@ -54,6 +54,11 @@ public final class Tensor {
     /// (`nil` where an input needs none). `nil` for a leaf.
     let backwardRule: BackwardRule?
 
+    /// How many values `backwardRule` keeps alive besides this tensor's own
+    /// and its inputs' (the activations a fused kernel saves); counted by
+    /// ``graphSize()``.
+    var savedScalarCount = 0
+
     /// The designated initializer that every operation ends in.
     init(
         shape: [Int], scalars: [Float], requiresGrad: Bool, inputs: [Tensor], backwardRule: BackwardRule?, op: String = ""
