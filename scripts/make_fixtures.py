@@ -1004,6 +1004,66 @@ def fix_init_orthogonal():
 
 
 # --------------------------------------------------------------------------
+# Truncated BPTT: three chunks of a small word language model
+# --------------------------------------------------------------------------
+
+class WordLanguageModel(nn.Module):
+    """examples/word_language_model's RNNModel (LSTM, no dropout, untied): Embedding -> LSTM -> Linear."""
+
+    def __init__(self, vocab, emb, hidden):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, emb)
+        self.lstm = nn.LSTM(emb, hidden)
+        self.decoder = nn.Linear(hidden, vocab)
+
+    def forward(self, ids, state):
+        output, state = self.lstm(self.embedding(ids), state)
+        return self.decoder(output), state
+
+
+@fixture
+def fix_tbptt_lm():
+    torch.manual_seed(90)
+    vocab, emb, hidden, batch, k, lr, clip = 7, 3, 4, 2, 3, 0.5, 0.25
+    model = WordLanguageModel(vocab, emb, hidden)
+    initial = {name: p.detach().clone() for name, p in model.named_parameters()}
+    stream = torch.randint(0, vocab, (23,))
+    steps = stream.numel() // batch
+    source = stream[:steps * batch].view(batch, steps).t().contiguous()   # batchify: [T 11, B 2]
+    state = None
+    losses, norms = [], []
+    for i in range(0, source.size(0) - 1, k):                            # chunks of 3, 3, 3, 1
+        seq_len = min(k, source.size(0) - 1 - i)
+        data, target = source[i:i + seq_len], source[i + 1:i + 1 + seq_len]
+        if state is not None:
+            state = tuple(s.detach() for s in state)                      # repackage_hidden
+        model.zero_grad()
+        output, state = model(data, state)
+        loss = F.cross_entropy(output.view(-1, vocab), target.reshape(-1))
+        loss.backward()
+        norms.append(torch.nn.utils.clip_grad_norm_(model.parameters(), clip))
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(p.grad, alpha=-lr)
+        losses.append(loss.detach())
+    tensors = {"initial." + n: t for n, t in initial.items()}
+    tensors.update({"final." + n: p for n, p in model.named_parameters()})
+    tensors["losses"] = torch.stack(losses)
+    tensors["norms"] = torch.stack(norms)
+    tensors["h_n"], tensors["c_n"] = state
+    save("tbptt_lm",
+         "examples/word_language_model's training loop on a small LSTM language model: stream (23 ids) "
+         "batchified to [T 11, B 2] (data[:T*B].view(B, T).t()); chunks i = 0, 3, 6, 9 of seq_len = "
+         "min(k 3, T - 1 - i), targets one step later; the state detached at each chunk boundary; "
+         "loss = cross_entropy(output.view(-1, V), target.reshape(-1)); clip_grad_norm_(params, 0.25) "
+         "(norms = the total norm before clipping); p -= lr * grad with lr 0.5. losses per chunk, final "
+         "parameters, and the state after the last chunk",
+         {"vocab": vocab, "embeddingDim": emb, "hiddenSize": hidden, "batchSize": batch, "chunkLength": k,
+          "lr": lr, "clip": clip},
+         tensors, {"stream": stream})
+
+
+# --------------------------------------------------------------------------
 
 def main(argv):
     torch.set_num_threads(1)
