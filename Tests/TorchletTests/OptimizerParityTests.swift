@@ -2,9 +2,10 @@ import Testing
 import TestSupport
 @testable import Torchlet
 
-/// SGD with momentum and Adam against PyTorch: three steps on a small
-/// linear regression, comparing the loss, the gradients and the parameters
-/// after every step (fixtures from scripts/make_fixtures.py).
+/// SGD (momentum, dampening, Nesterov, weight decay) and Adam
+/// against PyTorch: three to six steps on a small linear regression,
+/// comparing the loss, the gradients and the parameters after every step
+/// (fixtures from scripts/make_fixtures.py).
 @Suite struct OptimizerParityTests {
     /// Runs the fixture's steps with `makeOptimizer` and compares everything.
     func run(_ name: String, _ makeOptimizer: (Fixture, [Tensor]) throws -> Optimizer) throws {
@@ -28,11 +29,12 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["sgd_momentum", "sgd_momentum_wd"])
+    @Test(arguments: ["sgd_momentum", "sgd_momentum_wd", "sgd_nesterov", "sgd_nesterov_wd", "sgd_dampening"])
     func sgd(name: String) throws {
         try run(name) { f, parameters in
             SGD(parameters, learningRate: try f.float("lr"), momentum: try f.float("momentum"),
-                weightDecay: try f.float("weightDecay"))
+                dampening: try f.float("dampening"), weightDecay: try f.float("weightDecay"),
+                nesterov: try f.bool("nesterov"))
         }
     }
 
