@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 @testable import Torchlet
 
-/// Optimizer state dicts: a state copied into a fresh object
+/// Optimizer and scheduler state dicts: a state copied into a fresh object
 /// continues bit for bit like the original, and a state that does not fit
 /// is refused with an error naming the key, changing nothing.
 @Suite struct OptimizerStateTests {
@@ -91,5 +91,46 @@ import TestSupport
         #expect(text.hasPrefix("run.ckpt: "), "names the source: \(text)")
         #expect(text.contains(Self.badStates[index].message), "\(text)")
         #expect(target.learningRate == 0.5 && target.steps == [0, 0], "nothing changed")
+    }
+
+    @Test func schedulerStatesRoundTrip() throws {
+        let makers: [(Optimizer) -> LRScheduler] = [
+            { StepLR($0, stepSize: 2, gamma: 0.5) },
+            { WarmupCosineLR($0, warmupSteps: 3, totalSteps: 10, minLR: 0.001) },
+            { ReduceLROnPlateau($0, patience: 1, cooldown: 1) },
+        ]
+        let metrics: [Float] = [3, 2, 2.5, 2.4, 2.6, 1, 1.5, 1.5, 1.2, 2]
+        for make in makers {
+            let a = SGD([], learningRate: 0.1), b = SGD([], learningRate: 0.1)
+            let first = make(a), second = make(b)
+            func step(_ scheduler: LRScheduler, _ t: Int) {
+                switch scheduler {
+                case let s as ReduceLROnPlateau: s.step(metrics[t])
+                case let s as StepLR: s.step()
+                case let s as WarmupCosineLR: s.step()
+                default: Issue.record("unknown scheduler \(scheduler)")
+                }
+            }
+            for t in 0..<4 { step(first, t) }
+            try second.loadStateDict(first.stateDict(), source: "test")
+            try b.loadStateDict(a.stateDict(), source: "test")
+            #expect(second.stateDict().metadata == first.stateDict().metadata)
+            for t in 4..<10 {
+                step(first, t)
+                step(second, t)
+                #expect(a.learningRate == b.learningRate, "\(type(of: first)) at step \(t)")
+            }
+            #expect(second.lastEpoch == 10)
+        }
+    }
+
+    @Test func schedulerSettingsMustMatch() throws {
+        let saved = StepLR(SGD([], learningRate: 0.1), stepSize: 2, gamma: 0.5).stateDict()
+        let other = StepLR(SGD([], learningRate: 0.1), stepSize: 3, gamma: 0.5)
+        let error = #expect(throws: StateDictError.self) { try other.loadStateDict(saved, source: "run.ckpt") }
+        #expect(String(describing: error!).contains("run.ckpt: 'step_size': saved as 2, but this StepLR has 3"))
+        let plateau = ReduceLROnPlateau(SGD([], learningRate: 0.1))
+        let wrongType = #expect(throws: StateDictError.self) { try plateau.loadStateDict(saved, source: "run.ckpt") }
+        #expect(String(describing: wrongType!).contains("saved by StepLR, not by ReduceLROnPlateau"))
     }
 }
