@@ -103,21 +103,13 @@ import TestSupport
         for make in makers {
             let a = SGD([], learningRate: 0.1), b = SGD([], learningRate: 0.1)
             let first = make(a), second = make(b)
-            func step(_ scheduler: LRScheduler, _ t: Int) {
-                switch scheduler {
-                case let s as ReduceLROnPlateau: s.step(metrics[t])
-                case let s as StepLR: s.step()
-                case let s as WarmupCosineLR: s.step()
-                default: Issue.record("unknown scheduler \(scheduler)")
-                }
-            }
-            for t in 0..<4 { step(first, t) }
+            for t in 0..<4 { stepScheduler(first, metric: metrics[t]) }
             try second.loadStateDict(first.stateDict(), source: "test")
             try b.loadStateDict(a.stateDict(), source: "test")
             #expect(second.stateDict().metadata == first.stateDict().metadata)
             for t in 4..<10 {
-                step(first, t)
-                step(second, t)
+                stepScheduler(first, metric: metrics[t])
+                stepScheduler(second, metric: metrics[t])
                 #expect(a.learningRate == b.learningRate, "\(type(of: first)) at step \(t)")
             }
             #expect(second.lastEpoch == 10)

@@ -91,12 +91,7 @@ import TestSupport
                     optimizer.step()
                     epochLoss += loss.item
                 }
-                switch scheduler {
-                case let s as ReduceLROnPlateau: s.step(epochLoss)
-                case let s as StepLR: s.step()
-                case let s as WarmupCosineLR: s.step()
-                default: Issue.record("unknown scheduler \(scheduler)")
-                }
+                stepScheduler(scheduler, metric: epochLoss)
             }
         }
 
