@@ -4,7 +4,8 @@
 What it does
     Runs small, fixed computations in PyTorch (LSTMCell, LSTM in its
     variants, Linear, Embedding, losses, softmax, masked softmax and max,
-    gather, SGD and Adam steps) and
+    gather, SGD, Adam and AdamW steps, gradient clipping, learning-rate
+    schedulers) and
     writes one JSON file per computation into
     Tests/TorchletTests/Fixtures/<name>.json. The Swift tests read those
     committed files; they never need Python. The state dict fixtures also
