@@ -4,7 +4,8 @@
 What it does
     Runs small, fixed computations in PyTorch (LSTMCell, LSTM in its
     variants, Linear, Embedding, losses, softmax, masked softmax and max,
-    gather, SGD and Adam steps) and
+    gather, SGD, Adam and AdamW steps, gradient clipping, learning-rate
+    schedulers) and
     writes one JSON file per computation into
     Tests/TorchletTests/Fixtures/<name>.json. The Swift tests read those
     committed files; they never need Python. The state dict fixtures also
@@ -608,7 +609,7 @@ def fix_gather_last_valid_time_first():
 STEPS = 3
 
 
-def optimizer_fixture(name, seed, make_opt, desc, config):
+def optimizer_fixture(name, seed, make_opt, desc, config, steps=STEPS):
     torch.manual_seed(seed)
     lin = nn.Linear(3, 2)
     x = torch.randn(4, 3)
@@ -616,7 +617,7 @@ def optimizer_fixture(name, seed, make_opt, desc, config):
     tensors = {"input": x, "target": y}
     tensors.update({k: v.detach().clone() for k, v in lin.state_dict().items()})
     opt = make_opt(lin.parameters())
-    for step in range(STEPS):
+    for step in range(steps):
         opt.zero_grad()
         loss = ((lin(x) - y) ** 2).mean()
         loss.backward()
@@ -628,9 +629,9 @@ def optimizer_fixture(name, seed, make_opt, desc, config):
             tensors[f"step{step + 1}.{k}"] = p.detach().clone()
     save(name,
          f"nn.Linear(3, 2) with initial params 'weight', 'bias'; input [4, 3], target [4, 2]; "
-         f"{STEPS} steps of: zero_grad, lossK = ((linear(input) - target)**2).mean() (shape []), "
+         f"{steps} steps of: zero_grad, lossK = ((linear(input) - target)**2).mean() (shape []), "
          f"backward (gradK.weight, gradK.bias), {desc}.step() -> stepK+1.weight, stepK+1.bias",
-         dict(config, steps=STEPS), tensors)
+         dict(config, steps=steps), tensors)
 
 
 def sgd(name, seed, weight_decay):
@@ -673,6 +674,251 @@ def fix_adam():
 @fixture
 def fix_adam_wd():
     adam("adam_wd", 51, 0.01)
+
+
+def sgd_general(name, seed, momentum, dampening, weight_decay, nesterov, steps):
+    optimizer_fixture(
+        name, seed,
+        lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=momentum, dampening=dampening,
+                                   weight_decay=weight_decay, nesterov=nesterov, foreach=False),
+        f"torch.optim.SGD(lr=0.1, momentum={momentum}, dampening={dampening}, weight_decay={weight_decay}, "
+        f"nesterov={nesterov}) [g = grad + wd*p; buf = g on the first step else momentum*buf + (1-dampening)*g; "
+        "g = g + momentum*buf if nesterov else buf; p -= lr*g]; opt",
+        {"lr": 0.1, "momentum": momentum, "dampening": dampening, "weightDecay": weight_decay,
+         "nesterov": nesterov},
+        steps)
+
+
+@fixture
+def fix_sgd_nesterov():
+    sgd_general("sgd_nesterov", 42, 0.9, 0.0, 0.0, True, 3)
+
+
+@fixture
+def fix_sgd_nesterov_wd():
+    sgd_general("sgd_nesterov_wd", 43, 0.9, 0.0, 0.05, True, 6)
+
+
+@fixture
+def fix_sgd_dampening():
+    sgd_general("sgd_dampening", 44, 0.8, 0.3, 0.01, False, 5)
+
+
+def adamw(name, seed, lr, weight_decay, steps):
+    optimizer_fixture(
+        name, seed,
+        lambda ps: torch.optim.AdamW(ps, lr=lr, betas=(0.9, 0.999), eps=1e-8,
+                                     weight_decay=weight_decay, amsgrad=False, foreach=False),
+        f"torch.optim.AdamW(lr={lr}, betas=(0.9, 0.999), eps=1e-8, weight_decay={weight_decay}, amsgrad=False) "
+        "[decoupled: p *= 1 - lr*wd; then m = b1*m + (1-b1)*grad; v = b2*v + (1-b2)*grad^2; t = step number "
+        "from 1; p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)]; opt",
+        {"lr": lr, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weightDecay": weight_decay,
+         "amsgrad": False},
+        steps)
+
+
+@fixture
+def fix_adamw():
+    adamw("adamw", 52, 0.01, 0.01, 5)
+
+
+@fixture
+def fix_adamw_strong_decay():
+    adamw("adamw_strong_decay", 53, 0.05, 0.2, 6)
+
+
+# --------------------------------------------------------------------------
+# Gradient clipping
+# --------------------------------------------------------------------------
+
+CLIP_SHAPES = {"a": (3, 4), "b": (5,), "c": (2, 2, 3), "no_grad": (2,)}
+
+
+def clip_grads(seed, scale):
+    """Parameters a, b, c with random gradients (times scale) and no_grad without one."""
+    torch.manual_seed(seed)
+    params = {k: torch.zeros(s, requires_grad=True) for k, s in CLIP_SHAPES.items()}
+    for k, p in params.items():
+        if k != "no_grad":
+            p.grad = torch.randn(p.shape) * scale
+    return params
+
+
+@fixture
+def fix_clip_grad_norm():
+    # (case, seed, gradient scale, max_norm, norm_type): above and below the
+    # threshold for the 2-norm, the infinity norm, and a 3-norm.
+    cases = [("above", 70, 1.0, 1.5, 2.0), ("below", 71, 0.1, 5.0, 2.0),
+             ("inf", 72, 1.0, 0.5, math.inf), ("p3", 73, 1.0, 1.0, 3.0)]
+    tensors = {}
+    config = {"cases": ",".join(c[0] for c in cases), "parameters": ",".join(CLIP_SHAPES)}
+    for case, seed, scale, max_norm, norm_type in cases:
+        params = clip_grads(seed, scale)
+        for k, p in params.items():
+            if p.grad is not None:
+                tensors[f"{case}.grad.{k}"] = p.grad.clone()
+        total = torch.nn.utils.clip_grad_norm_(list(params.values()), max_norm, norm_type=norm_type, foreach=False)
+        tensors[f"{case}.total_norm"] = total
+        for k, p in params.items():
+            if p.grad is not None:
+                tensors[f"{case}.clipped.{k}"] = p.grad.clone()
+        assert params["no_grad"].grad is None
+        config[f"{case}.max_norm"] = max_norm
+        config[f"{case}.norm_type"] = "inf" if math.isinf(norm_type) else norm_type
+        config[f"{case}.clips"] = bool(total.item() > max_norm)
+    save("clip_grad_norm",
+         "for each case: parameters a [3, 4], b [5], c [2, 2, 3] with <case>.grad.<p> = randn * scale, and "
+         "no_grad [2] without a gradient; <case>.total_norm = torch.nn.utils.clip_grad_norm_(params, max_norm, "
+         "norm_type, foreach=False) (the norm before clipping); <case>.clipped.<p> = the gradients after",
+         config, tensors)
+
+
+@fixture
+def fix_clip_grad_value():
+    params = clip_grads(74, 1.0)
+    tensors = {f"grad.{k}": p.grad.clone() for k, p in params.items() if p.grad is not None}
+    torch.nn.utils.clip_grad_value_(list(params.values()), 0.5, foreach=False)
+    tensors.update({f"clipped.{k}": p.grad.clone() for k, p in params.items() if p.grad is not None})
+    assert params["no_grad"].grad is None
+    save("clip_grad_value",
+         "parameters a [3, 4], b [5], c [2, 2, 3] with grad.<p> = randn, no_grad [2] without a gradient; "
+         "clipped.<p> = the gradients after torch.nn.utils.clip_grad_value_(params, clip_value, foreach=False)",
+         {"clipValue": 0.5, "parameters": ",".join(CLIP_SHAPES)}, tensors)
+
+
+# --------------------------------------------------------------------------
+# Learning-rate schedulers
+# --------------------------------------------------------------------------
+
+def lr_trace(scheduler, optimizer, steps):
+    """The learning rate after construction (epoch 0) and after each of `steps` scheduler steps."""
+    lrs = [optimizer.param_groups[0]["lr"]]
+    for _ in range(steps):
+        optimizer.step()
+        scheduler.step()
+        lrs.append(optimizer.param_groups[0]["lr"])
+    return torch.tensor(lrs, dtype=torch.float64)
+
+
+def one_parameter_sgd(lr):
+    return torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
+
+
+@fixture
+def fix_step_lr():
+    opt = one_parameter_sgd(0.1)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=3, gamma=0.5)
+    lrs = lr_trace(sched, opt, 20)
+    save("step_lr",
+         "torch.optim.lr_scheduler.StepLR(SGD(lr=0.1), step_size=3, gamma=0.5); lr[e] = the optimizer's lr "
+         "after construction (e = 0) and after each optimizer.step(); scheduler.step() (e = 1...20)",
+         {"lr": 0.1, "stepSize": 3, "gamma": 0.5, "steps": 20}, {"lr": lrs})
+
+
+def plateau_metrics(seed, mode):
+    """40 float32 metric values: improvement, noisy plateaus, exact repeats of the best, and improvements
+    too small to count (within the threshold)."""
+    g = torch.Generator().manual_seed(seed)
+    sign = 1.0 if mode == "min" else -1.0
+    values = []
+    level = 1.0
+    for t in range(40):
+        phase = (t // 8) % 2
+        if phase == 0:
+            level *= 0.9  # a real improvement
+            v = level
+        else:
+            v = level * (1 + 0.05 * torch.rand(1, generator=g).item())  # worse, noisy
+        if t % 11 == 10:
+            v = level  # an exact repeat of the best: not better
+        if t % 13 == 12:
+            v = level * (1 - 0.002)  # better, but within a 1% relative threshold
+        values.append(sign * v + (0.0 if mode == "min" else 2.0))
+    return torch.tensor(values, dtype=torch.float32)
+
+
+def plateau_fixture(name, seed, lr, mode, threshold, threshold_mode, patience, cooldown, factor, min_lr):
+    opt = one_parameter_sgd(lr)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(
+        opt, mode=mode, factor=factor, patience=patience, threshold=threshold, threshold_mode=threshold_mode,
+        cooldown=cooldown, min_lr=min_lr, eps=1e-8)
+    metrics = plateau_metrics(seed, mode)
+    lrs, best, bad, cool = [], [], [], []
+    for m in metrics.tolist():
+        # Torchlet compares in float32: no metric may sit within float32 rounding of the threshold.
+        if not math.isinf(sched.best):
+            if mode == "min":
+                edge = sched.best * (1 - threshold) if threshold_mode == "rel" else sched.best - threshold
+            else:
+                edge = sched.best * (1 + threshold) if threshold_mode == "rel" else sched.best + threshold
+            assert m == sched.best or abs(m - edge) > 1e-5 * abs(edge), (name, m, edge)
+        opt.step()
+        sched.step(m)
+        lrs.append(opt.param_groups[0]["lr"])
+        best.append(sched.best)
+        bad.append(sched.num_bad_epochs)
+        cool.append(sched.cooldown_counter)
+    save(name,
+         f"torch.optim.lr_scheduler.ReduceLROnPlateau(SGD(lr={lr}), mode={mode!r}, factor={factor}, "
+         f"patience={patience}, threshold={threshold}, threshold_mode={threshold_mode!r}, cooldown={cooldown}, "
+         f"min_lr={min_lr}, eps=1e-8); for each metric[e]: optimizer.step(); scheduler.step(metric[e]); then "
+         "lr[e] = the optimizer's lr, best[e], num_bad_epochs[e], cooldown_counter[e]",
+         {"lr": lr, "mode": mode, "factor": factor, "patience": patience, "threshold": threshold,
+          "thresholdMode": threshold_mode, "cooldown": cooldown, "minLR": min_lr, "eps": 1e-8},
+         {"metric": metrics, "lr": torch.tensor(lrs, dtype=torch.float64),
+          "best": torch.tensor(best, dtype=torch.float64)},
+         {"num_bad_epochs": bad, "cooldown_counter": cool})
+
+
+@fixture
+def fix_reduce_lr_on_plateau_min():
+    plateau_fixture("reduce_lr_on_plateau_min", 80, 0.1, "min", 0.01, "rel",
+                    patience=2, cooldown=2, factor=0.5, min_lr=0.02)
+
+
+@fixture
+def fix_reduce_lr_on_plateau_max_abs():
+    # lr 1e-7 halves while the drop exceeds eps = 1e-8: 1e-7 -> 5e-8 -> 2.5e-8 -> 1.25e-8, then
+    # 1.25e-8 - 6.25e-9 < eps and the lr stays.
+    plateau_fixture("reduce_lr_on_plateau_max_abs", 81, 1e-7, "max", 0.01, "abs",
+                    patience=1, cooldown=0, factor=0.5, min_lr=0.0)
+
+
+def warmup_cosine_closed_form(base, t, warmup, total, start_factor, min_lr):
+    """Torchlet's WarmupCosineLR: linear from start_factor * base to base over warmup steps, then cosine
+    down to min_lr at total; min_lr after."""
+    if t < warmup:
+        return base * (start_factor + (1 - start_factor) * t / warmup)
+    if t >= total:
+        return min_lr
+    return min_lr + (base - min_lr) * 0.5 * (1 + math.cos(math.pi * (t - warmup) / (total - warmup)))
+
+
+@fixture
+def fix_warmup_cosine():
+    base, warmup, total, min_lr, start_factor = 0.1, 5, 20, 0.001, 0.1
+    opt = one_parameter_sgd(base)
+    sched = torch.optim.lr_scheduler.SequentialLR(
+        opt,
+        [torch.optim.lr_scheduler.LinearLR(opt, start_factor=start_factor, end_factor=1.0, total_iters=warmup),
+         torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total - warmup, eta_min=min_lr)],
+        milestones=[warmup])
+    sequential = lr_trace(sched, opt, total)
+    # The same formula with start factor 0 (LinearLR refuses 0), through LambdaLR.
+    opt = one_parameter_sgd(base)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda t: warmup_cosine_closed_form(base, t, warmup, total, 0.0, min_lr) / base)
+    lambda_lr = lr_trace(sched, opt, total + 5)
+    for t, lr in enumerate(sequential.tolist()):
+        assert abs(lr - warmup_cosine_closed_form(base, t, warmup, total, start_factor, min_lr)) < 1e-9 * base
+    save("warmup_cosine",
+         f"lr_sequential[e]: SequentialLR(SGD(lr={base}), [LinearLR(start_factor={start_factor}, end_factor=1, "
+         f"total_iters={warmup}), CosineAnnealingLR(T_max={total - warmup}, eta_min={min_lr})], "
+         f"milestones=[{warmup}]), e = 0...{total}; lr_lambda[e]: LambdaLR(SGD(lr={base}), lambda e: f(e) / {base}) "
+         f"with f(e) = {base} * e / {warmup} for e < {warmup}, {min_lr} + ({base} - {min_lr}) * (1 + "
+         f"cos(pi * (e - {warmup}) / {total - warmup})) / 2 until {total}, {min_lr} after; e = 0...{total + 5}",
+         {"lr": base, "warmupSteps": warmup, "totalSteps": total, "minLR": min_lr, "startFactor": start_factor},
+         {"lr_sequential": sequential, "lr_lambda": lambda_lr})
 
 
 # --------------------------------------------------------------------------

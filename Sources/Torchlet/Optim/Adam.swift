@@ -1,7 +1,7 @@
 import Foundation
 
 /// The Adam optimizer, exactly as `torch.optim.Adam` computes it (weight
-/// decay is L2 added to the gradient, not AdamW).
+/// decay is L2 added to the gradient; `AdamW` decouples it).
 ///
 /// ```
 /// g = grad + weightDecay · p
@@ -9,37 +9,62 @@ import Foundation
 /// v = β₂ v + (1 − β₂) g²
 /// p = p − lr / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
 /// ```
-public final class Adam: Optimizer {
+///
+/// - Precondition: `learningRate` and `weightDecay` are not negative; both
+///   betas are in [0, 1).
+public class Adam: Optimizer {
     public let parameters: [Tensor]
     public var learningRate: Float
     public let beta1: Float
     public let beta2: Float
     public let epsilon: Float
     public let weightDecay: Float
-    private var m: [[Float]]
-    private var v: [[Float]]
+    /// Whether weight decay shrinks the parameters directly (AdamW) rather
+    /// than adding `weightDecay · p` to the gradient (Adam).
+    public let decoupledWeightDecay: Bool
+    /// The first moments (m), one array per parameter.
+    var m: [[Float]]
+    /// The second moments (v), one array per parameter.
+    var v: [[Float]]
     /// Steps taken per parameter: like PyTorch, a parameter without a
     /// gradient on some step does not advance its bias correction.
-    private var steps: [Int]
+    var steps: [Int]
 
-    public init(
+    public convenience init(
         _ parameters: [Tensor], learningRate: Float = 0.001, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0
     ) {
-        precondition(learningRate >= 0, "Adam: learningRate \(learningRate) must not be negative")
-        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam: betas (\(beta1), \(beta2)) must be in [0, 1)")
+        self.init(parameters, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                  weightDecay: weightDecay, decoupledWeightDecay: false)
+    }
+
+    /// The initializer Adam and AdamW share, like PyTorch's
+    /// `Adam(…, decoupled_weight_decay=)`.
+    init(
+        _ parameters: [Tensor], learningRate: Float, beta1: Float, beta2: Float, epsilon: Float,
+        weightDecay: Float, decoupledWeightDecay: Bool
+    ) {
+        let name = decoupledWeightDecay ? "AdamW" : "Adam"
+        precondition(learningRate >= 0, "\(name): learningRate \(learningRate) must not be negative")
+        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "\(name): betas (\(beta1), \(beta2)) must be in [0, 1)")
+        precondition(weightDecay >= 0, "\(name): weightDecay \(weightDecay) must not be negative")
         self.parameters = parameters
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
         m = parameters.map { [Float](repeating: 0, count: $0.count) }
         v = m
         steps = [Int](repeating: 0, count: parameters.count)
     }
 
     public func step() {
+        // Adam adds the decay to the gradient; AdamW first shrinks p by
+        // (1 − lr · weightDecay). Multiplying by 1 leaves p exactly as it is.
+        let l2 = decoupledWeightDecay ? 0 : weightDecay
+        let shrink = decoupledWeightDecay ? 1 - learningRate * weightDecay : 1
         for (k, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
             steps[k] += 1
@@ -48,16 +73,16 @@ public final class Adam: Optimizer {
             let stepSize = learningRate / correction1
             // Raw buffers: this loop runs over every parameter value at every
             // step, so it avoids per-element exclusivity and bounds checks.
-            let beta1 = beta1, beta2 = beta2, epsilon = epsilon, weightDecay = weightDecay
+            let beta1 = beta1, beta2 = beta2, epsilon = epsilon
             grad.scalars.withUnsafeBufferPointer { g in
                 p.scalars.withUnsafeMutableBufferPointer { x in
                     m[k].withUnsafeMutableBufferPointer { m in
                         v[k].withUnsafeMutableBufferPointer { v in
                             for i in 0..<x.count {
-                                let gi = g[i] + weightDecay * x[i]
+                                let gi = g[i] + l2 * x[i]
                                 m[i] = beta1 * m[i] + (1 - beta1) * gi
                                 v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
-                                x[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2Root + epsilon)
+                                x[i] = x[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / correction2Root + epsilon)
                             }
                         }
                     }

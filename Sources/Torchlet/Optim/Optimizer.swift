@@ -7,6 +7,16 @@ public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
     /// Updates every parameter that has a gradient.
     func step()
+    /// A copy of the optimizer's state (its learning rate, its settings and
+    /// per-parameter buffers such as momentum or Adam's moments), like
+    /// `optimizer.state_dict()`; see `Optimizer+StateDict.swift` for the names.
+    func stateDict() -> StateDict
+    /// Restores a state from `stateDict()`, like `optimizer.load_state_dict`;
+    /// `source` names where it came from in errors.
+    ///
+    /// - Throws: `StateDictError` naming the missing, unexpected or
+    ///   mismatched key; the optimizer is unchanged then.
+    func loadStateDict(_ stateDict: StateDict, source: String) throws
 }
 
 extension Optimizer {

@@ -12,7 +12,7 @@ import Foundation
 /// let x = Tensor.uniform([2, 3], low: -1, high: 1, generator: g)
 /// ```
 public final class Generator: RandomNumberGenerator {
-    private var state: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
     /// The generator used when none is passed, like PyTorch's default
     /// generator. Reseed it with `Generator.default.manualSeed(_:)`.
@@ -35,19 +35,40 @@ public final class Generator: RandomNumberGenerator {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        state = (splitMix(), splitMix(), splitMix(), splitMix())
+        words = (splitMix(), splitMix(), splitMix(), splitMix())
+    }
+
+    /// The generator's whole state, four 64-bit words, like
+    /// `generator.get_state()` and `set_state(_:)`: saved with a checkpoint
+    /// and set back, the stream goes on exactly where it was.
+    ///
+    /// ```swift
+    /// let saved = g.state
+    /// let a = g.next()
+    /// g.state = saved      // g.next() == a again
+    /// ```
+    ///
+    /// - Precondition: a new state has four words, not all zero (xoshiro256**
+    ///   would then return zeros forever).
+    public var state: [UInt64] {
+        get { [words.0, words.1, words.2, words.3] }
+        set {
+            precondition(newValue.count == 4, "Generator.state: \(newValue.count) words, expected 4")
+            precondition(newValue.contains { $0 != 0 }, "Generator.state: all four words are zero, which is not a valid state")
+            words = (newValue[0], newValue[1], newValue[2], newValue[3])
+        }
     }
 
     /// The next 64 random bits (xoshiro256**).
     public func next() -> UInt64 {
-        let result = rotl(state.1 &* 5, 7) &* 9
-        let t = state.1 << 17
-        state.2 ^= state.0
-        state.3 ^= state.1
-        state.1 ^= state.2
-        state.0 ^= state.3
-        state.2 ^= t
-        state.3 = rotl(state.3, 45)
+        let result = rotl(words.1 &* 5, 7) &* 9
+        let t = words.1 << 17
+        words.2 ^= words.0
+        words.3 ^= words.1
+        words.1 ^= words.2
+        words.0 ^= words.3
+        words.2 ^= t
+        words.3 = rotl(words.3, 45)
         return result
     }
 
