@@ -378,11 +378,6 @@ func accuracy(_ run: [Bool], where keep: (LabeledText) -> Bool = { _ in true }) 
     let picked = zip(run, validationSet).filter { keep($0.1) }
     return picked.isEmpty ? .nan : Double(picked.filter(\.0).count) / Double(picked.count)
 }
-func meanAndSpread(_ values: [Double]) -> (mean: Double, sd: Double) {
-    let mean = values.reduce(0, +) / Double(values.count)
-    let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(values.count - 1, 1))
-    return (mean, variance.squareRoot())
-}
 func cell(_ runs: [[Bool]], where keep: @escaping (LabeledText) -> Bool = { _ in true }) -> String {
     let (mean, sd) = meanAndSpread(runs.map { accuracy($0, where: keep) })
     return "\(percent(mean)) ± \(format(100 * sd, 1))".leftPadded(14)
