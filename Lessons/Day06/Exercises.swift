@@ -112,9 +112,10 @@ func setForgetGateBias(_ lstm: LSTM, to value: Float) throws {
 /// forward(7).h.shape    // [1, 7, 16]: the last, smaller batch too
 /// ```
 ///
-/// Three mistakes the check rejects: creating the tensors inside the
-/// forward (a fresh tensor every call: nothing is learned), a batch
-/// dimension fixed at creation, and a detached state (no gradient).
+/// Mistakes the check rejects: creating the tensors inside the forward (a
+/// fresh tensor every call: nothing is learned), a state not spread over
+/// the batch or with a batch dimension fixed at creation, and a detached
+/// state (no gradient reaches `h0`).
 /// See "What about the initial state?" in the lesson.
 func registerLearnedInitialState(on module: Module, numLayers: Int, hiddenSize: Int) throws -> (_ batchSize: Int) -> LSTMState {
     throw TODO("6.4")
