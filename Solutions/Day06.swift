@@ -71,4 +71,23 @@ public enum Day6 {
             for k in hidden..<(2 * hidden) { bias.scalars[k] = isIH ? value : 0 }
         }
     }
+
+    /// Exercise 6.4: registers `h0` and `c0`, zeros `[numLayers, 1, hiddenSize]`,
+    /// on `module` once, and returns the forward that broadcasts them to
+    /// `[numLayers, B, hiddenSize]`.
+    ///
+    /// ```
+    /// h = h0 + zeros([numLayers, B, hiddenSize])    ∂L/∂h0 = Σ_b ∂L/∂h[:, b, :]
+    /// ```
+    public static func registerLearnedInitialState(
+        on module: Module, numLayers: Int, hiddenSize: Int
+    ) -> (_ batchSize: Int) -> LSTMState {
+        let h0 = Tensor.zeros([numLayers, 1, hiddenSize]), c0 = Tensor.zeros([numLayers, 1, hiddenSize])
+        module.registerParameter("h0", h0)   // created and registered once, so the optimizer updates them
+        module.registerParameter("c0", c0)
+        return { batchSize in
+            let zeros = Tensor.zeros([numLayers, batchSize, hiddenSize])
+            return (h0 + zeros, c0 + zeros)
+        }
+    }
 }

@@ -83,3 +83,40 @@ func uniformBounds(shape: [Int]) throws -> (xavier: Float, kaiming: Float) {
 func setForgetGateBias(_ lstm: LSTM, to value: Float) throws {
     throw TODO("6.3")
 }
+
+/// Exercise 6.4: a learned initial state `(h0, c0)`, registered on `module`
+/// once; returns the forward that spreads it over a batch of any size.
+///
+/// In PyTorch, a module's `__init__` and `forward`:
+///
+/// ```python
+/// self.h0 = nn.Parameter(torch.zeros(num_layers, 1, hidden_size))   # once
+/// self.c0 = nn.Parameter(torch.zeros(num_layers, 1, hidden_size))
+/// def forward(self, batch_size):
+///     return (self.h0.expand(-1, batch_size, -1), self.c0.expand(-1, batch_size, -1))
+/// ```
+///
+/// Here the body of this function is the `__init__`: create `h0` and `c0`,
+/// zeros of shape `[numLayers, 1, hiddenSize]`, and register them on
+/// `module` as `"h0"` and `"c0"` (`module.registerParameter`, which makes
+/// them require grad), so that `module.parameters()` hands them to the
+/// optimizer. The function you return is the `forward`: for a batch size
+/// `B` it returns `(h, c)`, each `[numLayers, B, hiddenSize]`, every batch
+/// row equal to `h0` (`c0`), computed *from the registered tensors* so
+/// that gradients flow back into them — add zeros of `[numLayers, B,
+/// hiddenSize]` (broadcasting sums the gradient over the batch).
+///
+/// ```
+/// let forward = try registerLearnedInitialState(on: module, numLayers: 1, hiddenSize: 16)
+/// forward(32).h.shape   // [1, 32, 16]
+/// forward(7).h.shape    // [1, 7, 16]: the last, smaller batch too
+/// ```
+///
+/// Mistakes the check rejects: creating the tensors inside the forward (a
+/// fresh tensor every call: nothing is learned), a state not spread over
+/// the batch or with a batch dimension fixed at creation, and a detached
+/// state (no gradient reaches `h0`).
+/// See "What about the initial state?" in the lesson.
+func registerLearnedInitialState(on module: Module, numLayers: Int, hiddenSize: Int) throws -> (_ batchSize: Int) -> LSTMState {
+    throw TODO("6.4")
+}

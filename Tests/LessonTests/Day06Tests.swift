@@ -237,4 +237,122 @@ import Torchlet
             try Self.checkForgetBias { lstm, value in Self.setSlice(lstm, value, range: { 0..<(4 * $0) }) }
         }
     }
+
+    // MARK: 6.4 a learned initial state
+
+    typealias InitialState = (Module, Int, Int) throws -> (Int) -> LSTMState
+
+    /// For random layer counts and hidden sizes: exactly two parameters,
+    /// `h0` and `c0`, registered by the function itself, zeros of shape
+    /// `[L, 1, H]`. Then, with the parameters set to other values (as
+    /// training would), the forward for batch sizes 1, 5 and 3 returns
+    /// `[L, B, H]` states whose every batch row is the parameter; a backward
+    /// through them adds the sum over the batch to the parameter's gradient;
+    /// and calling the forward registers nothing new.
+    static func checkInitialState(_ make: InitialState) throws {
+        for seed in UInt64(0)..<6 {
+            let g = Generator(seed: seed)
+            let layers = 1 + g.nextInt(below: 3), hidden = 1 + g.nextInt(below: 5)
+            let what = "numLayers \(layers), hiddenSize \(hidden) (seed \(seed))"
+            let module = Module()
+            let forward = try make(module, layers, hidden)
+            let registered = module.namedParameters()
+            try requireEqual(registered.map(\.name), ["h0", "c0"], "the parameters registered on the module for \(what)",
+                             hint: "register h0 and c0 in the function body, once: module.registerParameter(\"h0\", h0)")
+            for (name, parameter) in registered {
+                try requireEqual(parameter.shape, [layers, 1, hidden], "the shape of \(name) for \(what)",
+                                 hint: "[numLayers, 1, hiddenSize]: a batch dimension of 1, spread over the batch by the forward, "
+                                     + "so that one state serves every batch size")
+                try requireClose(parameter.scalars, [Float](repeating: 0, count: parameter.count),
+                                 "the starting values of \(name) for \(what)", hint: "start from zeros, the state the LSTM uses by default")
+                parameter.scalars = (0..<parameter.count).map { _ in g.nextNormal() }  // as training would change them
+            }
+            for batchSize in [1, 5, 3] {
+                for (_, parameter) in registered { parameter.grad = nil }
+                let state = forward(batchSize)
+                let weights = [layers, batchSize, hidden]
+                let weightH = Tensor.normal(weights, generator: g), weightC = Tensor.normal(weights, generator: g)
+                for ((name, parameter), (part, weight)) in zip(registered, [(state.h, weightH), (state.c, weightC)]) {
+                    let which = "\(name == "h0" ? "h" : "c") for a batch of \(batchSize), \(what)"
+                    try requireEqual(part.shape, [layers, batchSize, hidden], "the shape of \(which)",
+                                     hint: "spread the [numLayers, 1, hiddenSize] parameter over the batch: add zeros of "
+                                         + "[numLayers, B, hiddenSize]")
+                    let rows = (0..<layers).flatMap { l in
+                        (0..<batchSize).flatMap { _ in parameter.scalars[(l * hidden)..<((l + 1) * hidden)] }
+                    }
+                    try requireClose(part.scalars, rows, "the values of \(which), after \(name) was changed",
+                                     hint: "compute the state from the registered \(name) itself; a tensor created in the "
+                                         + "forward is fresh zeros at every call, so nothing is learned")
+                    try requireEqual(part.requiresGrad, true, "whether \(which) requires grad",
+                                     hint: "do not detach: the gradient must flow back into \(name)")
+                    _ = weight
+                }
+                ((state.h * weightH).sum() + (state.c * weightC).sum()).backward()
+                for ((name, parameter), weight) in zip(registered, [weightH, weightC]) {
+                    let expected = (0..<layers).flatMap { l in
+                        (0..<hidden).map { j in
+                            (0..<batchSize).reduce(Float(0)) { $0 + weight.scalars[(l * batchSize + $1) * hidden + j] }
+                        }
+                    }
+                    try requireClose(parameter.grad?.scalars ?? [Float](repeating: 0, count: parameter.count), expected,
+                                     tolerance: 1e-3, "the gradient of \(name) for a batch of \(batchSize), \(what)",
+                                     hint: "the gradient of \(name) is the sum over the batch of the state's gradient; "
+                                         + "it reaches \(name) only when the state is computed from it")
+                }
+            }
+            try requireEqual(module.namedParameters().count, 2, "the number of parameters after three forwards, \(what)",
+                             hint: "register in the function body, once; the forward only reads the parameters")
+        }
+    }
+
+    @Test("6.4 a learned initial state (reference)") func reference6_4() {
+        reference("6.4") {
+            try Self.checkInitialState { Solutions.Day6.registerLearnedInitialState(on: $0, numLayers: $1, hiddenSize: $2) }
+        }
+    }
+
+    static let graded6_4 = GradedExercise("6.4", "a learned initial state", function: "registerLearnedInitialState")
+
+    @Test("6.4 a learned initial state") func exercise6_4() async throws {
+        try await grade(Self.graded6_4) {
+            await #expect(processExitsWith: .failure, observing: childOutput) {
+                runGradedCheck("6.4") {
+                    try Day06Tests.checkInitialState { try day6.registerLearnedInitialState(on: $0, numLayers: $1, hiddenSize: $2) }
+                }
+            }
+        }
+    }
+
+    @Test("6.4 the check rejects wrong initial states") func rejectsWrong6_4() {
+        /// Registers zeros `[L, batch, H]` as h0 and c0 and returns a forward built by `forward(h0, c0, L, B, H)`.
+        func wrong(batch: Int = 1, _ forward: @escaping (Tensor, Tensor, Int, Int, Int) -> LSTMState) -> InitialState {
+            { module, layers, hidden in
+                let h0 = Tensor.zeros([layers, batch, hidden]), c0 = Tensor.zeros([layers, batch, hidden])
+                module.registerParameter("h0", h0)
+                module.registerParameter("c0", c0)
+                return { forward(h0, c0, layers, $0, hidden) }
+            }
+        }
+        expectRejects("6.4", "the state created in the forward (registered tensors never used)") {
+            try Self.checkInitialState(wrong { _, _, layers, batchSize, hidden in
+                let h = Tensor.zeros([layers, 1, hidden]), c = Tensor.zeros([layers, 1, hidden])
+                h.requiresGrad = true
+                c.requiresGrad = true
+                let zeros = Tensor.zeros([layers, batchSize, hidden])
+                return (h + zeros, c + zeros)
+            })
+        }
+        expectRejects("6.4", "not expanded over the batch") {
+            try Self.checkInitialState(wrong { h0, c0, _, _, _ in (h0, c0) })
+        }
+        expectRejects("6.4", "a batch dimension fixed at creation (32)") {
+            try Self.checkInitialState(wrong(batch: 32) { h0, c0, _, _, _ in (h0, c0) })
+        }
+        expectRejects("6.4", "the state detached from the parameters") {
+            try Self.checkInitialState(wrong { h0, c0, layers, batchSize, hidden in
+                let zeros = Tensor.zeros([layers, batchSize, hidden])
+                return (h0.detached() + zeros, c0.detached() + zeros)
+            })
+        }
+    }
 }

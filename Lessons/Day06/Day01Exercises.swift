@@ -1,0 +1,1 @@
+../Day01/Exercises.swift
