@@ -161,10 +161,12 @@ lesson.writePlot(normPlot, name: "gradient-norms")
 /*:
  ![Gradient norm per step with and without clipping, log scale](figures/gradient-norms.svg)
 
- Without clipping the norms climb step after step: each oversized step
- lands the weights where the gradient is larger still. The clipped run
- sees large gradients too — clipping does not make them go away, it only
- limits what one step can do with them. A good threshold sits a little
+ Without clipping the norm shoots up within the first few steps: one
+ oversized step lands the weights where the gradient is larger still,
+ and the run stays on a high, spiky plateau from which the loss does not
+ recover within the epoch. The clipped run sees large gradients too —
+ clipping does not make them go away, it only limits what one step can
+ do with them — and its norms settle as it trains. A good threshold sits a little
  above the typical norm of a healthy run (logging the returned norm
  shows it); PyTorch's word language model uses 0.25, many recipes use 1
  or 5.
