@@ -100,7 +100,8 @@ public struct LinePlot {
         let charWidth = 7.0
         let yLabelWidth = Double(yAxis.ticks.map { $0.label.count }.max() ?? 1) * charWidth
         let left = 28 + yLabelWidth + 10
-        let legendWidth = series.isEmpty ? 0 : 40 + Double(series.map { $0.name.count }.max() ?? 0) * charWidth
+        // Legend names are wider per character than tick labels (letters and spaces, not digits).
+        let legendWidth = series.isEmpty ? 0 : 40 + Double(series.map { $0.name.count }.max() ?? 0) * (charWidth + 1)
         let right = Double(width) - 16 - legendWidth
         let top = title.isEmpty ? 20.0 : 44.0
         let bottom = Double(height) - 50
