@@ -6,6 +6,7 @@
  solutions are in `Solutions/Day07.swift`; try first, then compare.
  */
 import Course
+import Foundation
 import Torchlet
 
 /// Exercise 7.1: clips the gradients of `parameters` by their joint norm,

@@ -6,6 +6,7 @@
  solutions are in `Solutions/Day08.swift`; try first, then compare.
  */
 import Course
+import Foundation
 import Torchlet
 
 /// Exercise 8.1: cuts one long stream of token ids into `batchSize`
