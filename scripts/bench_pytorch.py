@@ -63,6 +63,10 @@ def lstm_flops(tokens, inp, hidden):
     return 2 * tokens * 4 * hidden * (inp + hidden)
 
 
+def gru_flops(tokens, inp, hidden):
+    return 2 * tokens * 3 * hidden * (inp + hidden)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=15)
@@ -112,6 +116,26 @@ def main():
         with torch.no_grad():
             ms = median_ms(lambda: lstm(nn.utils.rnn.pack_padded_sequence(padded, lengths, enforce_sorted=False)), repeats)
         report("lstm_packed_nograd", ms, lstm_flops(packed_tokens, inp, hidden))
+
+    gru = nn.GRU(inp, hidden)
+
+    def gru_dense_step():
+        x = dense.clone().requires_grad_(True)
+        output, h = gru(x)
+        (output.sum() + h.sum()).backward()
+        gru.zero_grad()
+
+    def gru_packed_step():
+        x = padded.clone().requires_grad_(True)
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=False)
+        output, h = gru(packed)
+        (output.data.sum() + h.sum()).backward()
+        gru.zero_grad()
+
+    if wanted("gru_dense"):
+        report("gru_dense", median_ms(gru_dense_step, repeats), 3 * gru_flops(dense_tokens, inp, hidden))
+    if wanted("gru_packed"):
+        report("gru_packed", median_ms(gru_packed_step, repeats), 3 * gru_flops(packed_tokens, inp, hidden))
 
     if wanted("day3_epoch"):
         vocabulary, tags, embedding_dim, tagger_hidden, batch_size = 600, 12, 32, 64, 32

@@ -59,6 +59,11 @@ func lstmFlops(tokens: Int, input: Int, hidden: Int) -> Double {
     2 * Double(tokens) * Double(4 * hidden) * Double(input + hidden)
 }
 
+/// GRU FLOPs for one forward pass over `tokens` rows: 2·3H·(I + H) each.
+func gruFlops(tokens: Int, input: Int, hidden: Int) -> Double {
+    2 * Double(tokens) * Double(3 * hidden) * Double(input + hidden)
+}
+
 var repeats = 15
 var selected: Set<String> = []
 var arguments = CommandLine.arguments.dropFirst()
@@ -118,6 +123,27 @@ if wanted("lstm_dense_nograd") {
 if wanted("lstm_packed_nograd") {
     let ms = medianMilliseconds(repeats: repeats) { withNoGrad { _ = lstm(packedInput) } }
     report("lstm_packed_nograd", ms: ms, flops: lstmFlops(tokens: packedTokens, input: inputSize, hidden: hidden))
+}
+
+// nn.GRU(64 → 128), the same input and lengths as the LSTM cases.
+let gru = GRU(inputSize: inputSize, hiddenSize: hidden, generator: generator)
+if wanted("gru_dense") {
+    let ms = medianMilliseconds(repeats: repeats) {
+        let x = Tensor(dense.scalars, shape: dense.shape, requiresGrad: true)
+        let (output, h) = gru(x)
+        (output.sum() + h.sum()).backward()
+        gru.zeroGrad()
+    }
+    report("gru_dense", ms: ms, flops: 3 * gruFlops(tokens: denseTokens, input: inputSize, hidden: hidden))
+}
+if wanted("gru_packed") {
+    let ms = medianMilliseconds(repeats: repeats) {
+        let data = Tensor(packedInput.data.scalars, shape: packedInput.data.shape, requiresGrad: true)
+        let (output, h) = gru(packedInput.replacing(data: data))
+        (output.data.sum() + h.sum()).backward()
+        gru.zeroGrad()
+    }
+    report("gru_packed", ms: ms, flops: 3 * gruFlops(tokens: packedTokens, input: inputSize, hidden: hidden))
 }
 
 // A Day 3 epoch: a padded-batch tagger (vocabulary 600, embedding 32,
