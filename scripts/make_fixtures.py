@@ -193,37 +193,67 @@ def fix_lstm_cell():
         cell, inputs, run)
 
 
-def lstm_fixture(name, seed, num_layers=1, bidirectional=False, batch_first=False,
-                 initial_state=False, seq=5, batch=2, input_size=3, hidden_size=4):
+GRU_FORMULA = ("gate order r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), "
+               "h' = (1 - z) * n + z * h")
+
+
+def rnn_call(kind, module, x, state):
+    """Runs nn.LSTM or nn.GRU on x (a tensor or a PackedSequence) from the
+    initial state given as a list ([h0, c0] or [h0]; [] for zeros) and
+    returns (output, [h_n, c_n] or [h_n])."""
+    if kind == "LSTM":
+        out, (h, c) = module(x, tuple(state)) if state else module(x)
+        return out, [h, c]
+    out, h = module(x, state[0]) if state else module(x)
+    return out, [h]
+
+
+def rnn_state_names(kind):
+    return ["h0", "c0"] if kind == "LSTM" else ["h0"]
+
+
+def rnn_final_names(kind):
+    return ["h_n", "c_n"] if kind == "LSTM" else ["h_n"]
+
+
+def rnn_fixture(kind, name, seed, num_layers=1, bidirectional=False, batch_first=False,
+                initial_state=False, seq=5, batch=2, input_size=3, hidden_size=4):
+    """A dense nn.LSTM or nn.GRU fixture (kind "LSTM" or "GRU")."""
     torch.manual_seed(seed)
-    lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers,
-                   bidirectional=bidirectional, batch_first=batch_first, dropout=0.0)
+    rnn = getattr(nn, kind)(input_size, hidden_size, num_layers=num_layers,
+                            bidirectional=bidirectional, batch_first=batch_first, dropout=0.0)
     d = 2 if bidirectional else 1
     shape = (batch, seq, input_size) if batch_first else (seq, batch, input_size)
     inputs = {"input": leaf(torch.randn(*shape))}
     if initial_state:
-        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
-        inputs["c0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+        for k in rnn_state_names(kind):
+            inputs[k] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+    state_names = rnn_state_names(kind) if initial_state else []
+    finals = rnn_final_names(kind)
 
     def run(m, i):
-        if initial_state:
-            out, (h, c) = m(i["input"], (i["h0"], i["c0"]))
-        else:
-            out, (h, c) = m(i["input"])
-        return {"output": out, "h_n": h, "c_n": c}
+        out, final = rnn_call(kind, m, i["input"], [i[k] for k in state_names])
+        return {"output": out, **dict(zip(finals, final))}
 
     layout = "[batch, seq, feature]" if batch_first else "[seq, batch, feature]"
-    state = "initial state (h0, c0) given, shape [numLayers*numDirections, batch, hidden]" \
+    given = "(h0, c0)" if kind == "LSTM" else "h0"
+    state = f"initial state {given} given, shape [numLayers*numDirections, batch, hidden]" \
         if initial_state else "no initial state (zeros)"
-    desc = (f"nn.LSTM(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
+    formula = "" if kind == "LSTM" else GRU_FORMULA + "; "
+    final_shapes = "h_n, c_n are" if kind == "LSTM" else "h_n is"
+    desc = (f"nn.{kind}(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
             f"bidirectional={bidirectional}, batch_first={batch_first}, dropout=0), seq {seq}, batch {batch}; "
-            f"input and output are {layout}; h_n, c_n are [numLayers*numDirections, batch, hidden] "
+            f"{formula}input and output are {layout}; {final_shapes} [numLayers*numDirections, batch, hidden] "
             f"(index layer*numDirections + direction, never batch-first); {state}; "
-            + weighted('output', 'h_n', 'c_n'))
+            + weighted('output', *finals))
     config = {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
               "bidirectional": bidirectional, "batchFirst": batch_first, "dropout": 0.0,
               "seqLen": seq, "batch": batch, "initialState": initial_state}
-    module_fixture(name, desc, config, lstm, inputs, run)
+    module_fixture(name, desc, config, rnn, inputs, run)
+
+
+def lstm_fixture(name, seed, **options):
+    rnn_fixture("LSTM", name, seed, **options)
 
 
 @fixture
@@ -993,27 +1023,27 @@ def fix_pad_packed_total_length_batch_first():
                  enforce_sorted=False, total_length=6, padding_value=0.25)
 
 
-def lstm_packed_fixture(name, seed, lengths, num_layers=1, bidirectional=False,
-                        initial_state=False, enforce_sorted=False, input_size=3, hidden_size=4):
+def rnn_packed_fixture(kind, name, seed, lengths, num_layers=1, bidirectional=False,
+                       initial_state=False, enforce_sorted=False, input_size=3, hidden_size=4):
+    """An nn.LSTM or nn.GRU fixture on a packed batch (kind "LSTM" or "GRU")."""
     torch.manual_seed(seed)
-    lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers,
-                   bidirectional=bidirectional, dropout=0.0)
+    rnn = getattr(nn, kind)(input_size, hidden_size, num_layers=num_layers,
+                            bidirectional=bidirectional, dropout=0.0)
     d = 2 if bidirectional else 1
     steps, batch = max(lengths), len(lengths)
     inputs = {"input": leaf(torch.randn(steps, batch, input_size))}
     if initial_state:
-        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
-        inputs["c0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+        for k in rnn_state_names(kind):
+            inputs[k] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+    state_names = rnn_state_names(kind) if initial_state else []
+    finals = rnn_final_names(kind)
     packed = pack_padded_sequence(inputs["input"], torch.tensor(lengths), enforce_sorted=enforce_sorted)
-    if initial_state:
-        out, (h, c) = lstm(packed, (inputs["h0"], inputs["c0"]))
-    else:
-        out, (h, c) = lstm(packed)
+    out, final = rnn_call(kind, rnn, packed, [inputs[k] for k in state_names])
     output, _ = pad_packed_sequence(out)
-    outputs = {"output": output, "h_n": h, "c_n": c}
+    outputs = {"output": output, **dict(zip(finals, final))}
     loss, weights = weighted_loss(outputs)
     loss.backward()
-    params = dict(lstm.named_parameters())
+    params = dict(rnn.named_parameters())
     tensors = dict(inputs)
     tensors.update(params)
     tensors["output_data"] = out.data
@@ -1028,19 +1058,27 @@ def lstm_packed_fixture(name, seed, lengths, num_layers=1, bidirectional=False,
     if not enforce_sorted:
         ints["sorted_indices"] = packed.sorted_indices
         ints["unsorted_indices"] = packed.unsorted_indices
-    state = ("initial state (h0, c0) given in the caller's batch order, [numLayers*numDirections, batch, hidden]"
+    given = "(h0, c0)" if kind == "LSTM" else "h0"
+    state = (f"initial state {given} given in the caller's batch order, [numLayers*numDirections, batch, hidden]"
              if initial_state else "no initial state (zeros)")
+    formula = "" if kind == "LSTM" else GRU_FORMULA + "; "
+    result = "(h_n, c_n)" if kind == "LSTM" else "h_n"
+    final_names = "h_n, c_n" if kind == "LSTM" else "h_n"
     save(name,
-         f"nn.LSTM(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
-         f"bidirectional={bidirectional}, dropout=0); packed = pack_padded_sequence(input [seq, batch, feature] "
-         f"{[steps, batch, input_size]}, ints.lengths, enforce_sorted={enforce_sorted}); "
-         f"out, (h_n, c_n) = lstm(packed{', (h0, c0)' if initial_state else ''}); output_data = out.data; "
-         f"output, _ = pad_packed_sequence(out) (zeros after each length); h_n, c_n in the caller's batch order; "
-         f"{state}; " + weighted('output', 'h_n', 'c_n'),
+         f"nn.{kind}(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
+         f"bidirectional={bidirectional}, dropout=0); {formula}packed = pack_padded_sequence(input "
+         f"[seq, batch, feature] {[steps, batch, input_size]}, ints.lengths, enforce_sorted={enforce_sorted}); "
+         f"out, {result} = {kind.lower()}(packed{', ' + given if initial_state else ''}); output_data = out.data; "
+         f"output, _ = pad_packed_sequence(out) (zeros after each length); {final_names} in the caller's batch order; "
+         f"{state}; " + weighted('output', *finals),
          {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
           "bidirectional": bidirectional, "dropout": 0.0, "seqLen": steps, "batch": batch,
           "initialState": initial_state, "enforceSorted": enforce_sorted},
          tensors, ints)
+
+
+def lstm_packed_fixture(name, seed, lengths, **options):
+    rnn_packed_fixture("LSTM", name, seed, lengths, **options)
 
 
 @fixture
@@ -1072,10 +1110,6 @@ def fix_lstm_packed_sorted():
 # GRU
 # --------------------------------------------------------------------------
 
-GRU_FORMULA = ("gate order r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), "
-               "h' = (1 - z) * n + z * h")
-
-
 @fixture
 def fix_gru_cell():
     torch.manual_seed(120)
@@ -1094,33 +1128,8 @@ def fix_gru_cell():
         cell, inputs, run)
 
 
-def gru_fixture(name, seed, num_layers=1, bidirectional=False, batch_first=False,
-                initial_state=False, seq=5, batch=2, input_size=3, hidden_size=4):
-    torch.manual_seed(seed)
-    gru = nn.GRU(input_size, hidden_size, num_layers=num_layers,
-                 bidirectional=bidirectional, batch_first=batch_first, dropout=0.0)
-    d = 2 if bidirectional else 1
-    shape = (batch, seq, input_size) if batch_first else (seq, batch, input_size)
-    inputs = {"input": leaf(torch.randn(*shape))}
-    if initial_state:
-        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
-
-    def run(m, i):
-        out, h = m(i["input"], i["h0"]) if initial_state else m(i["input"])
-        return {"output": out, "h_n": h}
-
-    layout = "[batch, seq, feature]" if batch_first else "[seq, batch, feature]"
-    state = "initial state h0 given, shape [numLayers*numDirections, batch, hidden]" \
-        if initial_state else "no initial state (zeros)"
-    desc = (f"nn.GRU(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
-            f"bidirectional={bidirectional}, batch_first={batch_first}, dropout=0), seq {seq}, batch {batch}; "
-            f"{GRU_FORMULA}; input and output are {layout}; h_n is [numLayers*numDirections, batch, hidden] "
-            f"(index layer*numDirections + direction, never batch-first); {state}; "
-            + weighted('output', 'h_n'))
-    config = {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
-              "bidirectional": bidirectional, "batchFirst": batch_first, "dropout": 0.0,
-              "seqLen": seq, "batch": batch, "initialState": initial_state}
-    module_fixture(name, desc, config, gru, inputs, run)
+def gru_fixture(name, seed, **options):
+    rnn_fixture("GRU", name, seed, **options)
 
 
 @fixture
@@ -1153,50 +1162,8 @@ def fix_gru_batch_first():
     gru_fixture("gru_batch_first", seed=126, batch_first=True, initial_state=True)
 
 
-def gru_packed_fixture(name, seed, lengths, num_layers=1, bidirectional=False,
-                       initial_state=False, enforce_sorted=False, input_size=3, hidden_size=4):
-    torch.manual_seed(seed)
-    gru = nn.GRU(input_size, hidden_size, num_layers=num_layers,
-                 bidirectional=bidirectional, dropout=0.0)
-    d = 2 if bidirectional else 1
-    steps, batch = max(lengths), len(lengths)
-    inputs = {"input": leaf(torch.randn(steps, batch, input_size))}
-    if initial_state:
-        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
-    packed = pack_padded_sequence(inputs["input"], torch.tensor(lengths), enforce_sorted=enforce_sorted)
-    out, h = gru(packed, inputs["h0"]) if initial_state else gru(packed)
-    output, _ = pad_packed_sequence(out)
-    outputs = {"output": output, "h_n": h}
-    loss, weights = weighted_loss(outputs)
-    loss.backward()
-    params = dict(gru.named_parameters())
-    tensors = dict(inputs)
-    tensors.update(params)
-    tensors["output_data"] = out.data
-    tensors.update(outputs)
-    tensors.update(weights)
-    tensors["loss"] = loss
-    for k, v in inputs.items():
-        tensors["grad." + k] = v.grad
-    for k, v in params.items():
-        tensors["grad." + k] = v.grad
-    ints = {"lengths": lengths, "batch_sizes": packed.batch_sizes}
-    if not enforce_sorted:
-        ints["sorted_indices"] = packed.sorted_indices
-        ints["unsorted_indices"] = packed.unsorted_indices
-    state = ("initial state h0 given in the caller's batch order, [numLayers*numDirections, batch, hidden]"
-             if initial_state else "no initial state (zeros)")
-    save(name,
-         f"nn.GRU(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
-         f"bidirectional={bidirectional}, dropout=0); {GRU_FORMULA}; packed = pack_padded_sequence(input "
-         f"[seq, batch, feature] {[steps, batch, input_size]}, ints.lengths, enforce_sorted={enforce_sorted}); "
-         f"out, h_n = gru(packed{', h0' if initial_state else ''}); output_data = out.data; "
-         f"output, _ = pad_packed_sequence(out) (zeros after each length); h_n in the caller's batch order; "
-         f"{state}; " + weighted('output', 'h_n'),
-         {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
-          "bidirectional": bidirectional, "dropout": 0.0, "seqLen": steps, "batch": batch,
-          "initialState": initial_state, "enforceSorted": enforce_sorted},
-         tensors, ints)
+def gru_packed_fixture(name, seed, lengths, **options):
+    rnn_packed_fixture("GRU", name, seed, lengths, **options)
 
 
 @fixture
