@@ -63,6 +63,10 @@ def lstm_flops(tokens, inp, hidden):
     return 2 * tokens * 4 * hidden * (inp + hidden)
 
 
+def gru_flops(tokens, inp, hidden):
+    return 2 * tokens * 3 * hidden * (inp + hidden)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=15)
@@ -87,23 +91,29 @@ def main():
     padded = torch.randn(50, batch, inp)
     dense_tokens, packed_tokens = steps * batch, sum(lengths)
 
-    def dense_step():
-        x = dense.clone().requires_grad_(True)
-        output, (h, _) = lstm(x)
-        (output.sum() + h.sum()).backward()
-        lstm.zero_grad()
+    def training_ms(module, inp, run):
+        """Median time of forward + backward: run(leaf copy of inp) -> (output rows, final h)."""
+        def step():
+            output, h = run(inp.clone().requires_grad_(True))
+            (output.sum() + h.sum()).backward()
+            module.zero_grad()
+        return median_ms(step, repeats)
 
-    def packed_step():
-        x = padded.clone().requires_grad_(True)
-        packed = nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=False)
-        output, (h, _) = lstm(packed)
-        (output.data.sum() + h.sum()).backward()
-        lstm.zero_grad()
+    def packed(x):
+        return nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=False)
+
+    def lstm_dense(x):
+        output, (h, _) = lstm(x)
+        return output, h
+
+    def lstm_packed(x):
+        output, (h, _) = lstm(packed(x))
+        return output.data, h
 
     if wanted("lstm_dense"):
-        report("lstm_dense", median_ms(dense_step, repeats), 3 * lstm_flops(dense_tokens, inp, hidden))
+        report("lstm_dense", training_ms(lstm, dense, lstm_dense), 3 * lstm_flops(dense_tokens, inp, hidden))
     if wanted("lstm_packed"):
-        report("lstm_packed", median_ms(packed_step, repeats), 3 * lstm_flops(packed_tokens, inp, hidden))
+        report("lstm_packed", training_ms(lstm, padded, lstm_packed), 3 * lstm_flops(packed_tokens, inp, hidden))
     if wanted("lstm_dense_nograd"):
         with torch.no_grad():
             ms = median_ms(lambda: lstm(dense), repeats)
@@ -112,6 +122,17 @@ def main():
         with torch.no_grad():
             ms = median_ms(lambda: lstm(nn.utils.rnn.pack_padded_sequence(padded, lengths, enforce_sorted=False)), repeats)
         report("lstm_packed_nograd", ms, lstm_flops(packed_tokens, inp, hidden))
+
+    gru = nn.GRU(inp, hidden)
+
+    def gru_packed(x):
+        output, h = gru(packed(x))
+        return output.data, h
+
+    if wanted("gru_dense"):
+        report("gru_dense", training_ms(gru, dense, gru), 3 * gru_flops(dense_tokens, inp, hidden))
+    if wanted("gru_packed"):
+        report("gru_packed", training_ms(gru, padded, gru_packed), 3 * gru_flops(packed_tokens, inp, hidden))
 
     if wanted("day3_epoch"):
         vocabulary, tags, embedding_dim, tagger_hidden, batch_size = 600, 12, 32, 64, 32

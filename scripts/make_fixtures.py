@@ -3,7 +3,7 @@
 
 What it does
     Runs small, fixed computations in PyTorch (LSTMCell, LSTM in its
-    variants, Linear, Embedding, losses, softmax, masked softmax and max,
+    variants, GRUCell, GRU in its variants, Linear, Embedding, losses, softmax, masked softmax and max,
     gather, SGD, Adam and AdamW steps, gradient clipping, learning-rate
     schedulers) and
     writes one JSON file per computation into
@@ -193,37 +193,67 @@ def fix_lstm_cell():
         cell, inputs, run)
 
 
-def lstm_fixture(name, seed, num_layers=1, bidirectional=False, batch_first=False,
-                 initial_state=False, seq=5, batch=2, input_size=3, hidden_size=4):
+GRU_FORMULA = ("gate order r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), "
+               "h' = (1 - z) * n + z * h")
+
+
+def rnn_call(kind, module, x, state):
+    """Runs nn.LSTM or nn.GRU on x (a tensor or a PackedSequence) from the
+    initial state given as a list ([h0, c0] or [h0]; [] for zeros) and
+    returns (output, [h_n, c_n] or [h_n])."""
+    if kind == "LSTM":
+        out, (h, c) = module(x, tuple(state)) if state else module(x)
+        return out, [h, c]
+    out, h = module(x, state[0]) if state else module(x)
+    return out, [h]
+
+
+def rnn_state_names(kind):
+    return ["h0", "c0"] if kind == "LSTM" else ["h0"]
+
+
+def rnn_final_names(kind):
+    return ["h_n", "c_n"] if kind == "LSTM" else ["h_n"]
+
+
+def rnn_fixture(kind, name, seed, num_layers=1, bidirectional=False, batch_first=False,
+                initial_state=False, seq=5, batch=2, input_size=3, hidden_size=4):
+    """A dense nn.LSTM or nn.GRU fixture (kind "LSTM" or "GRU")."""
     torch.manual_seed(seed)
-    lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers,
-                   bidirectional=bidirectional, batch_first=batch_first, dropout=0.0)
+    rnn = getattr(nn, kind)(input_size, hidden_size, num_layers=num_layers,
+                            bidirectional=bidirectional, batch_first=batch_first, dropout=0.0)
     d = 2 if bidirectional else 1
     shape = (batch, seq, input_size) if batch_first else (seq, batch, input_size)
     inputs = {"input": leaf(torch.randn(*shape))}
     if initial_state:
-        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
-        inputs["c0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+        for k in rnn_state_names(kind):
+            inputs[k] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+    state_names = rnn_state_names(kind) if initial_state else []
+    finals = rnn_final_names(kind)
 
     def run(m, i):
-        if initial_state:
-            out, (h, c) = m(i["input"], (i["h0"], i["c0"]))
-        else:
-            out, (h, c) = m(i["input"])
-        return {"output": out, "h_n": h, "c_n": c}
+        out, final = rnn_call(kind, m, i["input"], [i[k] for k in state_names])
+        return {"output": out, **dict(zip(finals, final))}
 
     layout = "[batch, seq, feature]" if batch_first else "[seq, batch, feature]"
-    state = "initial state (h0, c0) given, shape [numLayers*numDirections, batch, hidden]" \
+    given = "(h0, c0)" if kind == "LSTM" else "h0"
+    state = f"initial state {given} given, shape [numLayers*numDirections, batch, hidden]" \
         if initial_state else "no initial state (zeros)"
-    desc = (f"nn.LSTM(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
+    formula = "" if kind == "LSTM" else GRU_FORMULA + "; "
+    final_shapes = "h_n, c_n are" if kind == "LSTM" else "h_n is"
+    desc = (f"nn.{kind}(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
             f"bidirectional={bidirectional}, batch_first={batch_first}, dropout=0), seq {seq}, batch {batch}; "
-            f"input and output are {layout}; h_n, c_n are [numLayers*numDirections, batch, hidden] "
+            f"{formula}input and output are {layout}; {final_shapes} [numLayers*numDirections, batch, hidden] "
             f"(index layer*numDirections + direction, never batch-first); {state}; "
-            + weighted('output', 'h_n', 'c_n'))
+            + weighted('output', *finals))
     config = {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
               "bidirectional": bidirectional, "batchFirst": batch_first, "dropout": 0.0,
               "seqLen": seq, "batch": batch, "initialState": initial_state}
-    module_fixture(name, desc, config, lstm, inputs, run)
+    module_fixture(name, desc, config, rnn, inputs, run)
+
+
+def lstm_fixture(name, seed, **options):
+    rnn_fixture("LSTM", name, seed, **options)
 
 
 @fixture
@@ -993,27 +1023,27 @@ def fix_pad_packed_total_length_batch_first():
                  enforce_sorted=False, total_length=6, padding_value=0.25)
 
 
-def lstm_packed_fixture(name, seed, lengths, num_layers=1, bidirectional=False,
-                        initial_state=False, enforce_sorted=False, input_size=3, hidden_size=4):
+def rnn_packed_fixture(kind, name, seed, lengths, num_layers=1, bidirectional=False,
+                       initial_state=False, enforce_sorted=False, input_size=3, hidden_size=4):
+    """An nn.LSTM or nn.GRU fixture on a packed batch (kind "LSTM" or "GRU")."""
     torch.manual_seed(seed)
-    lstm = nn.LSTM(input_size, hidden_size, num_layers=num_layers,
-                   bidirectional=bidirectional, dropout=0.0)
+    rnn = getattr(nn, kind)(input_size, hidden_size, num_layers=num_layers,
+                            bidirectional=bidirectional, dropout=0.0)
     d = 2 if bidirectional else 1
     steps, batch = max(lengths), len(lengths)
     inputs = {"input": leaf(torch.randn(steps, batch, input_size))}
     if initial_state:
-        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
-        inputs["c0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+        for k in rnn_state_names(kind):
+            inputs[k] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+    state_names = rnn_state_names(kind) if initial_state else []
+    finals = rnn_final_names(kind)
     packed = pack_padded_sequence(inputs["input"], torch.tensor(lengths), enforce_sorted=enforce_sorted)
-    if initial_state:
-        out, (h, c) = lstm(packed, (inputs["h0"], inputs["c0"]))
-    else:
-        out, (h, c) = lstm(packed)
+    out, final = rnn_call(kind, rnn, packed, [inputs[k] for k in state_names])
     output, _ = pad_packed_sequence(out)
-    outputs = {"output": output, "h_n": h, "c_n": c}
+    outputs = {"output": output, **dict(zip(finals, final))}
     loss, weights = weighted_loss(outputs)
     loss.backward()
-    params = dict(lstm.named_parameters())
+    params = dict(rnn.named_parameters())
     tensors = dict(inputs)
     tensors.update(params)
     tensors["output_data"] = out.data
@@ -1028,19 +1058,27 @@ def lstm_packed_fixture(name, seed, lengths, num_layers=1, bidirectional=False,
     if not enforce_sorted:
         ints["sorted_indices"] = packed.sorted_indices
         ints["unsorted_indices"] = packed.unsorted_indices
-    state = ("initial state (h0, c0) given in the caller's batch order, [numLayers*numDirections, batch, hidden]"
+    given = "(h0, c0)" if kind == "LSTM" else "h0"
+    state = (f"initial state {given} given in the caller's batch order, [numLayers*numDirections, batch, hidden]"
              if initial_state else "no initial state (zeros)")
+    formula = "" if kind == "LSTM" else GRU_FORMULA + "; "
+    result = "(h_n, c_n)" if kind == "LSTM" else "h_n"
+    final_names = "h_n, c_n" if kind == "LSTM" else "h_n"
     save(name,
-         f"nn.LSTM(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
-         f"bidirectional={bidirectional}, dropout=0); packed = pack_padded_sequence(input [seq, batch, feature] "
-         f"{[steps, batch, input_size]}, ints.lengths, enforce_sorted={enforce_sorted}); "
-         f"out, (h_n, c_n) = lstm(packed{', (h0, c0)' if initial_state else ''}); output_data = out.data; "
-         f"output, _ = pad_packed_sequence(out) (zeros after each length); h_n, c_n in the caller's batch order; "
-         f"{state}; " + weighted('output', 'h_n', 'c_n'),
+         f"nn.{kind}(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
+         f"bidirectional={bidirectional}, dropout=0); {formula}packed = pack_padded_sequence(input "
+         f"[seq, batch, feature] {[steps, batch, input_size]}, ints.lengths, enforce_sorted={enforce_sorted}); "
+         f"out, {result} = {kind.lower()}(packed{', ' + given if initial_state else ''}); output_data = out.data; "
+         f"output, _ = pad_packed_sequence(out) (zeros after each length); {final_names} in the caller's batch order; "
+         f"{state}; " + weighted('output', *finals),
          {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
           "bidirectional": bidirectional, "dropout": 0.0, "seqLen": steps, "batch": batch,
           "initialState": initial_state, "enforceSorted": enforce_sorted},
          tensors, ints)
+
+
+def lstm_packed_fixture(name, seed, lengths, **options):
+    rnn_packed_fixture("LSTM", name, seed, lengths, **options)
 
 
 @fixture
@@ -1066,6 +1104,77 @@ def fix_lstm_packed_2layer_bidirectional():
 @fixture
 def fix_lstm_packed_sorted():
     lstm_packed_fixture("lstm_packed_sorted", 74, [5, 4, 2, 2], initial_state=True, enforce_sorted=True)
+
+
+# --------------------------------------------------------------------------
+# GRU
+# --------------------------------------------------------------------------
+
+@fixture
+def fix_gru_cell():
+    torch.manual_seed(120)
+    cell = nn.GRUCell(3, 4)
+    inputs = {"input": leaf(torch.randn(2, 3)),
+              "h0": leaf(torch.randn(2, 4))}
+
+    def run(m, i):
+        return {"h1": m(i["input"], i["h0"])}
+
+    module_fixture(
+        "gru_cell",
+        "nn.GRUCell(input_size=3, hidden_size=4), batch 2, h1 = cell(input, h0); "
+        + GRU_FORMULA + "; " + weighted('h1'),
+        {"inputSize": 3, "hiddenSize": 4, "batch": 2, "bias": True},
+        cell, inputs, run)
+
+
+def gru_fixture(name, seed, **options):
+    rnn_fixture("GRU", name, seed, **options)
+
+
+@fixture
+def fix_gru_1layer():
+    gru_fixture("gru_1layer", seed=121)
+
+
+@fixture
+def fix_gru_1layer_state():
+    gru_fixture("gru_1layer_state", seed=122, initial_state=True)
+
+
+@fixture
+def fix_gru_2layer():
+    gru_fixture("gru_2layer", seed=123, num_layers=2)
+
+
+@fixture
+def fix_gru_bidirectional():
+    gru_fixture("gru_bidirectional", seed=124, bidirectional=True)
+
+
+@fixture
+def fix_gru_2layer_bidirectional():
+    gru_fixture("gru_2layer_bidirectional", seed=125, num_layers=2, bidirectional=True, initial_state=True)
+
+
+@fixture
+def fix_gru_batch_first():
+    gru_fixture("gru_batch_first", seed=126, batch_first=True, initial_state=True)
+
+
+def gru_packed_fixture(name, seed, lengths, **options):
+    rnn_packed_fixture("GRU", name, seed, lengths, **options)
+
+
+@fixture
+def fix_gru_packed_1layer():
+    gru_packed_fixture("gru_packed_1layer", 127, [3, 5, 2, 4], initial_state=True)
+
+
+@fixture
+def fix_gru_packed_2layer_bidirectional():
+    gru_packed_fixture("gru_packed_2layer_bidirectional", 128, [2, 4, 4, 1, 3], num_layers=2,
+                       bidirectional=True, initial_state=True)
 
 
 # --------------------------------------------------------------------------

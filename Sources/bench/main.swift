@@ -59,6 +59,11 @@ func lstmFlops(tokens: Int, input: Int, hidden: Int) -> Double {
     2 * Double(tokens) * Double(4 * hidden) * Double(input + hidden)
 }
 
+/// GRU FLOPs for one forward pass over `tokens` rows: 2·3H·(I + H) each.
+func gruFlops(tokens: Int, input: Int, hidden: Int) -> Double {
+    2 * Double(tokens) * Double(3 * hidden) * Double(input + hidden)
+}
+
 var repeats = 15
 var selected: Set<String> = []
 var arguments = CommandLine.arguments.dropFirst()
@@ -93,21 +98,26 @@ let packedInput = packPaddedSequence(
     Tensor.normal([50, batch, inputSize], generator: generator), lengths: lengths, enforceSorted: false)
 let denseTokens = steps * batch, packedTokens = lengths.reduce(0, +)
 
-if wanted("lstm_dense") {
-    let ms = medianMilliseconds(repeats: repeats) {
-        let x = Tensor(dense.scalars, shape: dense.shape, requiresGrad: true)
-        let (output, (h, _)) = lstm(x)
+/// The median time of forward + backward through a recurrent layer: `run`
+/// maps a fresh leaf copy of `input` to the output rows and the final `h`,
+/// and the loss is the sum of both.
+func trainingMilliseconds(_ module: Module, _ input: Tensor, _ run: (Tensor) -> (output: Tensor, h: Tensor)) -> Double {
+    medianMilliseconds(repeats: repeats) {
+        let x = Tensor(input.scalars, shape: input.shape, requiresGrad: true)
+        let (output, h) = run(x)
         (output.sum() + h.sum()).backward()
-        lstm.zeroGrad()
+        module.zeroGrad()
     }
+}
+
+if wanted("lstm_dense") {
+    let ms = trainingMilliseconds(lstm, dense) { x in let (output, (h, _)) = lstm(x); return (output, h) }
     report("lstm_dense", ms: ms, flops: 3 * lstmFlops(tokens: denseTokens, input: inputSize, hidden: hidden))
 }
 if wanted("lstm_packed") {
-    let ms = medianMilliseconds(repeats: repeats) {
-        let data = Tensor(packedInput.data.scalars, shape: packedInput.data.shape, requiresGrad: true)
-        let (output, (h, _)) = lstm(packedInput.replacing(data: data))
-        (output.data.sum() + h.sum()).backward()
-        lstm.zeroGrad()
+    let ms = trainingMilliseconds(lstm, packedInput.data) { x in
+        let (output, (h, _)) = lstm(packedInput.replacing(data: x))
+        return (output.data, h)
     }
     report("lstm_packed", ms: ms, flops: 3 * lstmFlops(tokens: packedTokens, input: inputSize, hidden: hidden))
 }
@@ -118,6 +128,20 @@ if wanted("lstm_dense_nograd") {
 if wanted("lstm_packed_nograd") {
     let ms = medianMilliseconds(repeats: repeats) { withNoGrad { _ = lstm(packedInput) } }
     report("lstm_packed_nograd", ms: ms, flops: lstmFlops(tokens: packedTokens, input: inputSize, hidden: hidden))
+}
+
+// nn.GRU(64 → 128), the same input and lengths as the LSTM cases.
+let gru = GRU(inputSize: inputSize, hiddenSize: hidden, generator: generator)
+if wanted("gru_dense") {
+    let ms = trainingMilliseconds(gru, dense) { x in gru(x) }
+    report("gru_dense", ms: ms, flops: 3 * gruFlops(tokens: denseTokens, input: inputSize, hidden: hidden))
+}
+if wanted("gru_packed") {
+    let ms = trainingMilliseconds(gru, packedInput.data) { x in
+        let (output, h) = gru(packedInput.replacing(data: x))
+        return (output.data, h)
+    }
+    report("gru_packed", ms: ms, flops: 3 * gruFlops(tokens: packedTokens, input: inputSize, hidden: hidden))
 }
 
 // A Day 3 epoch: a padded-batch tagger (vocabulary 600, embedding 32,
