@@ -105,9 +105,10 @@ print("tokens never seen in training: validation \(percent(unseenShare(validatio
 
  <details><summary>Answer</summary>
 
- Random: over 40% here (the lengths have a long tail); bucketed: a few
- percent. A bucket of 1,600 sentences covers the length distribution so
- densely that a batch of 32 neighbours spans one or two lengths.
+ Random: about two thirds (the lengths have a long tail, and a batch of
+ 32 nearly always holds a long sentence); bucketed: under 10%. A bucket
+ of 1,600 sentences covers the length distribution so densely that a
+ batch of 32 neighbours spans one or two lengths.
  </details>
  */
 let batchSize = 32, bucketSize = 50 * batchSize
@@ -271,7 +272,8 @@ for (i, word) in demoWords.enumerated() {
 
 /*:
  The longest word has no padding, so its features are the same either
- way; the shorter a word, the more of its features the padding would win.
+ way; for the shorter ones, an unmasked max lets the padding win some
+ of the filters.
 
  All the models below have these character features (they are the
  default of `CharacterTagger`); a words-only twin, trained after the
