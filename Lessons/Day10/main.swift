@@ -124,14 +124,8 @@ func bucketedEpoch(_ g: Generator) -> [[Int]] {
         Solutions.Day10.bucketedBatches(lengths: trainLengths, batchSize: batchSize, bucketSize: bucketSize, generator: g)
     })
 }
-/// The padding share of `batches` and the LSTM steps they take (Σ longest length).
-func paddingAndSteps(_ batches: [[Int]]) -> (share: Double, steps: Int) {
-    let longest = batches.map { batch in batch.map { trainLengths[$0] }.max()! }
-    let cells = zip(batches, longest).reduce(0) { $0 + $1.0.count * $1.1 }
-    return (1 - Double(trainLengths.reduce(0, +)) / Double(cells), longest.reduce(0, +))
-}
-let random = paddingAndSteps(randomBatches(Generator(seed: lesson.options.seed + 1)))
-let bucketed = paddingAndSteps(bucketedEpoch(Generator(seed: lesson.options.seed + 1)))
+let random = BucketBatchSampler.padding(of: randomBatches(Generator(seed: lesson.options.seed + 1)), lengths: trainLengths)
+let bucketed = BucketBatchSampler.padding(of: bucketedEpoch(Generator(seed: lesson.options.seed + 1)), lengths: trainLengths)
 print("one epoch of batches of \(batchSize):   padding   LSTM steps")
 print("  random                      " + percent(random.share).leftPadded(7) + String(random.steps).leftPadded(13))
 print("  bucketed (buckets of \(bucketSize))  " + percent(bucketed.share).leftPadded(7) + String(bucketed.steps).leftPadded(13))

@@ -15,11 +15,8 @@ import Torchlet
 
     typealias Bucketing = ([Int], Int, Int, Generator) throws -> [[Int]]
 
-    /// The share of the padded rectangles of `batches` that is padding.
     static func paddingShare(_ batches: [[Int]], _ lengths: [Int]) -> Double {
-        let real = batches.joined().reduce(0) { $0 + lengths[$1] }
-        let cells = batches.reduce(0) { $0 + $1.count * ($1.map { lengths[$0] }.max() ?? 0) }
-        return 1 - Double(real) / Double(cells)
+        BucketBatchSampler.padding(of: batches, lengths: lengths).share
     }
 
     /// Checks the epoch's partition and sizes, sorting within buckets (one

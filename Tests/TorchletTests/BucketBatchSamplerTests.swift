@@ -10,11 +10,14 @@ import TestSupport
         return (0..<n).map { _ in 1 + g.nextInt(below: 40) }
     }
 
-    /// The share of a `[B, T]` rectangle per batch that is padding.
     static func paddingShare(_ batches: [[Int]], _ lengths: [Int]) -> Double {
-        let real = batches.joined().reduce(0) { $0 + lengths[$1] }
-        let cells = batches.reduce(0) { $0 + $1.count * $1.map { lengths[$0] }.max()! }
-        return 1 - Double(real) / Double(cells)
+        BucketBatchSampler.padding(of: batches, lengths: lengths).share
+    }
+
+    @Test func paddingCountsPaddedCellsAndSteps() {
+        let (share, steps) = BucketBatchSampler.padding(of: [[0, 1], [2], [3, 4, 5]], lengths: [3, 1, 2, 4, 4, 1])
+        #expect(steps == 3 + 2 + 4)
+        #expect(abs(share - (1 - 15.0 / (6 + 2 + 12))) < 1e-12)
     }
 
     @Test(arguments: [(1, 1, 1), (10, 3, 2), (100, 8, 4), (257, 16, 5), (50, 64, 3)])

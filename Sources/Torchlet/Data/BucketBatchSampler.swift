@@ -63,3 +63,30 @@ public struct BucketBatchSampler {
         return generator.permutation(result.count).map { result[$0] }
     }
 }
+
+extension BucketBatchSampler {
+    /// What padding index `batches` to their longest sample costs, for
+    /// samples of `lengths`: the share of the padded `[B, T]` cells that
+    /// are padding, and the steps an LSTM takes (Σ of each batch's longest).
+    ///
+    /// ```
+    /// share = 1 − Σ lengths / Σ_batches (B · T)        steps = Σ_batches T
+    /// ```
+    ///
+    /// ```swift
+    /// BucketBatchSampler.padding(of: [[0, 1], [2]], lengths: [3, 1, 2])   // (share 1 − 6/8 = 0.25, steps 5)
+    /// ```
+    ///
+    /// - Precondition: no batch is empty.
+    public static func padding(of batches: [[Int]], lengths: [Int]) -> (share: Double, steps: Int) {
+        precondition(!batches.contains { $0.isEmpty }, "BucketBatchSampler.padding: a batch is empty")
+        var real = 0, cells = 0, steps = 0
+        for batch in batches {
+            let longest = batch.map { lengths[$0] }.max()!
+            real += batch.reduce(0) { $0 + lengths[$1] }
+            cells += batch.count * longest
+            steps += longest
+        }
+        return (cells == 0 ? 0 : 1 - Double(real) / Double(cells), steps)
+    }
+}
