@@ -241,7 +241,12 @@ for (name, packed) in [("packed BiLSTM", true), ("padded LSTM (Day 3)", false)] 
  */
 let demo = CharacterTagger(vocabularySize: words.count, characterCount: characters.count, tagCount: tags.count,
                            generator: Generator(seed: lesson.options.seed))
-let demoWords = ["the", "book", "dulation"]
+/// Three words to show: a short, a middle and a long one (from your data with `--data`).
+let demoWords: [String] = {
+    guard lesson.options.dataPath != nil else { return ["the", "book", "dulation"] }
+    let byLength = trainingWords.sorted { ($0.count, $0) < ($1.count, $1) }
+    return [byLength.first!, byLength[byLength.count / 2], byLength.last!]
+}()
 let demoChars = demoWords.map { characters.indices(of: $0.map { String($0) }) }
 let studentFeatures = exercise("10.2", "character features with a masked max", student: {
     try characterFeatures(chars: demoChars, embedding: demo.characterEmbedding!, conv: demo.conv!)
@@ -426,9 +431,14 @@ for sentence in test {
 let alone = unseenTagCounts.keys.sorted().map { word in
     TaggedSentence(words: [word], tags: [unseenTagCounts[word]!.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key])
 }
-let chosenAlone = evaluate(chosenModel!, on: alone).accuracy, twinAlone = evaluate(twin, on: alone).accuracy
-print("\(alone.count) distinct unseen test words, each tagged alone: chosen model \(percent(chosenAlone)), words-only twin \(percent(twinAlone))")
-print("  e.g. " + alone.prefix(6).map { "\($0.words[0])/\($0.tags[0])" }.joined(separator: " "))
+let chosenAlone = alone.isEmpty ? .nan : evaluate(chosenModel!, on: alone).accuracy
+let twinAlone = alone.isEmpty ? .nan : evaluate(twin, on: alone).accuracy
+if alone.isEmpty {
+    print("every word of the test set was seen in training: there is nothing to tag alone")
+} else {
+    print("\(alone.count) distinct unseen test words, each tagged alone: chosen model \(percent(chosenAlone)), words-only twin \(percent(twinAlone))")
+    print("  e.g. " + alone.prefix(6).map { "\($0.words[0])/\($0.tags[0])" }.joined(separator: " "))
+}
 
 /*:
  ## Which tags does it get wrong?
