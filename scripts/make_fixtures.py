@@ -331,6 +331,33 @@ def fix_embedding_padding():
          tensors, {"input": idx})
 
 
+def conv1d_fixture(name, seed, in_channels, out_channels, kernel_size, padding, input_shape):
+    torch.manual_seed(seed)
+    conv = nn.Conv1d(in_channels, out_channels, kernel_size, padding=padding)
+    fan_in, _ = nn.init._calculate_fan_in_and_fan_out(conv.weight)
+    gain = nn.init.calculate_gain("leaky_relu", math.sqrt(5))
+    inputs = {"input": leaf(torch.randn(*input_shape))}
+    module_fixture(
+        name,
+        f"nn.Conv1d({in_channels}, {out_channels}, kernel_size={kernel_size}, padding={padding}) on input "
+        f"{list(input_shape)} [B, C_in, L]; output [B, C_out, L_out]; initBound is the default init's bound "
+        "math.sqrt(3) * calculate_gain('leaky_relu', math.sqrt(5)) / math.sqrt(fan_in); " + weighted('output'),
+        {"inChannels": in_channels, "outChannels": out_channels, "kernelSize": kernel_size, "padding": padding,
+         "initBound": math.sqrt(3) * gain / math.sqrt(fan_in)},
+        conv, inputs, lambda m, i: {"output": m(i["input"])})
+
+
+@fixture
+def fix_conv1d():
+    conv1d_fixture("conv1d", seed=13, in_channels=3, out_channels=4, kernel_size=3, padding=1, input_shape=(2, 3, 5))
+
+
+@fixture
+def fix_conv1d_no_padding():
+    conv1d_fixture("conv1d_no_padding", seed=14, in_channels=2, out_channels=3, kernel_size=2, padding=0,
+                   input_shape=(3, 2, 4))
+
+
 # --------------------------------------------------------------------------
 # Losses
 # --------------------------------------------------------------------------
