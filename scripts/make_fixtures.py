@@ -2,8 +2,8 @@
 """Generate the PyTorch parity fixtures for Torchlet's tests.
 
 What it does
-    Runs small, fixed computations in PyTorch (LSTMCell, GRUCell, LSTM in its
-    variants, Linear, Embedding, losses, softmax, masked softmax and max,
+    Runs small, fixed computations in PyTorch (LSTMCell, LSTM in its
+    variants, GRUCell, GRU in its variants, Linear, Embedding, losses, softmax, masked softmax and max,
     gather, SGD, Adam and AdamW steps, gradient clipping, learning-rate
     schedulers) and
     writes one JSON file per computation into
@@ -1084,6 +1084,148 @@ def fix_lstm_packed_2layer_bidirectional():
 @fixture
 def fix_lstm_packed_sorted():
     lstm_packed_fixture("lstm_packed_sorted", 74, [5, 4, 2, 2], initial_state=True, enforce_sorted=True)
+
+
+# --------------------------------------------------------------------------
+# GRU
+# --------------------------------------------------------------------------
+
+GRU_FORMULA = ("gate order r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), "
+               "h' = (1 - z) * n + z * h")
+
+
+@fixture
+def fix_gru_cell():
+    torch.manual_seed(120)
+    cell = nn.GRUCell(3, 4)
+    inputs = {"input": leaf(torch.randn(2, 3)),
+              "h0": leaf(torch.randn(2, 4))}
+
+    def run(m, i):
+        return {"h1": m(i["input"], i["h0"])}
+
+    module_fixture(
+        "gru_cell",
+        "nn.GRUCell(input_size=3, hidden_size=4), batch 2, h1 = cell(input, h0); "
+        + GRU_FORMULA + "; " + weighted('h1'),
+        {"inputSize": 3, "hiddenSize": 4, "batch": 2, "bias": True},
+        cell, inputs, run)
+
+
+def gru_fixture(name, seed, num_layers=1, bidirectional=False, batch_first=False,
+                initial_state=False, seq=5, batch=2, input_size=3, hidden_size=4):
+    torch.manual_seed(seed)
+    gru = nn.GRU(input_size, hidden_size, num_layers=num_layers,
+                 bidirectional=bidirectional, batch_first=batch_first, dropout=0.0)
+    d = 2 if bidirectional else 1
+    shape = (batch, seq, input_size) if batch_first else (seq, batch, input_size)
+    inputs = {"input": leaf(torch.randn(*shape))}
+    if initial_state:
+        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+
+    def run(m, i):
+        out, h = m(i["input"], i["h0"]) if initial_state else m(i["input"])
+        return {"output": out, "h_n": h}
+
+    layout = "[batch, seq, feature]" if batch_first else "[seq, batch, feature]"
+    state = "initial state h0 given, shape [numLayers*numDirections, batch, hidden]" \
+        if initial_state else "no initial state (zeros)"
+    desc = (f"nn.GRU(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
+            f"bidirectional={bidirectional}, batch_first={batch_first}, dropout=0), seq {seq}, batch {batch}; "
+            f"{GRU_FORMULA}; input and output are {layout}; h_n is [numLayers*numDirections, batch, hidden] "
+            f"(index layer*numDirections + direction, never batch-first); {state}; "
+            + weighted('output', 'h_n'))
+    config = {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
+              "bidirectional": bidirectional, "batchFirst": batch_first, "dropout": 0.0,
+              "seqLen": seq, "batch": batch, "initialState": initial_state}
+    module_fixture(name, desc, config, gru, inputs, run)
+
+
+@fixture
+def fix_gru_1layer():
+    gru_fixture("gru_1layer", seed=121)
+
+
+@fixture
+def fix_gru_1layer_state():
+    gru_fixture("gru_1layer_state", seed=122, initial_state=True)
+
+
+@fixture
+def fix_gru_2layer():
+    gru_fixture("gru_2layer", seed=123, num_layers=2)
+
+
+@fixture
+def fix_gru_bidirectional():
+    gru_fixture("gru_bidirectional", seed=124, bidirectional=True)
+
+
+@fixture
+def fix_gru_2layer_bidirectional():
+    gru_fixture("gru_2layer_bidirectional", seed=125, num_layers=2, bidirectional=True, initial_state=True)
+
+
+@fixture
+def fix_gru_batch_first():
+    gru_fixture("gru_batch_first", seed=126, batch_first=True, initial_state=True)
+
+
+def gru_packed_fixture(name, seed, lengths, num_layers=1, bidirectional=False,
+                       initial_state=False, enforce_sorted=False, input_size=3, hidden_size=4):
+    torch.manual_seed(seed)
+    gru = nn.GRU(input_size, hidden_size, num_layers=num_layers,
+                 bidirectional=bidirectional, dropout=0.0)
+    d = 2 if bidirectional else 1
+    steps, batch = max(lengths), len(lengths)
+    inputs = {"input": leaf(torch.randn(steps, batch, input_size))}
+    if initial_state:
+        inputs["h0"] = leaf(torch.randn(num_layers * d, batch, hidden_size))
+    packed = pack_padded_sequence(inputs["input"], torch.tensor(lengths), enforce_sorted=enforce_sorted)
+    out, h = gru(packed, inputs["h0"]) if initial_state else gru(packed)
+    output, _ = pad_packed_sequence(out)
+    outputs = {"output": output, "h_n": h}
+    loss, weights = weighted_loss(outputs)
+    loss.backward()
+    params = dict(gru.named_parameters())
+    tensors = dict(inputs)
+    tensors.update(params)
+    tensors["output_data"] = out.data
+    tensors.update(outputs)
+    tensors.update(weights)
+    tensors["loss"] = loss
+    for k, v in inputs.items():
+        tensors["grad." + k] = v.grad
+    for k, v in params.items():
+        tensors["grad." + k] = v.grad
+    ints = {"lengths": lengths, "batch_sizes": packed.batch_sizes}
+    if not enforce_sorted:
+        ints["sorted_indices"] = packed.sorted_indices
+        ints["unsorted_indices"] = packed.unsorted_indices
+    state = ("initial state h0 given in the caller's batch order, [numLayers*numDirections, batch, hidden]"
+             if initial_state else "no initial state (zeros)")
+    save(name,
+         f"nn.GRU(input_size={input_size}, hidden_size={hidden_size}, num_layers={num_layers}, "
+         f"bidirectional={bidirectional}, dropout=0); {GRU_FORMULA}; packed = pack_padded_sequence(input "
+         f"[seq, batch, feature] {[steps, batch, input_size]}, ints.lengths, enforce_sorted={enforce_sorted}); "
+         f"out, h_n = gru(packed{', h0' if initial_state else ''}); output_data = out.data; "
+         f"output, _ = pad_packed_sequence(out) (zeros after each length); h_n in the caller's batch order; "
+         f"{state}; " + weighted('output', 'h_n'),
+         {"inputSize": input_size, "hiddenSize": hidden_size, "numLayers": num_layers,
+          "bidirectional": bidirectional, "dropout": 0.0, "seqLen": steps, "batch": batch,
+          "initialState": initial_state, "enforceSorted": enforce_sorted},
+         tensors, ints)
+
+
+@fixture
+def fix_gru_packed_1layer():
+    gru_packed_fixture("gru_packed_1layer", 127, [3, 5, 2, 4], initial_state=True)
+
+
+@fixture
+def fix_gru_packed_2layer_bidirectional():
+    gru_packed_fixture("gru_packed_2layer_bidirectional", 128, [2, 4, 4, 1, 3], num_layers=2,
+                       bidirectional=True, initial_state=True)
 
 
 # --------------------------------------------------------------------------
