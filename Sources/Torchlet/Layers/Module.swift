@@ -41,11 +41,10 @@ open class Module {
     ///
     /// - Precondition: a parameter called `name` is registered.
     public func replaceParameter(_ name: String, with tensor: Tensor) {
-        guard let index = ownParameters.firstIndex(where: { $0.name == name }) else {
-            preconditionFailure("replaceParameter: no parameter called \(name); registered: \(ownParameters.map(\.name))")
-        }
+        let index = ownParameters.firstIndex { $0.name == name }
+        precondition(index != nil, "replaceParameter: no parameter called \(name); registered: \(ownParameters.map(\.name))")
         tensor.requiresGrad = true
-        ownParameters[index].tensor = tensor
+        ownParameters[index!].tensor = tensor
     }
 
     /// Adds `module` as a child called `name`; its parameters appear as
