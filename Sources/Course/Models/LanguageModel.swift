@@ -1,28 +1,56 @@
 import Torchlet
 
 /// A word-level language model, the one of PyTorch's
-/// `examples/word_language_model`: embedding → LSTM → linear over the
-/// vocabulary, scoring the next token at every step.
+/// `examples/word_language_model`: embedding → recurrent layers → linear
+/// over the vocabulary, scoring the next token at every step.
 ///
 /// ```
-/// token ids [T, B] ─ Embedding ─ [T, B, E] ─ LSTM (time first) ─ [T, B, H] ─ Linear ─ [T, B, V]
+/// token ids [T, B] ─ Embedding ─ [T, B, E] ─ recurrent (time first) ─ [T, B, H] ─ Linear ─ [T, B, V]
 /// ```
 /// Time comes first, as in PyTorch's example: row `t` of a batch holds step
 /// `t` of each of the `B` streams. The state goes in and comes out, so a
 /// caller can carry it from one chunk of a long stream to the next.
+///
+/// The recurrent layers are an `LSTM` (Day 8; parameters `lstm.*`), or an
+/// `LSTMStack` with residual connections (`stack.layers.k.*`). Tying the
+/// decoder to the embedding (`decoder.weight = embedding.weight`) needs
+/// `embeddingDim == hiddenSize`.
 public final class LanguageModel: Module {
+    /// The recurrent layers between the embedding and the decoder.
+    public enum Recurrent {
+        case lstm(LSTM)
+        case residualLSTM(LSTMStack)
+    }
+
+    /// Which recurrent layers to build.
+    public enum Kind: String, Sendable {
+        case lstm, residualLSTM
+    }
+
     public let embedding: Embedding
-    public let lstm: LSTM
+    public let recurrent: Recurrent
     public let decoder: Linear
 
-    public init(vocabularySize: Int, embeddingDim: Int, hiddenSize: Int, numLayers: Int = 1,
-                generator: Generator = .default) {
+    /// - Parameter dropout: between recurrent layers, in training mode
+    ///   (PyTorch's `nn.LSTM(dropout=)`).
+    public init(vocabularySize: Int, embeddingDim: Int, hiddenSize: Int, numLayers: Int = 1, dropout: Float = 0,
+                kind: Kind = .lstm, generator: Generator = .default) {
         embedding = Embedding(numEmbeddings: vocabularySize, embeddingDim: embeddingDim, generator: generator)
-        lstm = LSTM(inputSize: embeddingDim, hiddenSize: hiddenSize, numLayers: numLayers, generator: generator)
+        switch kind {
+        case .lstm:
+            recurrent = .lstm(LSTM(inputSize: embeddingDim, hiddenSize: hiddenSize, numLayers: numLayers,
+                                   dropout: dropout, generator: generator))
+        case .residualLSTM:
+            recurrent = .residualLSTM(LSTMStack(inputSize: embeddingDim, hiddenSize: hiddenSize, numLayers: numLayers,
+                                                residual: true, dropout: dropout, generator: generator))
+        }
         decoder = Linear(inFeatures: hiddenSize, outFeatures: vocabularySize, generator: generator)
         super.init()
         registerModule("embedding", embedding)
-        registerModule("lstm", lstm)
+        switch recurrent {
+        case .lstm(let lstm): registerModule("lstm", lstm)
+        case .residualLSTM(let stack): registerModule("stack", stack)
+        }
         registerModule("decoder", decoder)
     }
 
@@ -37,7 +65,11 @@ public final class LanguageModel: Module {
         precondition(steps > 0 && batch > 0 && tokens.allSatisfy { $0.count == batch },
                      "LanguageModel: token rows \(tokens.map(\.count)) should be \(steps) rows of one batch size > 0")
         let vectors = embedding(tokens.flatMap { $0 }, shape: [steps, batch])   // [T, B, E]
-        let (output, newState) = lstm(vectors, state)                           // [T, B, H]
+        let (output, newState): (Tensor, LSTMState)                             // [T, B, H]
+        switch recurrent {
+        case .lstm(let lstm): (output, newState) = lstm(vectors, state)
+        case .residualLSTM(let stack): (output, newState) = stack(vectors, state)
+        }
         return (decoder(output), newState)                                      // [T, B, V]
     }
 }
