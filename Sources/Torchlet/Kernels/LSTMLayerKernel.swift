@@ -14,10 +14,8 @@ import Foundation
 /// - backward accumulates the weight gradients with one matrix product over
 ///   all steps after the loop, and allocates nothing per step.
 ///
-/// The sequence is given in packed layout: `input` is `[N, I]`, the rows of
-/// time step `t` are `batchSizes[t]` consecutive rows, and at each step the
-/// live sequences are the first `batchSizes[t]` (lengths sorted decreasing).
-/// A dense `[T, B, I]` batch is the special case `batchSizes = [B] * T`.
+/// The sequence is given in packed layout (see `RecurrentKernel`, which
+/// holds what this kernel shares with `GRULayerKernel`).
 enum LSTMLayerKernel {
     typealias V = SIMD8<Float>
 
@@ -39,16 +37,14 @@ enum LSTMLayerKernel {
         let n = x.shape[0], inputSize = x.shape[1]
         let hidden = weightHH.shape[1], gates = 4 * hidden
         let batch = h0.shape[0]
-        let offsets = rowOffsets(batchSizes)
-        let order = reverse ? Array(batchSizes.indices.reversed()) : Array(batchSizes.indices)
+        let offsets = RecurrentKernel.rowOffsets(batchSizes)
+        let order = RecurrentKernel.stepOrder(batchSizes, reverse: reverse)
 
         // Input projection for all steps at once: [N, 4H] = x · W_ihᵀ.
         var acts = MatrixMultiply.matmul(x.scalars, weightIH.scalars, n: n, k: inputSize, m: gates, transposeB: true)
         let bias = zip(biasIH.scalars, biasHH.scalars).map { $0 + $1 }
         // W_hhᵀ [H, 4H] packed once, reused at every step.
-        let packedWhhT = weightHH.scalars.withUnsafeBufferPointer {
-            MatrixMultiply.packed($0.baseAddress!, k: hidden, n: gates, rowStride: 1, columnStride: hidden)
-        }
+        let packedWhhT = RecurrentKernel.packedForward(weightHH.scalars, hidden: hidden, width: gates)
 
         var h = h0.scalars, c = c0.scalars
         var saved = Saved(gates: [], hPrev: .init(repeating: 0, count: n * hidden),
@@ -101,13 +97,6 @@ enum LSTMLayerKernel {
         return (combined.narrowed(dim: 0, start: 0, length: n),
                 combined.narrowed(dim: 0, start: n, length: batch),
                 combined.narrowed(dim: 0, start: n + batch, length: batch))
-    }
-
-    /// The first packed row of each time step.
-    static func rowOffsets(_ batchSizes: [Int]) -> [Int] {
-        var offsets = [Int](repeating: 0, count: batchSizes.count)
-        for t in batchSizes.indices.dropFirst() { offsets[t] = offsets[t - 1] + batchSizes[t - 1] }
-        return offsets
     }
 
     /// The fused gate arithmetic of one row: activates i, f, g, o in place
@@ -221,9 +210,7 @@ enum LSTMLayerKernel {
         var dc = Array(g[((n + batch) * hidden)...])
         var dGates = [Float](repeating: 0, count: n * gates)
         // W_hh [4H, H] packed once: dh_prev = dGates_t · W_hh at every step.
-        let packedWhh = weightHH.withUnsafeBufferPointer {
-            MatrixMultiply.packed($0.baseAddress!, k: gates, n: hidden, rowStride: hidden, columnStride: 1)
-        }
+        let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: gates)
 
         g.withUnsafeBufferPointer { g in
         dh.withUnsafeMutableBufferPointer { dh in
@@ -250,15 +237,9 @@ enum LSTMLayerKernel {
             }
         }}}}}}}}
 
-        let dx = needsInputGrad ? MatrixMultiply.matmul(dGates, weightIH, n: n, k: gates, m: inputSize) : nil
-        let dWih = MatrixMultiply.matmul(dGates, x, n: gates, k: n, m: inputSize, transposeA: true)
+        let (dx, dWih, dBias) = RecurrentKernel.linearGradients(
+            dGates, input: x, weight: weightIH, rows: n, inputSize: inputSize, width: gates, needsInputGrad: needsInputGrad)
         let dWhh = MatrixMultiply.matmul(dGates, saved.hPrev, n: gates, k: n, m: hidden, transposeA: true)
-        var dBias = [Float](repeating: 0, count: gates)
-        dGates.withUnsafeBufferPointer { d in
-            for r in 0..<n {
-                for j in 0..<gates { dBias[j] += d[r * gates + j] }
-            }
-        }
         return [dx, dh, dc, dWih, dWhh, dBias, dBias]
     }
 }

@@ -55,3 +55,26 @@ enum VectorMath {
         2 / (1 + exp(-2 * x)) - 1
     }
 }
+
+extension VectorMath {
+    /// The `count` ≤ 8 floats at `p` as a vector (the other lanes zero), so
+    /// a loop over `hidden` values handles its last `hidden % 8` with the
+    /// same vector code as the rest.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>, count: Int) -> V {
+        if count == 8 { return UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        var v = V()
+        for i in 0..<count { v[i] = p[i] }
+        return v
+    }
+
+    /// Writes the first `count` ≤ 8 lanes of `v` to `p`.
+    @inline(__always)
+    static func store(_ v: V, _ p: UnsafeMutablePointer<Float>, count: Int) {
+        if count == 8 {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+            return
+        }
+        for i in 0..<count { p[i] = v[i] }
+    }
+}

@@ -27,27 +27,12 @@ extension LSTM {
     /// - Precondition: `input.data` is `[N, inputSize]`; `state` tensors are
     ///   `[numLayers·D, B, H]` with `B = input.batchSizes[0]`.
     public func callAsFunction(_ input: PackedSequence, _ state: LSTMState? = nil) -> (output: PackedSequence, state: LSTMState) {
-        precondition(
-            input.data.rank == 2 && input.data.shape[1] == inputSize,
-            "LSTM: packed data shape \(input.data.shape) should be [\(input.data.shape.first ?? 0), \(inputSize)] "
-                + "(rows, inputSize); batchSizes \(input.batchSizes)")
-        let expected = [numLayers * numDirections, input.batchSize, hiddenSize]
-        var initial = state
-        if let state {
-            precondition(
-                state.h.shape == expected && state.c.shape == expected,
-                "LSTM: initial state shapes \(state.h.shape), \(state.c.shape) should be \(expected) "
-                    + "for a packed batch of \(input.batchSize) sequences")
-            if let sorted = input.sortedIndices {
-                initial = (state.h.indexSelect(dim: 1, indices: sorted), state.c.indexSelect(dim: 1, indices: sorted))
-            }
-        }
-        let (data, hSorted, cSorted) = run(input.data, batchSizes: input.batchSizes, batch: input.batchSize, initial)
-        var h = hSorted, c = cSorted
-        if let unsorted = input.unsortedIndices {
-            h = h.indexSelect(dim: 1, indices: unsorted)
-            c = c.indexSelect(dim: 1, indices: unsorted)
-        }
-        return (input.replacing(data: data), (h, c))
+        stack.checkPacked(input)
+        // Checked in the caller's order: a state of the wrong batch must not
+        // slip through the permutation.
+        if let state { stack.checkState([state.h, state.c], batch: input.batchSize, packed: true) }
+        let initial = state.map { (input.toSortedOrder($0.h), input.toSortedOrder($0.c)) }
+        let (data, h, c) = run(input.data, batchSizes: input.batchSizes, batch: input.batchSize, initial)
+        return (input.replacing(data: data), (input.toCallerOrder(h), input.toCallerOrder(c)))
     }
 }

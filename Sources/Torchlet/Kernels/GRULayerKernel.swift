@@ -1,0 +1,220 @@
+/// One direction of one GRU layer over a whole sequence, as a single
+/// autograd operation with a hand-written backward pass.
+///
+/// Shaped for speed like `LSTMLayerKernel` (`GRUCell` is the readable
+/// version; the tests check that the two agree):
+/// - the input projection `x W_ihᵀ` of all time steps is one matrix product
+///   before the loop; only `h W_hhᵀ` is computed per step, with `W_hhᵀ`
+///   packed once for the whole sequence (see `GEMM`);
+/// - unlike the LSTM's, the recurrent product goes to its own `[B, 3H]`
+///   buffer instead of being added to the input's: the candidate needs
+///   `m = h W_hnᵀ + b_hn` on its own to multiply it by the reset gate, and
+///   backward needs `m` again, so it is saved;
+/// - the gate arithmetic is one fused pass per row, eight values at a time
+///   with vector `sigmoid`/`tanh` (see `VectorMath`), the last `H % 8`
+///   values included;
+/// - in a packed batch only the live rows of each step are computed;
+/// - backward accumulates the weight gradients with one matrix product over
+///   all steps after the loop, and allocates nothing per step.
+///
+/// ```
+/// r  = σ(x W_irᵀ + h W_hrᵀ + b_ir + b_hr)
+/// z  = σ(x W_izᵀ + h W_hzᵀ + b_iz + b_hz)
+/// m  = h W_hnᵀ + b_hn
+/// n  = tanh(x W_inᵀ + b_in + r ⊙ m)
+/// h' = n + z ⊙ (h − n)                     = (1 − z) ⊙ n + z ⊙ h
+/// ```
+/// The sequence is given in packed layout (see `RecurrentKernel`).
+enum GRULayerKernel {
+    typealias V = SIMD8<Float>
+
+    /// What backward needs from the forward pass.
+    struct Saved {
+        var gates: [Float]        // [N, 3H] activated r, z, n
+        var hPrev: [Float]        // [N, H] h before each step
+        var hiddenN: [Float]      // [N, H] m = h W_hnᵀ + b_hn
+    }
+
+    /// Runs the layer; returns the outputs `[N, H]` and the final `h`
+    /// `[B, H]`, each sequence's state after its own last step.
+    static func run(
+        input x: Tensor, batchSizes: [Int], h0: Tensor,
+        weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor, reverse: Bool
+    ) -> (output: Tensor, h: Tensor) {
+        Allocator.configured
+        let n = x.shape[0], inputSize = x.shape[1]
+        let hidden = weightHH.shape[1], width = 3 * hidden
+        let batch = h0.shape[0]
+        let offsets = RecurrentKernel.rowOffsets(batchSizes)
+        let order = RecurrentKernel.stepOrder(batchSizes, reverse: reverse)
+
+        // Input projection for all steps at once: [N, 3H] = x · W_ihᵀ.
+        var acts = MatrixMultiply.matmul(x.scalars, weightIH.scalars, n: n, k: inputSize, m: width, transposeB: true)
+        // The biases outside r ⊙ (…): b_ih + b_hh for r and z, b_in for n;
+        // b_hn is added to the recurrent part of n, inside.
+        let bIH = biasIH.scalars, bHH = biasHH.scalars
+        let bias = (0..<width).map { $0 < 2 * hidden ? bIH[$0] + bHH[$0] : bIH[$0] }
+        let biasHN = Array(bHH[(2 * hidden)...])
+        let packedWhhT = RecurrentKernel.packedForward(weightHH.scalars, hidden: hidden, width: width)
+
+        var h = h0.scalars
+        var recurrent = [Float](repeating: 0, count: batch * width)   // h W_hhᵀ of the current step
+        var saved = Saved(gates: [], hPrev: .init(repeating: 0, count: n * hidden),
+                          hiddenN: .init(repeating: 0, count: n * hidden))
+        var output = [Float](repeating: 0, count: n * hidden)
+
+        acts.withUnsafeMutableBufferPointer { acts in
+        h.withUnsafeMutableBufferPointer { h in
+        recurrent.withUnsafeMutableBufferPointer { recurrent in
+        saved.hPrev.withUnsafeMutableBufferPointer { hPrev in
+        saved.hiddenN.withUnsafeMutableBufferPointer { hiddenN in
+        output.withUnsafeMutableBufferPointer { output in
+        bias.withUnsafeBufferPointer { bias in
+        biasHN.withUnsafeBufferPointer { biasHN in
+        packedWhhT.withUnsafeBufferPointer { packedWhhT in
+            for t in order {
+                let rows = batchSizes[t], off = offsets[t]
+                // recurrent = h · W_hhᵀ for the live rows.
+                MatrixMultiply.multiply(
+                    m: rows, n: width, k: hidden, a: UnsafePointer(h.baseAddress!), aRowStride: hidden, aColumnStride: 1,
+                    packedB: packedWhhT.baseAddress!, c: recurrent.baseAddress!, ldc: width, accumulate: false)
+                for r in 0..<rows {
+                    let row = off + r
+                    gateStep(
+                        gates: acts.baseAddress! + row * width, recurrent: recurrent.baseAddress! + r * width,
+                        bias: bias.baseAddress!, biasHN: biasHN.baseAddress!, hidden: hidden,
+                        h: h.baseAddress! + r * hidden, hPrev: hPrev.baseAddress! + row * hidden,
+                        hiddenN: hiddenN.baseAddress! + row * hidden, output: output.baseAddress! + row * hidden)
+                }
+            }
+        }}}}}}}}}
+        saved.gates = acts
+
+        // One tensor holds both results so one backward rule serves them:
+        // rows 0..<N are the outputs, then B rows of h.
+        let inputs = [x, h0, weightIH, weightHH, biasIH, biasHH]
+        // Snapshots (copy-on-write, so free unless someone writes): backward
+        // uses the values of this forward pass even if an optimizer has
+        // updated the weights in place since.
+        let xValues = x.scalars, wihValues = weightIH.scalars, whhValues = weightHH.scalars
+        let needsInputGrad = x.requiresGrad
+        let savedCount = saved.gates.count + saved.hPrev.count + saved.hiddenN.count
+        let combined = Tensor.result(
+            op: "GRU", shape: [n + batch, hidden], scalars: output + h, inputs: inputs, savedScalarCount: savedCount
+        ) { g in
+            backward(
+                g, x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
+                offsets: offsets, order: order, n: n, saved: saved, hidden: hidden,
+                weightIH: wihValues, weightHH: whhValues)
+        }
+        return (combined.narrowed(dim: 0, start: 0, length: n), combined.narrowed(dim: 0, start: n, length: batch))
+    }
+
+    /// The fused gate arithmetic of one row: activates r, z, n in place
+    /// (over the input projection) and updates `h`, saving what backward
+    /// needs.
+    @inline(__always)
+    static func gateStep(
+        gates: UnsafeMutablePointer<Float>, recurrent: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        biasHN: UnsafePointer<Float>, hidden: Int, h: UnsafeMutablePointer<Float>,
+        hPrev: UnsafeMutablePointer<Float>, hiddenN: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+    ) {
+        let gr = gates, gz = gates + hidden, gn = gates + 2 * hidden
+        var j = 0
+        while j < hidden {
+            let lanes = min(8, hidden - j)
+            func load(_ p: UnsafePointer<Float>) -> V { VectorMath.load(p + j, count: lanes) }
+            func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { VectorMath.store(v, p + j, count: lanes) }
+            let r = VectorMath.sigmoid(load(gr) + load(recurrent) + load(bias))
+            let z = VectorMath.sigmoid(load(gz) + load(recurrent + hidden) + load(bias + hidden))
+            let m = load(recurrent + 2 * hidden) + load(biasHN)
+            let candidate = VectorMath.tanh(load(gn) + load(bias + 2 * hidden) + r * m)
+            let hp = load(h)
+            let hn = candidate + z * (hp - candidate)
+            store(r, gr); store(z, gz); store(candidate, gn)
+            store(m, hiddenN); store(hp, hPrev); store(hn, output); store(hn, h)
+            j += 8
+        }
+    }
+
+    /// The gate gradients of one row, eight values at a time: from the saved
+    /// activations and the incoming `dh` (plus the output's own gradient),
+    /// writes the pre-activation gradients of the input side `dX` and of the
+    /// recurrent side `dH` (they differ only in n), and replaces `dh` with
+    /// the direct part `dh ⊙ z` of the previous state's gradient (the caller
+    /// adds `dH · W_hh`).
+    ///
+    /// ```
+    /// dh = dh + dOutput
+    /// dn = dh ⊙ (1 − z) ⊙ (1 − n²)       dz = dh ⊙ (h − n) ⊙ z(1 − z)
+    /// dm = dn ⊙ r                          dr = dn ⊙ m ⊙ r(1 − r)
+    /// dX = [dr, dz, dn]    dH = [dr, dz, dm]    dh_prev = dh ⊙ z + dH · W_hh
+    /// ```
+    @inline(__always)
+    static func gateGradients(
+        gates: UnsafePointer<Float>, hPrev: UnsafePointer<Float>, hiddenN: UnsafePointer<Float>,
+        gradOutput: UnsafePointer<Float>, dh: UnsafeMutablePointer<Float>,
+        dX: UnsafeMutablePointer<Float>, dH: UnsafeMutablePointer<Float>, hidden: Int
+    ) {
+        var j = 0
+        while j < hidden {
+            let lanes = min(8, hidden - j)
+            func load(_ p: UnsafePointer<Float>) -> V { VectorMath.load(p + j, count: lanes) }
+            func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { VectorMath.store(v, p + j, count: lanes) }
+            let r = load(gates), z = load(gates + hidden), candidate = load(gates + 2 * hidden)
+            let dhv = load(dh) + load(gradOutput)
+            let dn = dhv * (1 - z) * (1 - candidate * candidate)
+            let dz = dhv * (load(hPrev) - candidate) * z * (1 - z)
+            let dr = dn * load(hiddenN) * r * (1 - r)
+            store(dr, dX); store(dz, dX + hidden); store(dn, dX + 2 * hidden)
+            store(dr, dH); store(dz, dH + hidden); store(dn * r, dH + 2 * hidden)
+            store(dhv * z, dh)
+            j += 8
+        }
+    }
+
+    /// The gradients of `[x, h0, W_ih, W_hh, b_ih, b_hh]` from the gradient
+    /// `g` of the combined result, walking the steps in reverse.
+    private static func backward(
+        _ g: [Float], x: [Float], inputSize: Int, needsInputGrad: Bool, batchSizes: [Int], offsets: [Int],
+        order: [Int], n: Int, saved: Saved, hidden: Int, weightIH: [Float], weightHH: [Float]
+    ) -> [[Float]?] {
+        let width = 3 * hidden
+        var dh = Array(g[(n * hidden)...])
+        var dX = [Float](repeating: 0, count: n * width)
+        var dH = [Float](repeating: 0, count: n * width)
+        // W_hh [3H, H] packed once: dh_prev += dH_t · W_hh at every step.
+        let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: width)
+
+        g.withUnsafeBufferPointer { g in
+        dh.withUnsafeMutableBufferPointer { dh in
+        dX.withUnsafeMutableBufferPointer { dX in
+        dH.withUnsafeMutableBufferPointer { dH in
+        saved.gates.withUnsafeBufferPointer { acts in
+        saved.hPrev.withUnsafeBufferPointer { hPrev in
+        saved.hiddenN.withUnsafeBufferPointer { hiddenN in
+        packedWhh.withUnsafeBufferPointer { packedWhh in
+            for t in order.reversed() {
+                let rows = batchSizes[t], off = offsets[t]
+                for r in 0..<rows {
+                    let row = off + r
+                    gateGradients(
+                        gates: acts.baseAddress! + row * width, hPrev: hPrev.baseAddress! + row * hidden,
+                        hiddenN: hiddenN.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
+                        dh: dh.baseAddress! + r * hidden, dX: dX.baseAddress! + row * width,
+                        dH: dH.baseAddress! + row * width, hidden: hidden)
+                }
+                // dh_prev = dh ⊙ z (already in dh) + dH_t · W_hh for the live rows.
+                MatrixMultiply.multiply(
+                    m: rows, n: hidden, k: width, a: UnsafePointer(dH.baseAddress! + off * width), aRowStride: width,
+                    aColumnStride: 1, packedB: packedWhh.baseAddress!, c: dh.baseAddress!, ldc: hidden, accumulate: true)
+            }
+        }}}}}}}}
+
+        let (dx, dWih, dBih) = RecurrentKernel.linearGradients(
+            dX, input: x, weight: weightIH, rows: n, inputSize: inputSize, width: width, needsInputGrad: needsInputGrad)
+        let (_, dWhh, dBhh) = RecurrentKernel.linearGradients(
+            dH, input: saved.hPrev, weight: weightHH, rows: n, inputSize: hidden, width: width, needsInputGrad: false)
+        return [dx, dh, dWih, dWhh, dBih, dBhh]
+    }
+}

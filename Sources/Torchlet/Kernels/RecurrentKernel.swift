@@ -1,0 +1,54 @@
+/// The pieces the LSTM and GRU layer kernels share: the packed layout's
+/// step bookkeeping, the recurrent weight packed once per sequence, and the
+/// parameter gradients summed over all steps with one matrix product each.
+///
+/// Both kernels take a sequence in packed layout: `input` is `[N, I]`, the
+/// rows of time step `t` are `batchSizes[t]` consecutive rows starting at
+/// `rowOffsets(batchSizes)[t]`, and the live sequences at each step are the
+/// first `batchSizes[t]` (lengths sorted decreasing). A dense `[T, B, I]`
+/// batch is the special case `batchSizes = [B] * T`.
+enum RecurrentKernel {
+    /// The first packed row of each time step.
+    static func rowOffsets(_ batchSizes: [Int]) -> [Int] {
+        var offsets = [Int](repeating: 0, count: batchSizes.count)
+        for t in batchSizes.indices.dropFirst() { offsets[t] = offsets[t - 1] + batchSizes[t - 1] }
+        return offsets
+    }
+
+    /// The time steps in the order a direction visits them.
+    static func stepOrder(_ batchSizes: [Int], reverse: Bool) -> [Int] {
+        reverse ? Array(batchSizes.indices.reversed()) : Array(batchSizes.indices)
+    }
+
+    /// `W_hhᵀ` `[H, G]` packed for `h · W_hhᵀ` at every forward step
+    /// (`W_hh` is `[G, H]`, G = gates·H).
+    static func packedForward(_ weightHH: [Float], hidden: Int, width: Int) -> [Float] {
+        weightHH.withUnsafeBufferPointer {
+            MatrixMultiply.packed($0.baseAddress!, k: hidden, n: width, rowStride: 1, columnStride: hidden)
+        }
+    }
+
+    /// `W_hh` `[G, H]` packed for `dGates · W_hh` at every backward step.
+    static func packedBackward(_ weightHH: [Float], hidden: Int, width: Int) -> [Float] {
+        weightHH.withUnsafeBufferPointer {
+            MatrixMultiply.packed($0.baseAddress!, k: width, n: hidden, rowStride: hidden, columnStride: 1)
+        }
+    }
+
+    /// The gradients of `y = v · Wᵀ + b` over all `rows` steps at once, from
+    /// `dY` `[rows, width]`: `dV = dY · W` (only when `needsInputGrad`),
+    /// `dW = dYᵀ · v` and `db` = the column sums of `dY`.
+    static func linearGradients(
+        _ dY: [Float], input v: [Float], weight: [Float], rows: Int, inputSize: Int, width: Int, needsInputGrad: Bool
+    ) -> (dInput: [Float]?, dWeight: [Float], dBias: [Float]) {
+        let dInput = needsInputGrad ? MatrixMultiply.matmul(dY, weight, n: rows, k: width, m: inputSize) : nil
+        let dWeight = MatrixMultiply.matmul(dY, v, n: width, k: rows, m: inputSize, transposeA: true)
+        var dBias = [Float](repeating: 0, count: width)
+        dY.withUnsafeBufferPointer { d in
+            for r in 0..<rows {
+                for j in 0..<width { dBias[j] += d[r * width + j] }
+            }
+        }
+        return (dInput, dWeight, dBias)
+    }
+}
