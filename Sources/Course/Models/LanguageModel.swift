@@ -11,20 +11,23 @@ import Torchlet
 /// `t` of each of the `B` streams. The state goes in and comes out, so a
 /// caller can carry it from one chunk of a long stream to the next.
 ///
-/// The recurrent layers are an `LSTM` (Day 8; parameters `lstm.*`), or an
-/// `LSTMStack` with residual connections (`stack.layers.k.*`). Tying the
-/// decoder to the embedding (`decoder.weight = embedding.weight`) needs
-/// `embeddingDim == hiddenSize`.
+/// The recurrent layers are an `LSTM` (Day 8; parameters `lstm.*`), an
+/// `LSTMStack` with residual connections (`stack.layers.k.*`), or a `GRU`
+/// (`gru.*`). A GRU has no cell state: its state travels as `(h, c)` with
+/// `c` empty, `[L, B, 0]`, so one training step (exercise 8.3) carries and
+/// detaches either kind. Tying the decoder to the embedding
+/// (`decoder.weight = embedding.weight`) needs `embeddingDim == hiddenSize`.
 public final class LanguageModel: Module {
     /// The recurrent layers between the embedding and the decoder.
     public enum Recurrent {
         case lstm(LSTM)
         case residualLSTM(LSTMStack)
+        case gru(GRU)
     }
 
     /// Which recurrent layers to build.
     public enum Kind: String, Sendable {
-        case lstm, residualLSTM
+        case lstm, residualLSTM, gru
     }
 
     public let embedding: Embedding
@@ -43,6 +46,9 @@ public final class LanguageModel: Module {
         case .residualLSTM:
             recurrent = .residualLSTM(LSTMStack(inputSize: embeddingDim, hiddenSize: hiddenSize, numLayers: numLayers,
                                                 residual: true, dropout: dropout, generator: generator))
+        case .gru:
+            recurrent = .gru(GRU(inputSize: embeddingDim, hiddenSize: hiddenSize, numLayers: numLayers,
+                                 dropout: dropout, generator: generator))
         }
         decoder = Linear(inFeatures: hiddenSize, outFeatures: vocabularySize, generator: generator)
         super.init()
@@ -50,6 +56,7 @@ public final class LanguageModel: Module {
         switch recurrent {
         case .lstm(let lstm): registerModule("lstm", lstm)
         case .residualLSTM(let stack): registerModule("stack", stack)
+        case .gru(let gru): registerModule("gru", gru)
         }
         registerModule("decoder", decoder)
     }
@@ -69,6 +76,9 @@ public final class LanguageModel: Module {
         switch recurrent {
         case .lstm(let lstm): (output, newState) = lstm(vectors, state)
         case .residualLSTM(let stack): (output, newState) = stack(vectors, state)
+        case .gru(let gru):
+            let (o, h) = gru(vectors, state?.h)
+            (output, newState) = (o, (h, Tensor.zeros([h.shape[0], batch, 0])))  // no cell state
         }
         return (decoder(output), newState)                                      // [T, B, V]
     }
