@@ -20,15 +20,15 @@ public enum Day9 {
         return (1 - z) * n + z * h
     }
 
-    /// Exercise 9.2: one-layer LSTMs one after another, each layer's input
-    /// added to its output where the shapes match; the final states
-    /// stacked `[L, B, H]`.
+    /// Exercise 9.2: one-layer LSTMs one after another, every layer above
+    /// the first adding its input to its output; the final states stacked
+    /// `[L, B, H]`.
     public static func residualStack(_ layers: [LSTM], _ input: Tensor, _ state: LSTMState?) -> (output: Tensor, state: LSTMState) {
         var x = input, hs: [Tensor] = [], cs: [Tensor] = []
         for (k, layer) in layers.enumerated() {
             let layerState = state.map { ($0.h.narrowed(dim: 0, start: k, length: 1), $0.c.narrowed(dim: 0, start: k, length: 1)) }
             let (y, final) = layer(x, layerState)
-            x = y.shape == x.shape ? y + x : y
+            x = k > 0 ? y + x : y
             hs.append(final.h)
             cs.append(final.c)
         }

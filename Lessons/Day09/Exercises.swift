@@ -33,14 +33,16 @@ func gruCellStep(
 }
 
 /// Exercise 9.2: runs one-layer LSTMs one after another with residual
-/// connections: each layer's input is added to its output when the two
-/// have the same shape. Returns the last layer's output and the final
-/// state, `h` and `c` each `[L, B, H]` (layer `k` in row `k`, as `LSTM`'s).
+/// connections: every layer above the first adds its input (the output of
+/// the layer below) to its own output. Returns the last layer's output and
+/// the final state, `h` and `c` each `[L, B, H]` (layer `k` in row `k`, as
+/// `LSTM`'s).
 ///
 /// ```
 /// x₀ = input                                    [T, B, I]
-/// yₖ = LSTMₖ(xₖ, state row k)  (+ xₖ if same shape)
-/// xₖ₊₁ = yₖ
+/// x₁ = LSTM₀(x₀, state row 0)                    no skip: x₀ is the embedding
+/// xₖ₊₁ = LSTMₖ(xₖ, state row k) + xₖ              k ≥ 1
+/// output = x_L
 /// ```
 /// `state` is `nil` (every layer from zeros) or `h`, `c` each `[L, B, H]`:
 /// layer `k` starts from row `k` (`narrowed(dim: 0, start: k, length: 1)`).

@@ -99,9 +99,9 @@ import Torchlet
 
     /// Compares the forward with `LSTMStack(residual: true)` over the same
     /// layers: 1 to 4 layers, input size equal to the hidden size or not
-    /// (then the first layer has no skip), from zeros and from a given
-    /// state; the output, `h`, `c`, and the gradients of the input, the
-    /// state and every layer's weights.
+    /// (the first layer has no skip either way), from zeros and from a
+    /// given state; the output, `h`, `c`, and the gradients of the input,
+    /// the state and every layer's weights.
     static func checkResidualStack(_ forward: Stack) throws {
         for seed in UInt64(0)..<8 {
             let g = Generator(seed: 120 + seed)
@@ -126,7 +126,7 @@ import Torchlet
             let what = "\(layers) layers, input \(inputSize), hidden \(hidden), \(state == nil ? "from zeros" : "from a given state") (seed \(seed))"
             let got = try forward(stack.layers, x, state)
             try requireClose(got.output, expected.output, "the output of \(what)",
-                             hint: "add each layer's input to its output when their shapes match (not when input \(inputSize) ≠ hidden \(hidden))")
+                             hint: "every layer above the first adds its input to its output; the first (reading the embedding) does not")
             try requireClose(got.state.h, expected.state.h, "h of \(what)",
                              hint: "layer k starts from state row k and its final h is row k of the result")
             try requireClose(got.state.c, expected.state.c, "c of \(what)",
@@ -183,7 +183,19 @@ import Torchlet
                 var input = x, hs: [Tensor] = [], cs: [Tensor] = []
                 for (k, layer) in layers.enumerated() {
                     let (y, s) = layer(input, state.map { ($0.h.narrowed(dim: 0, start: k, length: 1), $0.c.narrowed(dim: 0, start: k, length: 1)) })
-                    input = y.shape == x.shape ? y + x : y
+                    input = k > 0 && y.shape == x.shape ? y + x : y
+                    hs.append(s.h)
+                    cs.append(s.c)
+                }
+                return (input, (Tensor(concatenating: hs, dim: 0), Tensor(concatenating: cs, dim: 0)))
+            }
+        }
+        expectRejects("9.2", "a skip around the first layer too, where the sizes match") {
+            try Self.checkResidualStack { layers, x, state in
+                var input = x, hs: [Tensor] = [], cs: [Tensor] = []
+                for (k, layer) in layers.enumerated() {
+                    let (y, s) = layer(input, state.map { ($0.h.narrowed(dim: 0, start: k, length: 1), $0.c.narrowed(dim: 0, start: k, length: 1)) })
+                    input = y.shape == input.shape ? y + input : y
                     hs.append(s.h)
                     cs.append(s.c)
                 }

@@ -4,7 +4,7 @@ import TestSupport
 import Torchlet
 
 /// `LSTMStack`: without residual connections it is `LSTM(numLayers:)`;
-/// with them, each layer adds its input where the shapes match.
+/// with them, every layer above the first adds its input.
 @Suite struct LSTMStackTests {
     /// An `LSTM(numLayers:)` holding the stack's weights, layer by layer.
     static func multiLayerLSTM(like stack: LSTMStack, inputSize: Int) -> LSTM {
@@ -32,13 +32,13 @@ import Torchlet
         #expect(stack.parameterCount == lstm.parameterCount)
     }
 
-    @Test func residualAddsEachLayersInputWhereShapesMatch() {
+    @Test(arguments: [3, 4]) func residualAddsTheInputOfEveryLayerAboveTheFirst(inputSize: Int) {
         let g = Generator(seed: 7)
-        let stack = LSTMStack(inputSize: 3, hiddenSize: 4, numLayers: 3, residual: true, generator: g)
-        let x = Tensor.normal([4, 2, 3], generator: g)
-        var expected = stack.layers[0](x).output                 // 3 → 4: no skip
+        let stack = LSTMStack(inputSize: inputSize, hiddenSize: 4, numLayers: 3, residual: true, generator: g)
+        let x = Tensor.normal([4, 2, inputSize], generator: g)
+        var expected = stack.layers[0](x).output                 // no skip around the first layer
         for layer in stack.layers.dropFirst() { expected = layer(expected).output + expected }
-        assertClose(stack(x).output, expected, "output of a residual stack 3 → 4 → 4 → 4")
+        assertClose(stack(x).output, expected, "output of a residual stack \(inputSize) → 4 → 4 → 4")
         #expect(stack(x).state.h.shape == [3, 2, 4])
     }
 

@@ -1,15 +1,18 @@
 import Torchlet
 
 /// Single-layer LSTMs run one after another, with dropout between them and,
-/// optionally, *residual* (skip) connections: each layer's input is added
-/// to its output where their sizes match.
+/// optionally, *residual* (skip) connections: every layer above the first
+/// adds its input, the output of the layer below, to its own output.
 ///
 /// ```
 /// x₀ = input                                   [T, B, I]
-/// yₖ = LSTMₖ(xₖ)  (+ xₖ when residual and yₖ, xₖ have one shape)
+/// yₖ = LSTMₖ(xₖ)  (+ xₖ when residual and k ≥ 1)
 /// xₖ₊₁ = dropout(yₖ)                            every layer but the last, in training
 /// output = y of the last layer                 [T, B, H]
 /// ```
+/// The first layer has no skip: its input is not a layer's output but,
+/// in a language model, the embedding, whose size and scale are its own
+/// (GNMT, too, starts its residual connections above the bottom layers).
 /// Without residual connections it computes what `LSTM(numLayers:)` does
 /// with the same weights. With them, a layer only has to learn a
 /// *correction* to its input, and the gradient reaches the lower layers
@@ -57,7 +60,7 @@ public final class LSTMStack: Module {
         for (k, layer) in layers.enumerated() {
             let layerState = state.map { ($0.h.narrowed(dim: 0, start: k, length: 1), $0.c.narrowed(dim: 0, start: k, length: 1)) }   // [1, B, H]
             var (y, final) = layer(x, layerState)
-            if residual && y.shape == x.shape { y = y + x }
+            if residual && k > 0 { y = y + x }
             hs.append(final.h)
             cs.append(final.c)
             x = k < layers.count - 1 && dropout > 0

@@ -53,12 +53,18 @@ public final class LanguageModel: Module {
         decoder = Linear(inFeatures: hiddenSize, outFeatures: vocabularySize, generator: generator)
         super.init()
         registerModule("embedding", embedding)
-        switch recurrent {
-        case .lstm(let lstm): registerModule("lstm", lstm)
-        case .residualLSTM(let stack): registerModule("stack", stack)
-        case .gru(let gru): registerModule("gru", gru)
-        }
+        let names: [Kind: String] = [.lstm: "lstm", .residualLSTM: "stack", .gru: "gru"]
+        registerModule(names[kind]!, recurrentModule)
         registerModule("decoder", decoder)
+    }
+
+    /// The recurrent layers as a module, whichever kind they are.
+    public var recurrentModule: Module {
+        switch recurrent {
+        case .lstm(let lstm): lstm
+        case .residualLSTM(let stack): stack
+        case .gru(let gru): gru
+        }
     }
 
     /// The number of tokens it scores.
