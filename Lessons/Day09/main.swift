@@ -365,22 +365,23 @@ lesson.writePlot(depthPerplexity, name: "perplexity-by-depth")
  badly: after the same three epochs the 2-layer LSTM is at 113 (with a
  wide spread over the seeds) and the 4-layer one at 300, not far below
  the 369 of guessing uniformly over the vocabulary, against 62 for one
- layer. Its lower layers get a small share of the gradient (above), so
- in a short run they hardly move, and the layers above them read what
- they make of the embedding at random. Residual connections remove most
+ layer. Its lower layers start with a small share of the gradient
+ (above), so with SGD they move little in a short run, and the layers
+ above them have little to build on. Residual connections remove most
  of the penalty: 64 with 2 layers, 75 with 4. They make depth
  affordable; on this stream, in this budget, they do not make it pay —
  one layer is the best variant. Depth earns its cost when the data holds
  more than one layer can capture and there is time to train it; 6,770
  tokens of a small grammar and three epochs are not that (`--epochs`
- changes the budget). Four layers take about 1.3 times one layer's time
+ changes the budget). Four layers take 1.3 to 1.4 times one layer's time
  per epoch, not 4 times: as on Day 8, most of the work is the decoder
  over the vocabulary at every token.
 
  *GRU or LSTM?* The GRU has 3/4 of the LSTM's recurrent parameters at
  the same hidden size and about its time per epoch here. Its perplexity
  is higher, 75.9 at H = 32 and 72.4 with the LSTM's number of recurrent
- parameters (H = 39), against 62.2, with spreads of 6–7 over the seeds.
+ parameters (H = 39), against 62.2, with standard deviations of 6.8 and
+ 5.6 over the seeds.
  That is one small task: published comparisons (Chung et al., 2014;
  Jozefowicz et al., 2015) find the two cells close, with the winner
  changing from task to task. What the table settles is the parameter
