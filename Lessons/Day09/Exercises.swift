@@ -62,8 +62,9 @@ func residualStack(_ layers: [LSTM], _ input: Tensor, _ state: LSTMState?) throw
 /// once. The decoder keeps its own bias.
 ///
 /// - Precondition: the embedding's `[V, E]` and the decoder's `[V, H]`
-///   have one shape (`E == H`); stop with a message that gives both
-///   shapes otherwise.
+///   have one shape (`E == H`). Assigning a tensor of another shape to
+///   `decoder.weight` stops with a message that gives both shapes; a
+///   message of your own, in the model's terms, is better still.
 ///
 /// Do not copy the values (`scalars`): a copy is two tensors that drift
 /// apart at the first step. See "What does tying the weights save?" in
