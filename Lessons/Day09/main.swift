@@ -218,8 +218,8 @@ lesson.writePlot(depthPlot, name: "gradient-by-layer")
  bottom one even a little more than the top (1.41): each addition passes
  the gradient from above on unchanged, next to what flows back through
  the LSTM. With SGD a weight moves in proportion to its gradient, so
- without the additions the bottom layer of this stack moves about 1/50 as
- far per step as the top one. The experiment below shows what that costs.
+ without the additions the bottom layer of this stack starts out moving
+ about 1/50 as far per step as the top one. The experiment below shows what that costs.
 
  ## What does tying the weights save?
 
