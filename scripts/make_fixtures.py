@@ -193,6 +193,24 @@ def fix_lstm_cell():
         cell, inputs, run)
 
 
+@fixture
+def fix_gru_cell_exercise():
+    torch.manual_seed(9)
+    cell = nn.GRUCell(3, 4)
+    inputs = {"input": leaf(torch.randn(2, 3)),
+              "h0": leaf(torch.randn(2, 4))}
+
+    def run(m, i):
+        return {"h1": m(i["input"], i["h0"])}
+
+    module_fixture(
+        "gru_cell_exercise",
+        "nn.GRUCell(input_size=3, hidden_size=4), batch 2, h1 = cell(input, h0); gate order r, z, n; "
+        "n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h1 = (1 - z) * n + z * h0; " + weighted('h1'),
+        {"inputSize": 3, "hiddenSize": 4, "batch": 2, "bias": True},
+        cell, inputs, run)
+
+
 GRU_FORMULA = ("gate order r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), "
                "h' = (1 - z) * n + z * h")
 

@@ -231,21 +231,10 @@ thirtyChunks(detach: true)
  */
 /// The perplexity of `model` on `streams`, read in chunks of `chunkLength`
 /// with the state carried (exercise 8.4 combines the chunks' losses).
+/// (`chunkLosses` and `forEachChunk`, in `Course`, walk the chunks with the
+/// state carried, cut by exercise 8.2; Day 9 trains with them too.)
 func perplexity(of model: LanguageModel, on streams: [[Int]], chunkLength: Int = 35) -> Double {
-    model.eval()
-    defer { model.train() }
-    var chunkLosses: [(meanLoss: Float, tokenCount: Int)] = []
-    withNoGrad {
-        var state: LSTMState?
-        for start in stride(from: 0, to: streams.count - 1, by: chunkLength) {
-            let (inputs, targets) = chunk(streams, at: start, length: chunkLength)
-            let (scores, newState) = model(inputs, state)
-            let tokens = inputs.count * inputs[0].count
-            let loss = crossEntropy(scores.reshaped(to: [tokens, vocabulary.count]), targets: targets.flatMap { $0 })
-            chunkLosses.append((loss.item, tokens))
-            state = newState
-        }
-    }
+    let chunkLosses = model.chunkLosses(on: streams, chunkLength: chunkLength, cut: chunk)
     return exercise("8.4", "perplexity from chunk losses", student: { try perplexity(chunkLosses: chunkLosses) },
                     reference: { Solutions.Day8.perplexity(chunkLosses: chunkLosses) })
 }
@@ -268,16 +257,15 @@ print("an untrained model: validation perplexity \(format(perplexity(of: newMode
  */
 /// One epoch of truncated BPTT over the training streams in chunks of `k` steps, with exercise 8.3.
 func trainEpoch(_ model: LanguageModel, optimizer: Optimizer, k: Int, epoch: Int) {
-    var state: LSTMState?   // a new epoch starts the text again: from zeros
-    for (n, start) in stride(from: 0, to: trainStreams.count - 1, by: k).enumerated() {
-        let (inputs, targets) = chunk(trainStreams, at: start, length: k)
+    // A new epoch starts the text again, from zeros; each chunk carries the state on.
+    forEachChunk(of: trainStreams, chunkLength: k, cut: chunk) { n, inputs, targets, state in
         let result = exercise("8.3", "one truncated-BPTT step", student: {
             try trainChunk(model, optimizer: optimizer, inputs: inputs, targets: targets, state: state, maxNorm: maxNorm)
         }, reference: {
             Solutions.Day8.trainChunk(model, optimizer: optimizer, inputs: inputs, targets: targets, state: state, maxNorm: maxNorm)
         })
-        lesson.checkLoss(result.loss, epoch: epoch, batch: n + 1, run: "k = \(k)")
-        state = result.state
+        lesson.checkLoss(result.loss, epoch: epoch, batch: n, run: "k = \(k)")
+        return result.state
     }
 }
 

@@ -6,7 +6,20 @@ import Foundation
 /// both drawn from U(−1/√inFeatures, 1/√inFeatures) as PyTorch does.
 /// The input may have any number of leading dimensions: `[..., inFeatures]`.
 public final class Linear: Module {
-    public let weight: Tensor
+    /// `[outFeatures, inFeatures]`. Assigning another tensor of this shape
+    /// makes the layer use *that* tensor object from then on, shared with
+    /// whoever else holds it: that is how weights are tied, as PyTorch's
+    /// `decoder.weight = embedding.weight` does. Tie before creating the
+    /// optimizer, which holds the parameters it was given.
+    ///
+    /// - Precondition: the new tensor has the shape of the old one.
+    public var weight: Tensor {
+        didSet {
+            precondition(weight.shape == oldValue.shape,
+                         "Linear: the new weight \(weight.shape) must have the shape of the old, \(oldValue.shape) ([outFeatures, inFeatures])")
+            replaceParameter("weight", with: weight)
+        }
+    }
     public let bias: Tensor?
 
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, generator: Generator = .default) {

@@ -35,6 +35,18 @@ open class Module {
         ownParameters.append((name, tensor))
     }
 
+    /// Makes `tensor` the parameter called `name`, in place of the tensor
+    /// registered under that name, and makes it require grad. A layer calls
+    /// it when its weight is assigned another tensor (`Linear.weight`).
+    ///
+    /// - Precondition: a parameter called `name` is registered.
+    public func replaceParameter(_ name: String, with tensor: Tensor) {
+        let index = ownParameters.firstIndex { $0.name == name }
+        precondition(index != nil, "replaceParameter: no parameter called \(name); registered: \(ownParameters.map(\.name))")
+        tensor.requiresGrad = true
+        ownParameters[index!].tensor = tensor
+    }
+
     /// Adds `module` as a child called `name`; its parameters appear as
     /// `name.parameter`.
     public func registerModule(_ name: String, _ module: Module) {
@@ -44,20 +56,29 @@ open class Module {
 
     /// Every parameter with its dotted name, own parameters first, then each
     /// child's in registration order, like `named_parameters()`.
-    public func namedParameters() -> [(name: String, tensor: Tensor)] {
+    ///
+    /// A tensor registered under several names (a shared, *tied* weight,
+    /// `decoder.weight = embedding.weight`) is listed once, under the first
+    /// name, as PyTorch's `named_parameters(remove_duplicate=True)` does: an
+    /// optimizer given `parameters()` then updates it once per step, and
+    /// `parameterCount` counts it once. `removingDuplicates: false` lists
+    /// every name, as `state_dict()` does.
+    public func namedParameters(removingDuplicates: Bool = true) -> [(name: String, tensor: Tensor)] {
         var result = ownParameters
         for (childName, child) in children {
-            result += child.namedParameters().map { ("\(childName).\($0.name)", $0.tensor) }
+            result += child.namedParameters(removingDuplicates: false).map { ("\(childName).\($0.name)", $0.tensor) }
         }
-        return result
+        guard removingDuplicates else { return result }
+        var seen = Set<ObjectIdentifier>()
+        return result.filter { seen.insert(ObjectIdentifier($0.tensor)).inserted }
     }
 
-    /// Every parameter, in the order of `namedParameters()`.
+    /// Every parameter once, in the order of `namedParameters()`.
     public func parameters() -> [Tensor] {
         namedParameters().map(\.tensor)
     }
 
-    /// The total number of trainable values.
+    /// The total number of trainable values, a shared tensor counted once.
     public var parameterCount: Int {
         parameters().reduce(0) { $0 + $1.count }
     }

@@ -114,18 +114,23 @@ extension StateDict {
 }
 
 extension Module {
-    /// A copy of every parameter by name, like `module.state_dict()`.
+    /// A copy of every parameter by name, like `module.state_dict()`: a
+    /// tensor shared under several names (tied weights) appears under each,
+    /// as in PyTorch, so a tied model's file loads into a PyTorch model
+    /// tied the same way.
     public func stateDict() -> StateDict {
-        StateDict(namedParameters().map { ($0.name, Tensor($0.tensor.scalars, shape: $0.tensor.shape)) })
+        StateDict(namedParameters(removingDuplicates: false).map { ($0.name, Tensor($0.tensor.scalars, shape: $0.tensor.shape)) })
     }
 
     /// Copies values from `stateDict` into this module's parameters, in
     /// place, like `module.load_state_dict(strict=True)`.
     ///
     /// - Throws: `StateDictError` naming each missing, unexpected or
-    ///   duplicated key and each shape mismatch; nothing is changed then.
+    ///   duplicated key, each shape mismatch, and each tensor shared under
+    ///   several names (tied) whose names hold different values in the
+    ///   file; nothing is changed then.
     public func loadStateDict(_ stateDict: StateDict, source: String = "state dict") throws {
-        let own = namedParameters()
+        let own = namedParameters(removingDuplicates: false)
         var problems: [String] = []
         var seen = Set<String>()
         for (name, _) in stateDict.entries where !seen.insert(name).inserted {
@@ -140,6 +145,17 @@ extension Module {
                 problems.append("\(name): shape \(value.shape) in the file, \(tensor.shape) in the model")
             } else if value.scalars.count != tensor.scalars.count {
                 problems.append("\(name): \(value.scalars.count) values for shape \(value.shape)")
+            }
+        }
+        // A tied tensor is one object: its names must agree, or loading
+        // would keep whichever came last.
+        var firstName: [ObjectIdentifier: String] = [:]
+        for (name, tensor) in own {
+            let id = ObjectIdentifier(tensor)
+            guard let first = firstName[id] else { firstName[id] = name; continue }
+            if let a = stateDict[first], let b = stateDict[name], a.shape == b.shape,
+               !a.scalars.elementsEqual(b.scalars, by: { $0.bitPattern == $1.bitPattern }) {
+                problems.append("\(first) and \(name) are one tensor in the model (tied) but differ in the file")
             }
         }
         let ownNames = Set(own.map(\.name))

@@ -1,0 +1,1 @@
+../Day08/Exercises.swift
