@@ -15,28 +15,9 @@
 /// Parameters (PyTorch's names and layout, gates in the order r, z, n):
 /// `weight_ih` `[3H, I]`, `weight_hh` `[3H, H]`, `bias_ih` `[3H]`,
 /// `bias_hh` `[3H]`, all drawn from U(−1/√H, 1/√H).
-public final class GRUCell: Module {
-    public let inputSize: Int
-    public let hiddenSize: Int
-    public let weightIH: Tensor
-    public let weightHH: Tensor
-    public let biasIH: Tensor
-    public let biasHH: Tensor
-
+public final class GRUCell: RecurrentCell {
     public init(inputSize: Int, hiddenSize: Int, generator: Generator = .default) {
-        precondition(inputSize > 0 && hiddenSize > 0, "GRUCell: inputSize \(inputSize) and hiddenSize \(hiddenSize) must be positive")
-        self.inputSize = inputSize
-        self.hiddenSize = hiddenSize
-        let bound = 1 / Float(hiddenSize).squareRoot()
-        weightIH = .uniform([3 * hiddenSize, inputSize], low: -bound, high: bound, generator: generator)
-        weightHH = .uniform([3 * hiddenSize, hiddenSize], low: -bound, high: bound, generator: generator)
-        biasIH = .uniform([3 * hiddenSize], low: -bound, high: bound, generator: generator)
-        biasHH = .uniform([3 * hiddenSize], low: -bound, high: bound, generator: generator)
-        super.init()
-        registerParameter("weight_ih", weightIH)
-        registerParameter("weight_hh", weightHH)
-        registerParameter("bias_ih", biasIH)
-        registerParameter("bias_hh", biasHH)
+        super.init(name: "GRUCell", gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, generator: generator)
     }
 
     /// One step: the new hidden state `h'` from input `[B, I]` (or `[I]`) and
@@ -45,11 +26,7 @@ public final class GRUCell: Module {
     /// - Precondition: `input` is `[B, inputSize]` or `[inputSize]`, and `h`
     ///   is `[B, hiddenSize]` (`[hiddenSize]` for an unbatched input).
     public func callAsFunction(_ input: Tensor, _ h: Tensor? = nil) -> Tensor {
-        let unbatched = input.rank == 1
-        let x = unbatched ? input.unsqueezed(dim: 0) : input
-        precondition(
-            x.rank == 2 && x.shape[1] == inputSize,
-            "GRUCell: input shape \(input.shape) should be [batch, \(inputSize)] or [\(inputSize)]")
+        let (x, unbatched) = batched(input)
         let batch = x.shape[0]
         var hPrev = Tensor.zeros([batch, hiddenSize])
         if let h {

@@ -13,38 +13,15 @@ public typealias LSTMState = (h: Tensor, c: Tensor)
 /// Parameters (PyTorch's names and layout): `weight_ih` `[4H, I]`,
 /// `weight_hh` `[4H, H]`, `bias_ih` `[4H]`, `bias_hh` `[4H]`, all drawn from
 /// U(−1/√H, 1/√H).
-public final class LSTMCell: Module {
-    public let inputSize: Int
-    public let hiddenSize: Int
-    public let weightIH: Tensor
-    public let weightHH: Tensor
-    public let biasIH: Tensor
-    public let biasHH: Tensor
-
+public final class LSTMCell: RecurrentCell {
     public init(inputSize: Int, hiddenSize: Int, generator: Generator = .default) {
-        precondition(inputSize > 0 && hiddenSize > 0, "LSTMCell: inputSize \(inputSize) and hiddenSize \(hiddenSize) must be positive")
-        self.inputSize = inputSize
-        self.hiddenSize = hiddenSize
-        let bound = 1 / Float(hiddenSize).squareRoot()
-        weightIH = .uniform([4 * hiddenSize, inputSize], low: -bound, high: bound, generator: generator)
-        weightHH = .uniform([4 * hiddenSize, hiddenSize], low: -bound, high: bound, generator: generator)
-        biasIH = .uniform([4 * hiddenSize], low: -bound, high: bound, generator: generator)
-        biasHH = .uniform([4 * hiddenSize], low: -bound, high: bound, generator: generator)
-        super.init()
-        registerParameter("weight_ih", weightIH)
-        registerParameter("weight_hh", weightHH)
-        registerParameter("bias_ih", biasIH)
-        registerParameter("bias_hh", biasHH)
+        super.init(name: "LSTMCell", gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, generator: generator)
     }
 
     /// One step: the new `(h, c)` from input `[B, I]` (or `[I]`) and the
     /// previous state (zeros when `nil`).
     public func callAsFunction(_ input: Tensor, _ state: LSTMState? = nil) -> LSTMState {
-        let unbatched = input.rank == 1
-        let x = unbatched ? input.unsqueezed(dim: 0) : input
-        precondition(
-            x.rank == 2 && x.shape[1] == inputSize,
-            "LSTMCell: input shape \(input.shape) should be [batch, \(inputSize)] or [\(inputSize)]")
+        let (x, unbatched) = batched(input)
         let batch = x.shape[0]
         var h = Tensor.zeros([batch, hiddenSize])
         var c = Tensor.zeros([batch, hiddenSize])
