@@ -18,7 +18,9 @@
    errors are.
 
  Run it with `swift run day10` (`--help` lists the options; `--data
- FILE.conllu` trains on your own CoNLL-U treebank). Your exercises live in
+ FILE.conllu` trains on your own CoNLL-U treebank, and `--test-data
+ FILE.conllu` tests once on a separate file, such as a treebank's own
+ test split). Your exercises live in
  `Lessons/Day10/Exercises.swift`.
  */
 import Course
@@ -28,7 +30,7 @@ import Torchlet
 
 let lesson = Lesson.start(
     day: 10, about: "capstone: bucketing, character features, random search, per-tag F1",
-    seed: 10, epochs: 4, data: "a CoNLL-U file (word forms and UPOS tags)")
+    seed: 10, epochs: 4, data: "a CoNLL-U file (word forms and UPOS tags)", takesTestData: true)
 let generator = Generator(seed: lesson.options.seed)
 
 /*:
@@ -44,25 +46,36 @@ let generator = Generator(seed: lesson.options.seed)
  measure.
 
  With `--data FILE.conllu` it is your treebank, shuffled with the seed
- and split 80/10/10. Either way the word vocabulary keeps only words
+ and split 80/10/10; with `--test-data FILE.conllu` as well, the test
+ sentences come from that file and `--data`'s are split 90/10 into
+ training and validation. Either way the word vocabulary keeps only words
  seen at least twice in training: the once-seen words read as `<unk>`,
  so the `<unk>` embedding is trained on words the model barely knows,
  which is what every unseen word will look like.
  */
-let train: [TaggedSentence], validation: [TaggedSentence], test: [TaggedSentence]
-if let path = lesson.options.dataPath {
-    let all: [TaggedSentence]
-    do { all = try CoNLLUReader.read(path: path) } catch {
+/// The sentences of the CoNLL-U file at `path`; stops the lesson with the reader's message (file and line) on a bad file.
+func readTreebank(_ path: String) -> [TaggedSentence] {
+    do { return try CoNLLUReader.read(path: path) } catch {
         print("day10: \(error)")
         exit(1)
     }
+}
+let train: [TaggedSentence], validation: [TaggedSentence], test: [TaggedSentence]
+if let path = lesson.options.dataPath {
+    let all = readTreebank(path)
+    let separateTest = lesson.options.testDataPath.map(readTreebank)
     guard all.count >= 30 else {
         print("day10: \(path) has \(all.count) sentences; at least 30 are needed (10% each for validation and test)")
         exit(1)
     }
     let shuffled = generator.permutation(all.count).map { all[$0] }
-    let (trainEnd, validationEnd) = (all.count * 8 / 10, all.count * 9 / 10)
-    (train, validation, test) = (Array(shuffled[..<trainEnd]), Array(shuffled[trainEnd..<validationEnd]), Array(shuffled[validationEnd...]))
+    if let separateTest {
+        let trainEnd = all.count * 9 / 10
+        (train, validation, test) = (Array(shuffled[..<trainEnd]), Array(shuffled[trainEnd...]), separateTest)
+    } else {
+        let (trainEnd, validationEnd) = (all.count * 8 / 10, all.count * 9 / 10)
+        (train, validation, test) = (Array(shuffled[..<trainEnd]), Array(shuffled[trainEnd..<validationEnd]), Array(shuffled[validationEnd...]))
+    }
 } else {
     let corpus = SyntheticTaggingCorpus()
     train = corpus.generate(count: 2_000, generator: generator)
@@ -78,7 +91,7 @@ func unseenShare(_ sentences: [TaggedSentence]) -> Double {
     return Double(tokens.filter { !trainingWords.contains($0) }.count) / Double(tokens.count)
 }
 print("\(train.count) training, \(validation.count) validation, \(test.count) test sentences; \(tags.count) tags")
-print("vocabulary: \(words.count) words seen twice or more (of \(trainingWords.count) in training), \(characters.count) characters")
+print("vocabulary: \(words.count - 2) words seen twice or more (of \(trainingWords.count) in training) and \(characters.count - 2) characters, each plus <pad> and <unk>")
 print("tokens never seen in training: validation \(percent(unseenShare(validation), 2)), test \(percent(unseenShare(test), 2))")
 
 /*:

@@ -42,11 +42,11 @@ public final class Lesson {
     ///   - epochs: the default `--epochs`.
     ///   - data: what `--data PATH` may name, or `nil` if the lesson takes no `--data`.
     public static func start(
-        day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil,
+        day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil, takesTestData: Bool = false,
         arguments: [String] = CommandLine.arguments
     ) -> Lesson {
         lineBufferStandardOutput()
-        let info = LessonInfo(day: day, about: about, seed: seed, epochs: epochs, data: data)
+        let info = LessonInfo(day: day, about: about, seed: seed, epochs: epochs, data: data, takesTestData: takesTestData)
         let lesson = Lesson(info: info, options: LessonOptions.parseOrExit(arguments, for: info))
         if lesson.options.useReference {
             print("--solution: using the reference solution for every exercise")

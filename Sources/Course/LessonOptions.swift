@@ -12,14 +12,20 @@ public struct LessonInfo: Equatable, Sendable {
     public var defaultEpochs: Int
     /// What `--data PATH` may name (such as `"a CoNLL-U file"`), or `nil` if the lesson does not take `--data`.
     public var data: String?
+    /// Whether the lesson also takes `--test-data PATH`: a separate test file, of the same kind as `--data`'s.
+    public var takesTestData: Bool
 
     /// Creates the description of lesson `day`.
-    public init(day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil) {
+    ///
+    /// - Precondition: a lesson that takes `--test-data` takes `--data`.
+    public init(day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil, takesTestData: Bool = false) {
+        precondition(!takesTestData || data != nil, "LessonInfo: day \(day) takes --test-data but not --data")
         self.day = day
         self.about = about
         self.defaultSeed = seed
         self.defaultEpochs = epochs
         self.data = data
+        self.takesTestData = takesTestData
     }
 
     /// The program's name, such as `day1`.
@@ -30,7 +36,8 @@ public struct LessonInfo: Equatable, Sendable {
         var lines = [
             "\(program): \(about)",
             "",
-            "usage: swift run \(program) [--solution] [--seed N] [--epochs N]" + (data == nil ? "" : " [--data PATH]"),
+            "usage: swift run \(program) [--solution] [--seed N] [--epochs N]" + (data == nil ? "" : " [--data PATH]")
+                + (takesTestData ? " [--test-data PATH]" : ""),
             "",
             "options:",
             "  --solution    use the reference solution for every exercise",
@@ -39,6 +46,9 @@ public struct LessonInfo: Equatable, Sendable {
         ]
         if let data {
             lines.append("  --data PATH   train on your own data: \(data)")
+        }
+        if takesTestData {
+            lines.append("  --test-data PATH  test once on this file (with --data) instead of a part of --data's")
         }
         lines.append("  -h, --help    show this help")
         return lines.joined(separator: "\n")
@@ -87,6 +97,8 @@ public struct LessonOptions: Equatable, Sendable {
     public static let maxEpochs = 10_000
     /// `--data PATH`, else `nil`.
     public var dataPath: String?
+    /// `--test-data PATH`, else `nil`; only together with `--data`.
+    public var testDataPath: String?
 
     /// Creates the options a lesson runs with when no flags are given.
     public init(defaultsFor info: LessonInfo) {
@@ -154,12 +166,22 @@ public struct LessonOptions: Equatable, Sendable {
                 let path = try value("a path to \(data)")
                 guard !path.isEmpty else { throw LessonOptionsError("\(program): --data needs a path, got \"\"") }
                 options.dataPath = path
+            case "--test-data":
+                guard info.takesTestData, let data = info.data else {
+                    throw LessonOptionsError("\(program): --test-data is not supported by this lesson", showUsage: true)
+                }
+                let path = try value("a path to \(data)")
+                guard !path.isEmpty else { throw LessonOptionsError("\(program): --test-data needs a path, got \"\"") }
+                options.testDataPath = path
             default:
                 if argument.hasPrefix("-") {
                     throw LessonOptionsError("\(program): unknown option \"\(argument)\"", showUsage: true)
                 }
                 throw LessonOptionsError("\(program): unexpected argument \"\(argument)\"", showUsage: true)
             }
+        }
+        if options.testDataPath != nil && options.dataPath == nil {
+            throw LessonOptionsError("\(program): --test-data needs --data too: the file to train and validate on")
         }
         return options
     }

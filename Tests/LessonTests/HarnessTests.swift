@@ -70,6 +70,22 @@ import TestSupport
         #expect(noData == nil)
     }
 
+    @Test func testDataOnlyWhereTakenAndOnlyWithData() throws {
+        let info = LessonInfo(day: 10, about: "x", data: "a CoNLL-U file", takesTestData: true)
+        let options = try LessonOptions.parse(["day10", "--data", "train.conllu", "--test-data=test.conllu"], for: info)
+        #expect(options.dataPath == "train.conllu" && options.testDataPath == "test.conllu")
+        #expect(info.usage.contains("[--data PATH] [--test-data PATH]"))
+        #expect(!Self.info.usage.contains("--test-data"))
+        #expect(parseError("--data", "a.conllu", "--test-data", "b.conllu")?.message
+                == "day1: --test-data is not supported by this lesson")
+        do {
+            _ = try LessonOptions.parse(["day10", "--test-data", "test.conllu"], for: info)
+            Issue.record("--test-data without --data was accepted")
+        } catch let error as LessonOptionsError {
+            #expect(error.message == "day10: --test-data needs --data too: the file to train and validate on")
+        }
+    }
+
     // MARK: exercises
 
     @Test func exerciseFallsBackOnceAndReportsOpen() {
