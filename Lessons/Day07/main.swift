@@ -54,11 +54,17 @@ func batchLoss(_ model: SequenceTagger, _ batch: TaggingBatch) -> Tensor {
     return crossEntropy(scores.reshaped(to: [batch.words.count, tags.count]), targets: batch.tags, ignoreIndex: batch.ignoreIndex)
 }
 
-let validationBatches = stride(from: 0, to: validationSet.count, by: 64).map {
-    TaggingBatch(Array(validationSet[$0..<min($0 + 64, validationSet.count)]), words: words, tags: tags)
+/// `sentences` in padded batches of 64, in order: for evaluation.
+func batches(of sentences: [TaggedSentence]) -> [TaggingBatch] {
+    stride(from: 0, to: sentences.count, by: 64).map {
+        TaggingBatch(Array(sentences[$0..<min($0 + 64, sentences.count)]), words: words, tags: tags)
+    }
 }
-let testBatches = stride(from: 0, to: testSet.count, by: 64).map {
-    TaggingBatch(Array(testSet[$0..<min($0 + 64, testSet.count)]), words: words, tags: tags)
+let validationBatches = batches(of: validationSet), testBatches = batches(of: testSet)
+
+/// The largest difference between two models' parameters, value by value.
+func largestDifference(_ a: Module, _ b: Module) -> Float {
+    zip(a.parameters(), b.parameters()).map { p, q in zip(p.scalars, q.scalars).map { abs($0 - $1) }.max()! }.max()!
 }
 
 /// The mean loss per token on `batches`, with exercise 2.3.
@@ -311,7 +317,7 @@ for step in 1...5 {
         })
     }
 }
-let adamDifference = zip(byHand.parameters(), byAdam.parameters()).map { a, b in zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()! }.max()!
+let adamDifference = largestDifference(byHand, byAdam)
 noteDifference("7.4", Double(adamDifference), tolerance: 1e-5, what: "differs from Torchlet's Adam by \(adamDifference) after 5 steps")
 print("after 5 steps, the largest difference between Adam by hand and Torchlet's Adam: \(adamDifference)")
 
@@ -454,13 +460,11 @@ let checkpointPath = FileManager.default.temporaryDirectory.appendingPathCompone
 let straight = try trainForResume(epochs: 2)
 try trainForResume(epochs: 1).checkpoint.save(to: checkpointPath)
 let resumed = try trainForResume(epochs: 2, from: try Checkpoint.load(from: checkpointPath))
-let resumeDifference = zip(straight.model.parameters(), resumed.model.parameters())
-    .map { a, b in zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()! }.max()!
+let resumeDifference = largestDifference(straight.model, resumed.model)
 let fileSize = (try FileManager.default.attributesOfItem(atPath: checkpointPath)[.size] as? Int) ?? 0
 print("checkpoint after epoch 1: \(format(Double(fileSize) / 1000, 0)) kB; 2 epochs straight vs. 1 + resume + 1: largest difference \(resumeDifference)")
 let weightsOnly = try trainForResume(epochs: 2, from: try Checkpoint.load(from: checkpointPath), weightsOnly: true)
-let weightsOnlyDifference = zip(straight.model.parameters(), weightsOnly.model.parameters())
-    .map { a, b in zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()! }.max()!
+let weightsOnlyDifference = largestDifference(straight.model, weightsOnly.model)
 print("resumed from the weights alone (fresh momentum, schedule and batch order): largest difference \(format(weightsOnlyDifference, 4))")
 try? FileManager.default.removeItem(atPath: checkpointPath)
 

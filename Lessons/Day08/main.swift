@@ -182,7 +182,7 @@ func thirtyChunks(detach: Bool) {
         if detach, let carried = state { state = (carried.h.detached(), carried.c.detached()) }
         optimizer.zeroGrad()
         let (scores, newState) = model(inputs, state)
-        let loss = crossEntropy(scores.reshaped(to: [inputs.count * trainBatchSize, vocabulary.count]), targets: targets.flatMap { $0 })
+        let loss = model.meanLoss(scores, targets: targets)
         let graph = loss.graphSize()
         let stopwatch = Stopwatch()
         loss.backward()
@@ -272,8 +272,8 @@ func trainEpoch(_ model: LanguageModel, optimizer: Optimizer, k: Int, epoch: Int
 /// The graph behind the loss of one training chunk of `k` steps.
 func graphOfOneChunk(k: Int) -> GraphSize {
     let (inputs, targets) = chunk(trainStreams, at: 0, length: k)
-    let (scores, _) = newModel(seed: 1)(inputs)
-    return crossEntropy(scores.reshaped(to: [inputs.count * trainBatchSize, vocabulary.count]), targets: targets.flatMap { $0 }).graphSize()
+    let model = newModel(seed: 1)
+    return model.meanLoss(model(inputs).scores, targets: targets).graphSize()
 }
 
 let chunkLengths = [5, 10, 20, 35, 70], seeds: [UInt64] = [1, 2, 3]

@@ -88,4 +88,10 @@ public final class LanguageModel: Module {
         }
         return (decoder(output), newState)                                      // [T, B, V]
     }
+
+    /// The mean cross-entropy per token of next-token `scores` `[T, B, V]`
+    /// against `targets` `[T][B]`, flattened in the same row order.
+    public func meanLoss(_ scores: Tensor, targets: [[Int]]) -> Tensor {
+        crossEntropy(scores.reshaped(to: [scores.shape[0] * scores.shape[1], vocabularySize]), targets: targets.flatMap { $0 })
+    }
 }

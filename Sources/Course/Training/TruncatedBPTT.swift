@@ -39,9 +39,7 @@ extension LanguageModel {
         withNoGrad {
             forEachChunk(of: streams, chunkLength: chunkLength, cut: cut) { _, inputs, targets, state in
                 let (scores, newState) = self(inputs, state)
-                let tokens = inputs.count * inputs[0].count
-                let loss = crossEntropy(scores.reshaped(to: [tokens, vocabularySize]), targets: targets.flatMap { $0 })
-                losses.append((loss.item, tokens))
+                losses.append((meanLoss(scores, targets: targets).item, inputs.count * inputs[0].count))
                 return newState
             }
         }
