@@ -41,18 +41,17 @@ public enum Day10 {
     }
 
     /// Exercise 10.4: train every sampled point, keep the best on validation, test it once.
-    public static func randomSearch<Model>(
-        trials: Int, sample: () -> Hyperparameters, train: (Hyperparameters) -> (model: Model, validationAccuracy: Double),
-        test: (Model) -> Double
+    public static func randomSearch(
+        trials: Int, sample: () -> Hyperparameters, train: (Hyperparameters) -> Double, test: (_ trial: Int) -> Double
     ) -> (best: Hyperparameters, validationAccuracies: [Double], testAccuracy: Double) {
-        var best: (point: Hyperparameters, model: Model, accuracy: Double)?
+        var best: (point: Hyperparameters, trial: Int, accuracy: Double)?
         var accuracies: [Double] = []
-        for _ in 0..<trials {
+        for trial in 0..<trials {
             let point = sample()
-            let (model, accuracy) = train(point)
+            let accuracy = train(point)
             accuracies.append(accuracy)
-            if best == nil || accuracy > best!.accuracy { best = (point, model, accuracy) }
+            if best == nil || accuracy > best!.accuracy { best = (point, trial, accuracy) }
         }
-        return (best!.point, accuracies, test(best!.model))
+        return (best!.point, accuracies, test(best!.trial))
     }
 }

@@ -70,15 +70,15 @@ func perTagScores(confusion: [[Int]]) throws -> [(precision: Double, recall: Dou
 /// the test set once.
 ///
 /// For each of `trials` trials, draw a point with `sample()` and train a
-/// model on it with `train`, which returns the model and its validation
-/// accuracy. Keep the model with the highest validation accuracy (the
-/// earliest one on a tie), and only then call `test` — once, on that
-/// model. Return the chosen point, every trial's validation accuracy in
-/// trial order, and the test accuracy. See "Which settings are best?" in
-/// the lesson.
-func randomSearch<Model>(
-    trials: Int, sample: () -> Hyperparameters, train: (Hyperparameters) -> (model: Model, validationAccuracy: Double),
-    test: (Model) -> Double
+/// model on it with `train`, which returns the model's validation
+/// accuracy (the caller keeps the models, trial by trial). Keep the trial
+/// with the highest validation accuracy (the earliest one on a tie), and
+/// only then call `test` — once, with that trial's number, counted from 0.
+/// Return the chosen point, every trial's validation accuracy in trial
+/// order, and the test accuracy. See "Which settings are best?" in the
+/// lesson.
+func randomSearch(
+    trials: Int, sample: () -> Hyperparameters, train: (Hyperparameters) -> Double, test: (_ trial: Int) -> Double
 ) throws -> (best: Hyperparameters, validationAccuracies: [Double], testAccuracy: Double) {
     throw TODO("10.4")
 }

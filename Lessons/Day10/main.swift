@@ -353,12 +353,12 @@ func fit(_ model: CharacterTagger, learningRate: Float, label: String) {
  */
 let trials = 3
 let searchGenerator = Generator(seed: lesson.options.seed + 4)
-var trialNumber = 0
+var trialModels: [CharacterTagger] = []
 var chosenTest: Evaluation?, chosenModel: CharacterTagger?
 
-/// One trial of the search: a character tagger trained with `point`, and its validation accuracy.
-func trainTrial(_ point: Hyperparameters) -> (model: CharacterTagger, validationAccuracy: Double) {
-    trialNumber += 1
+/// One trial of the search: a character tagger trained with `point` (kept in `trialModels`); returns its validation accuracy.
+func trainTrial(_ point: Hyperparameters) -> Double {
+    let trialNumber = trialModels.count + 1
     let model = CharacterTagger(vocabularySize: words.count, characterCount: characters.count, tagCount: tags.count,
                                 hiddenSize: point.hiddenSize, dropout: point.dropout,
                                 generator: Generator(seed: lesson.options.seed + UInt64(trialNumber)),
@@ -372,11 +372,13 @@ func trainTrial(_ point: Hyperparameters) -> (model: CharacterTagger, validation
     fit(model, learningRate: point.learningRate, label: "trial \(trialNumber)")
     let accuracy = evaluate(model, on: validation).accuracy
     print("  trial \(trialNumber): \(point)   validation \(percent(accuracy, 2))")
-    return (model, accuracy)
+    trialModels.append(model)
+    return accuracy
 }
 
-/// The use of the test set: the chosen model's accuracy (its other scores are kept for the tables below).
-func testOnce(_ model: CharacterTagger) -> Double {
+/// The use of the test set: the accuracy of the model of `trial` (from 0; its other scores are kept for the tables below).
+func testOnce(_ trial: Int) -> Double {
+    let model = trialModels[trial]
     chosenModel = model
     chosenTest = evaluate(model, on: test)
     return chosenTest!.accuracy

@@ -274,10 +274,10 @@ import Torchlet
 
     // MARK: 10.4 random search
 
-    typealias Search = (Int, () -> Hyperparameters, (Hyperparameters) -> (model: Int, validationAccuracy: Double), (Int) -> Double)
+    typealias Search = (Int, () -> Hyperparameters, (Hyperparameters) -> Double, (Int) -> Double)
         throws -> (best: Hyperparameters, validationAccuracies: [Double], testAccuracy: Double)
 
-    /// Runs the search on scripted trials (the model is the trial's number)
+    /// Runs the search on scripted trials (`test` gets the trial's number)
     /// whose test accuracies rank them differently from validation, and
     /// checks the calls and the answer.
     static func checkRandomSearch(_ search: Search) throws {
@@ -292,10 +292,10 @@ import Torchlet
                 return point
             }, { point in
                 trained.append(point)
-                return (trained.count - 1, validation[trained.count - 1])
-            }, { model in
-                tested.append(model)
-                return test[model]
+                return validation[trained.count - 1]
+            }, { trial in
+                tested.append(trial)
+                return test[trial]
             })
             let best = validation.indices.max { validation[$0] < validation[$1] || (validation[$0] == validation[$1] && $0 > $1) }!
             let what = "a search over \(validation.count) trials with validation accuracies \(validation)"
@@ -328,7 +328,7 @@ import Torchlet
     @Test("10.4 the check rejects wrong searches") func rejectsWrong10_4() {
         expectRejects("10.4", "selecting on the test set") {
             try Self.checkRandomSearch { trials, sample, train, test in
-                let runs = (0..<trials).map { _ -> (Hyperparameters, Int, Double) in let p = sample(); let r = train(p); return (p, r.model, r.validationAccuracy) }
+                let runs = (0..<trials).map { k -> (Hyperparameters, Int, Double) in let p = sample(); return (p, k, train(p)) }
                 let scored = runs.map { ($0.0, test($0.1)) }
                 let best = scored.max { $0.1 < $1.1 }!
                 return (best.0, runs.map(\.2), best.1)
@@ -336,14 +336,14 @@ import Torchlet
         }
         expectRejects("10.4", "the last of tied trials") {
             try Self.checkRandomSearch { trials, sample, train, test in
-                let runs = (0..<trials).map { _ -> (Hyperparameters, Int, Double) in let p = sample(); let r = train(p); return (p, r.model, r.validationAccuracy) }
+                let runs = (0..<trials).map { k -> (Hyperparameters, Int, Double) in let p = sample(); return (p, k, train(p)) }
                 let best = runs.last { $0.2 == runs.map(\.2).max()! }!
                 return (best.0, runs.map(\.2), test(best.1))
             }
         }
         expectRejects("10.4", "the lowest validation accuracy (as if it were a loss)") {
             try Self.checkRandomSearch { trials, sample, train, test in
-                let runs = (0..<trials).map { _ -> (Hyperparameters, Int, Double) in let p = sample(); let r = train(p); return (p, r.model, r.validationAccuracy) }
+                let runs = (0..<trials).map { k -> (Hyperparameters, Int, Double) in let p = sample(); return (p, k, train(p)) }
                 let best = runs.min { $0.2 < $1.2 }!
                 return (best.0, runs.map(\.2), test(best.1))
             }
