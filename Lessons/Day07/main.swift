@@ -183,7 +183,7 @@ lesson.writePlot(normPlot, name: "gradient-norms")
  Four optimizers on Day 5's task, reading a review's opinion, with its
  right reader in one module (`ReviewClassifier`: the packed LSTM's `h_n`
  into one logit, trained with `binaryCrossEntropyWithLogits`), from the
- same three seeds, for three epochs each (`--epochs`), every step clipped
+ same three seeds, for six epochs each (`--epochs`), every step clipped
  at norm 5:
 
  - **SGD** (learning rate 1): `p ← p − lr · g`;
