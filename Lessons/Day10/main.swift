@@ -20,7 +20,9 @@
  Run it with `swift run day10` (`--help` lists the options; `--data
  FILE.conllu` trains on your own CoNLL-U treebank, and `--test-data
  FILE.conllu` tests once on a separate file, such as a treebank's own
- test split). Your exercises live in
+ test split). It saves the tagger it chose to `output/day10/tagger/`,
+ and `swift run day10 --tag` then tags the sentences you type or pipe
+ in, one per line. Your exercises live in
  `Lessons/Day10/Exercises.swift`.
  */
 import Course
@@ -30,7 +32,35 @@ import Torchlet
 
 let lesson = Lesson.start(
     day: 10, about: "capstone: bucketing, character features, random search, per-tag F1",
-    seed: 10, epochs: 4, data: "a CoNLL-U file (word forms and UPOS tags)", takesTestData: true)
+    seed: 10, epochs: 4, data: "a CoNLL-U file (word forms and UPOS tags)", takesTestData: true, dataEpochs: 8,
+    flags: [
+        LessonFlag("--tag", help: "tag standard input with a saved tagger (one sentence per line), print word/TAG"),
+        LessonFlag("--model", valueName: "DIR", help: "the saved tagger's folder (default output/day10/tagger)"),
+        LessonFlag("--embeddings", valueName: "PATH", help: "word vectors in the GloVe text format (default: Day 8's)"),
+    ])
+let modelFolder = lesson.options.value(of: "--model") ?? lesson.outputFolder.path(of: "tagger")
+
+/// Tags standard input with the tagger saved in `folder` and exits: each
+/// line is one sentence, split into words by `tokenize`, and printed back
+/// as `word/TAG word/TAG …` (an empty line stays empty).
+func tagStandardInput(with folder: String) -> Never {
+    let tagger: SavedTagger
+    do { tagger = try SavedTagger.load(from: folder) } catch {
+        FileHandle.standardError.write(Data("day10: \(error)\n".utf8))
+        exit(1)
+    }
+    while let line = readLine() {
+        let words = tokenize(line)
+        print(zip(words, tagger.tag([words])[0]).map { "\($0)/\($1)" }.joined(separator: " "))
+    }
+    exit(0)
+}
+if lesson.options.isSet("--tag") {
+    if lesson.options.dataPath != nil || lesson.options.isSet("--embeddings") {
+        lesson.refuse("--tag tags text with a saved tagger; --data and --embeddings are for training one")
+    }
+    tagStandardInput(with: modelFolder)
+}
 let generator = Generator(seed: lesson.options.seed)
 
 /*:
@@ -490,6 +520,39 @@ lesson.writeFigure(confusionHeatMapSVG(confusion, title: "Day 10: test confusion
  corpus's deliberate ambiguities. On a real treebank (`--data`), look
  for NOUN vs. PROPN and ADJ, VERB vs. AUX, and ADP vs. SCONJ.
 
+ ## Keeping the tagger
+
+ A model's weights are useless without the vocabularies that turned its
+ words into row numbers: row 17 of the embedding is "dog" only through
+ the word list that made it 17. So the chosen tagger is saved as a
+ folder, `SavedTagger`: the weights as safetensors (the format PyTorch's
+ `state_dict()` saves to, with the same parameter names) with the layer
+ sizes in its metadata, and the word, character and tag vocabularies as
+ text files, one entry per line in index order. Loading builds the model
+ from those sizes and refuses a folder whose files disagree, naming the
+ file. `swift run day10 --tag` then reads sentences from standard input,
+ one per line, splits punctuation off the words (`tokenize`), and prints
+ `word/TAG`; `--model DIR` names another folder (for training too).
+ */
+let savedTagger = SavedTagger(model: chosenModel!, words: words, characters: characters, tags: tags)
+do {
+    try savedTagger.save(to: modelFolder)
+    let reloaded = try SavedTagger.load(from: modelFolder)
+    let sample = test.prefix(200).map(\.words)
+    let (before, after) = (savedTagger.tag(sample).joined(), reloaded.tag(sample).joined())
+    let agree = zip(before, after).filter { $0 == $1 }.count
+    let shown = OutputFolder.displayPath(modelFolder)
+    print("saved the chosen tagger to \(shown)/: tagger.safetensors, words.txt, characters.txt, tags.txt")
+    print("loaded back, it tags the \(before.count) words of \(sample.count) test sentences: \(agree) tags the same as before saving")
+    let line = validation[0].words.joined(separator: " ")
+    print("$ echo \"\(line)\" | swift run day10 --tag" + (lesson.options.value(of: "--model").map { " --model \($0)" } ?? ""))
+    let words = tokenize(line)
+    print(zip(words, reloaded.tag([words])[0]).map { "\($0)/\($1)" }.joined(separator: " "))
+} catch {
+    print("day10: could not save the tagger to \(modelFolder): \(error)")
+}
+
+/*:
  ## What about pretrained word vectors?
 
  With little training data, word vectors trained on a large corpus give

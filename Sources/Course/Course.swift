@@ -41,17 +41,28 @@ public final class Lesson {
     ///   - seed: the default `--seed`.
     ///   - epochs: the default `--epochs`.
     ///   - data: what `--data PATH` may name, or `nil` if the lesson takes no `--data`.
+    ///   - takesTestData: whether the lesson also takes `--test-data PATH`.
+    ///   - dataEpochs: the default `--epochs` with `--data`, if not `epochs`.
+    ///   - flags: the lesson's own flags (read them with ``LessonOptions/isSet(_:)`` and ``LessonOptions/value(of:)``).
     public static func start(
         day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil, takesTestData: Bool = false,
-        arguments: [String] = CommandLine.arguments
+        dataEpochs: Int? = nil, flags: [LessonFlag] = [], arguments: [String] = CommandLine.arguments
     ) -> Lesson {
         lineBufferStandardOutput()
-        let info = LessonInfo(day: day, about: about, seed: seed, epochs: epochs, data: data, takesTestData: takesTestData)
+        let info = LessonInfo(day: day, about: about, seed: seed, epochs: epochs, data: data, takesTestData: takesTestData,
+                              dataEpochs: dataEpochs, flags: flags)
         let lesson = Lesson(info: info, options: LessonOptions.parseOrExit(arguments, for: info))
         if lesson.options.useReference {
             print("--solution: using the reference solution for every exercise")
         }
         return lesson
+    }
+
+    /// Stops the program on a command-line mistake that only the lesson can see (flags that do not go together):
+    /// prints `message` to standard error, naming the program, and exits 2, as a mistake in the common flags does.
+    public func refuse(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("\(info.program): \(message)\nrun swift run \(info.program) --help for the options\n".utf8))
+        exit(2)
     }
 
     /// Ends the lesson: prints which exercises are open, then the `summary:` line with `metrics` and the seconds taken.

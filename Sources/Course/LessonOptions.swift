@@ -14,18 +14,33 @@ public struct LessonInfo: Equatable, Sendable {
     public var data: String?
     /// Whether the lesson also takes `--test-data PATH`: a separate test file, of the same kind as `--data`'s.
     public var takesTestData: Bool
+    /// The epochs used with `--data` when `--epochs` is not given (a real file may need more than the synthetic default), or `nil` for ``defaultEpochs``.
+    public var dataEpochs: Int?
+    /// The lesson's own flags, beyond the ones every lesson takes.
+    public var flags: [LessonFlag]
 
     /// Creates the description of lesson `day`.
     ///
-    /// - Precondition: a lesson that takes `--test-data` takes `--data`.
-    public init(day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil, takesTestData: Bool = false) {
+    /// - Precondition: a lesson that takes `--test-data` or has `dataEpochs` takes `--data`, and its own flags
+    ///   start with `--` and are not the common ones.
+    public init(
+        day: Int, about: String, seed: UInt64 = 42, epochs: Int = 10, data: String? = nil, takesTestData: Bool = false,
+        dataEpochs: Int? = nil, flags: [LessonFlag] = []
+    ) {
         precondition(!takesTestData || data != nil, "LessonInfo: day \(day) takes --test-data but not --data")
+        precondition(dataEpochs == nil || data != nil, "LessonInfo: day \(day) has dataEpochs but takes no --data")
+        for flag in flags {
+            precondition(flag.name.hasPrefix("--") && !LessonFlag.common.contains(flag.name),
+                         "LessonInfo: day \(day)'s flag \(flag.name) must start with -- and not be a common one")
+        }
         self.day = day
         self.about = about
         self.defaultSeed = seed
         self.defaultEpochs = epochs
         self.data = data
         self.takesTestData = takesTestData
+        self.dataEpochs = dataEpochs
+        self.flags = flags
     }
 
     /// The program's name, such as `day1`.
@@ -37,12 +52,14 @@ public struct LessonInfo: Equatable, Sendable {
             "\(program): \(about)",
             "",
             "usage: swift run \(program) [--solution] [--seed N] [--epochs N]" + (data == nil ? "" : " [--data PATH]")
-                + (takesTestData ? " [--test-data PATH]" : ""),
+                + (takesTestData ? " [--test-data PATH]" : "")
+                + flags.map { " [\($0.name)" + ($0.valueName.map { " \($0)" } ?? "") + "]" }.joined(),
             "",
             "options:",
             "  --solution    use the reference solution for every exercise",
             "  --seed N      random seed, a non-negative integer (default \(defaultSeed))",
-            "  --epochs N    training epochs, 1 to \(LessonOptions.maxEpochs) (default \(defaultEpochs))",
+            "  --epochs N    training epochs, 1 to \(LessonOptions.maxEpochs) (default \(defaultEpochs)"
+                + (dataEpochs.map { "; \($0) with --data" } ?? "") + ")",
         ]
         if let data {
             lines.append("  --data PATH   train on your own data: \(data)")
@@ -50,9 +67,32 @@ public struct LessonInfo: Equatable, Sendable {
         if takesTestData {
             lines.append("  --test-data PATH  test once on this file (with --data) instead of a part of --data's")
         }
+        for flag in flags {
+            lines.append("  \(flag.name)" + (flag.valueName.map { " \($0)" } ?? "") + "  \(flag.help)")
+        }
         lines.append("  -h, --help    show this help")
         return lines.joined(separator: "\n")
     }
+}
+
+/// A flag of one lesson's own, beyond the options every lesson takes: a switch such as `--tag`, or one with a value such as `--model DIR`.
+public struct LessonFlag: Equatable, Sendable {
+    /// The flag as typed, such as `"--model"`.
+    public var name: String
+    /// What the value is, such as `"DIR"`, or `nil` for a switch that takes none.
+    public var valueName: String?
+    /// One line for `--help`.
+    public var help: String
+
+    /// Creates a flag `name`; with `valueName` it takes a value.
+    public init(_ name: String, valueName: String? = nil, help: String) {
+        self.name = name
+        self.valueName = valueName
+        self.help = help
+    }
+
+    /// The flags every lesson takes, which a lesson's own flags may not reuse.
+    public static let common: Set<String> = ["-h", "--help", "--solution", "--seed", "--epochs", "--data", "--test-data"]
 }
 
 /// A command-line mistake, described so that it names the program and the flag.
@@ -99,6 +139,14 @@ public struct LessonOptions: Equatable, Sendable {
     public var dataPath: String?
     /// `--test-data PATH`, else `nil`; only together with `--data`.
     public var testDataPath: String?
+    /// The lesson's own flags that were given (``LessonInfo/flags``), by name: the value, or `""` for a switch.
+    public var flagValues: [String: String] = [:]
+
+    /// Whether the lesson's own flag `name` (such as `"--tag"`) was given.
+    public func isSet(_ name: String) -> Bool { flagValues[name] != nil }
+
+    /// The value given to the lesson's own flag `name` (such as `"--model"`), or `nil` if it was not given.
+    public func value(of name: String) -> String? { flagValues[name] }
 
     /// Creates the options a lesson runs with when no flags are given.
     public init(defaultsFor info: LessonInfo) {
@@ -117,6 +165,7 @@ public struct LessonOptions: Equatable, Sendable {
         }
         let program = info.program
         var rest = arguments.dropFirst()[...]
+        var epochsGiven = false
         while let argument = rest.popFirst() {
             var flag = argument
             var inlineValue: String?
@@ -159,6 +208,7 @@ public struct LessonOptions: Equatable, Sendable {
                     throw LessonOptionsError("\(program): --epochs needs a positive integer, got \"\(text)\"")
                 }
                 options.epochs = epochs
+                epochsGiven = true
             case "--data":
                 guard let data = info.data else {
                     throw LessonOptionsError("\(program): --data is not supported by this lesson", showUsage: true)
@@ -173,6 +223,16 @@ public struct LessonOptions: Equatable, Sendable {
                 let path = try value("a path to \(data)")
                 guard !path.isEmpty else { throw LessonOptionsError("\(program): --test-data needs a path, got \"\"") }
                 options.testDataPath = path
+            case let name where info.flags.contains { $0.name == name }:
+                let own = info.flags.first { $0.name == name }!
+                if let valueName = own.valueName {
+                    let text = try value("a value (\(valueName))")
+                    guard !text.isEmpty else { throw LessonOptionsError("\(program): \(name) needs \(valueName), got \"\"") }
+                    options.flagValues[name] = text
+                } else {
+                    try noValue()
+                    options.flagValues[name] = ""
+                }
             default:
                 if argument.hasPrefix("-") {
                     throw LessonOptionsError("\(program): unknown option \"\(argument)\"", showUsage: true)
@@ -182,6 +242,9 @@ public struct LessonOptions: Equatable, Sendable {
         }
         if options.testDataPath != nil && options.dataPath == nil {
             throw LessonOptionsError("\(program): --test-data needs --data too: the file to train and validate on")
+        }
+        if options.dataPath != nil, !epochsGiven, let dataEpochs = info.dataEpochs {
+            options.epochs = dataEpochs
         }
         return options
     }

@@ -116,7 +116,7 @@ public struct OutputFolder: Sendable {
     }
 
     /// `path` relative to the current directory when it lies below it, else `path`.
-    static func displayPath(_ path: String, from directory: String = FileManager.default.currentDirectoryPath) -> String {
+    public static func displayPath(_ path: String, from directory: String = FileManager.default.currentDirectoryPath) -> String {
         let base = URL(fileURLWithPath: directory).standardizedFileURL.path
         let target = URL(fileURLWithPath: path).standardizedFileURL.path
         let prefix = base.hasSuffix("/") ? base : base + "/"

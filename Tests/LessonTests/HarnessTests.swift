@@ -86,6 +86,38 @@ import TestSupport
         }
     }
 
+    @Test func aLessonsOwnFlagsParseAndShowInTheHelp() throws {
+        let info = LessonInfo(day: 10, about: "x", epochs: 4, data: "a CoNLL-U file", dataEpochs: 8, flags: [
+            LessonFlag("--tag", help: "tag standard input"),
+            LessonFlag("--model", valueName: "DIR", help: "the model's folder"),
+        ])
+        let none = try LessonOptions.parse(["day10"], for: info)
+        #expect(!none.isSet("--tag") && none.value(of: "--model") == nil && none.epochs == 4)
+        let both = try LessonOptions.parse(["day10", "--tag", "--model=out/m"], for: info)
+        #expect(both.isSet("--tag") && both.value(of: "--model") == "out/m")
+        #expect(try LessonOptions.parse(["day10", "--model", "a", "--model", "b"], for: info).value(of: "--model") == "b")
+        #expect(info.usage.contains("[--data PATH] [--tag] [--model DIR]"))
+        #expect(info.usage.contains("  --model DIR  the model's folder"))
+        #expect(info.usage.contains("(default 4; 8 with --data)"))
+        func message(_ arguments: String...) -> String? {
+            do { _ = try LessonOptions.parse(["day10"] + arguments, for: info); return nil } catch {
+                return (error as? LessonOptionsError)?.message
+            }
+        }
+        #expect(message("--tag=yes") == #"day10: --tag takes no value, got "--tag=yes""#)
+        #expect(message("--model") == "day10: --model needs a value (DIR)")
+        #expect(message("--model=") == #"day10: --model needs DIR, got """#)
+        #expect(parseError("--tag")?.message == #"day1: unknown option "--tag""#, "another lesson's flag")
+    }
+
+    @Test func dataEpochsApplyOnlyWithDataAndWithoutEpochs() throws {
+        let info = LessonInfo(day: 10, about: "x", epochs: 4, data: "a CoNLL-U file", dataEpochs: 8)
+        #expect(try LessonOptions.parse(["day10"], for: info).epochs == 4)
+        #expect(try LessonOptions.parse(["day10", "--data", "a.conllu"], for: info).epochs == 8)
+        #expect(try LessonOptions.parse(["day10", "--epochs", "2", "--data", "a.conllu"], for: info).epochs == 2)
+        #expect(try LessonOptions.parse(["day10", "--data", "a.conllu", "--epochs=4"], for: info).epochs == 4)
+    }
+
     // MARK: exercises
 
     @Test func exerciseFallsBackOnceAndReportsOpen() {

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import Torchlet
+@testable import Course
 
 /// Every lesson program takes the same options: `--help` prints the usage,
 /// and a wrong flag or a bad value is refused with exit status 2 and a
@@ -9,7 +11,7 @@ import Testing
 /// test bundle.
 @Suite struct LessonProgramTests {
     /// Runs the built program `name` with `arguments`; returns its exit status, output and errors.
-    static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ name: String, _ arguments: [String], input: String = "") throws -> (status: Int32, stdout: String, stderr: String) {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [folder, Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
         let url = try #require(
@@ -18,10 +20,13 @@ import Testing
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe(), err = Pipe(), stdin = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = stdin
         try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -43,5 +48,26 @@ import Testing
         let badEpochs = try Self.run(program, ["--epochs", "0"])
         #expect(badEpochs.status == 2)
         #expect(badEpochs.stderr.contains("--epochs"), "\(badEpochs.stderr)")
+    }
+
+    /// `day10 --tag` tags standard input with a saved tagger, line by line, as the tagger does in process.
+    @Test func day10TagsStandardInputWithASavedTagger() throws {
+        let folder = SavedTaggerTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let saved = SavedTaggerTests.tagger()
+        try saved.save(to: folder)
+        let tagged = try Self.run("day10", ["--tag", "--model", folder], input: "the dog ran.\n\nran home\n")
+        #expect(tagged.status == 0, "\(tagged.stderr)")
+        let expected = [["the", "dog", "ran", "."], [], ["ran", "home"]].map { words in
+            zip(words, saved.tag([words])[0]).map { "\($0)/\($1)" }.joined(separator: " ")
+        }
+        #expect(tagged.stdout == expected.map { $0 + "\n" }.joined())
+
+        let missing = try Self.run("day10", ["--tag", "--model", folder + "-missing"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("day10: \(folder)-missing: no such folder"), "\(missing.stderr)")
+        let mixed = try Self.run("day10", ["--tag", "--data", "train.conllu"])
+        #expect(mixed.status == 2)
+        #expect(mixed.stderr.contains("--tag tags text with a saved tagger"), "\(mixed.stderr)")
     }
 }
