@@ -382,6 +382,47 @@ for temperature: Float in [0.5, 1.0] {
  included. Every sentence it writes follows the grammar's word order only
  as far as the model has learned it in these few seconds of training.
 
+ ## What did the embedding learn?
+
+ Nobody told the model which words are nouns, yet to predict the next
+ word it pays to give words that can follow the same words similar
+ embeddings. The model's embedding rows are written out as word vectors
+ in the GloVe text format (`word v1 v2 …`, one line per word), the
+ format of the big pretrained vector files; Day 10 reads this file to
+ start a tagger from what the language model learned. The nearest
+ neighbours (largest cosine similarity) of the most frequent words show
+ what it holds.
+
+ **Predict, then run.** Will the neighbours of `the` be other
+ determiners?
+
+ <details><summary>Answer</summary>
+
+ Some: `your`, `a` and `my` are among its five nearest, next to `with`
+ and `good`, and the neighbours of `book` are not nouns. Two epochs of a
+ small model on 13,000 words is a weak teacher; Day 10 measures whether
+ its vectors still help a tagger that has few labels.
+ </details>
+ */
+let wordVectors = PretrainedEmbeddings(embedding: chosen.embedding, vocabulary: vocabulary)
+do {
+    try lesson.outputFolder.create()
+    let path = lesson.outputFolder.path(of: "embeddings.txt")
+    try wordVectors.write(to: path)
+    print("word vectors: \(OutputFolder.displayPath(path)) (\(wordVectors.words.count) words × \(wordVectors.dimension), GloVe text format)")
+} catch {
+    print("day8: could not write the word vectors: \(error)")
+}
+var tokenCounts: [String: Int] = [:]
+for token in stream[..<trainEnd] { tokenCounts[token, default: 0] += 1 }
+let frequentWords = tokenCounts.filter { $0.key.count > 2 && $0.key.allSatisfy(\.isLetter) }
+    .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(4).map(\.key)
+for word in frequentWords {
+    let neighbours = wordVectors.nearest(to: word, count: 5).map { "\($0.word) \(format($0.cosine, 2))" }
+    print("  nearest to \(word): " + neighbours.joined(separator: ", "))
+}
+
+/*:
  Tomorrow: deeper models — stacked and residual LSTMs, the GRU, and tying
  the embedding to the output layer.
  */

@@ -89,4 +89,27 @@ import Torchlet
             #expect(linear.weight.grad != nil)
         }
     }
+
+    @Test func aTrainedEmbeddingWritesAFileThatReadsBackExactly() throws {
+        let vocabulary = Vocabulary(corpus: [["the", "dog", "ran"]])   // <pad>, <unk>, the, dog, ran
+        let embedding = Embedding(numEmbeddings: vocabulary.count, embeddingDim: 3, paddingIndex: 0, generator: Generator(seed: 4))
+        embedding.weight.scalars[7] = 1e-30   // a value that needs every digit
+        let written = PretrainedEmbeddings(embedding: embedding, vocabulary: vocabulary)
+        #expect(written.words == ["<unk>", "the", "dog", "ran"], "every word but <pad>")
+        #expect(written.gloveText.split(separator: "\n").first?.split(separator: " ").count == 4)
+        let read = try PretrainedEmbeddings.parse(text: written.gloveText)
+        #expect(read.words == written.words && read.dimension == 3)
+        for (row, word) in vocabulary.words.enumerated().dropFirst() {
+            #expect(read.vectors[word] == Array(embedding.weight.scalars[(3 * row)..<(3 * row + 3)]), "\(word)")
+        }
+    }
+
+    @Test func nearestRanksByCosineAndLeavesTheWordOut() throws {
+        let e = try PretrainedEmbeddings.parse(text: "a 1 0\nb 2 0.1\nc 0 1\nd -1 0\ne 1 1\n")
+        let nearest = e.nearest(to: "a", count: 3)
+        #expect(nearest.map(\.word) == ["b", "e", "c"])
+        #expect(abs(nearest[1].cosine - Float(0.5).squareRoot()) < 1e-6)
+        #expect(e.nearest(to: "zebra", count: 3).isEmpty)
+        #expect(e.nearest(to: "a", count: 10).count == 4)
+    }
 }

@@ -24,6 +24,29 @@ import Torchlet
         ("mixed", { ["\n", "\r\n", "\r"][$0 % 3] }),
     ]
 
+    /// The parts of a Universal Dependencies file a treebank really has: document and
+    /// sentence comments, a multiword token (its range line is skipped, its words are
+    /// kept), an empty node (skipped), and a sentence of over a hundred words.
+    @Test func readsWhatUniversalDependenciesTreebanksHold() throws {
+        let long = (1...120).map { "\($0)\tword\($0)\tword\tNOUN\tNN\t_\t0\tdep\t_\t_" }
+        let text = ([
+            "# newdoc id = weblog-1", "# sent_id = weblog-1-0001", "# text = I don't know.",
+            "1\tI\tI\tPRON\tPRP\t_\t4\tnsubj\t_\t_",
+            "2-3\tdon't\t_\t_\t_\t_\t_\t_\t_\t_",
+            "2\tdo\tdo\tAUX\tVBP\t_\t4\taux\t_\t_",
+            "3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\t_",
+            "4\tknow\tknow\tVERB\tVB\t_\t0\troot\t_\t_",
+            "4.1\tknow\tknow\tVERB\tVB\t_\t_\t_\t4:conj\tCopyOf=4",
+            "5\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\tSpaceAfter=No", "",
+            "# sent_id = weblog-1-0002",
+        ] + long + [""]).joined(separator: "\n")
+        let sentences = try CoNLLUReader.parse(text: text, fileName: "ud.conllu")
+        #expect(sentences.count == 2)
+        #expect(sentences[0].words == ["I", "do", "n't", "know", "."])
+        #expect(sentences[0].tags == ["PRON", "AUX", "PART", "VERB", "PUNCT"])
+        #expect(sentences[1].count == 120 && sentences[1].words.last == "word120")
+    }
+
     @Test func everyLineEndingParses() throws {
         let sentences = try CoNLLUReader.parse(text: Self.join(Self.conllu) { _ in "\n" })
         let examples = try LabeledTextReader.parse(text: Self.join(Self.tsv) { _ in "\n" })

@@ -1,3 +1,4 @@
+import Foundation
 import Torchlet
 
 /// Word vectors read from a file in the GloVe text format, ready to be
@@ -21,6 +22,13 @@ import Torchlet
 /// glove.copy(into: tagger.embedding, vocabulary: words)   // those rows; the others keep their init
 /// tagger.embedding.weight.requiresGrad = false             // frozen (from_pretrained(freeze=True))
 /// ```
+///
+/// The other way, a trained model's embedding becomes such a file
+/// (Day 8's language model writes `output/day8/embeddings.txt`):
+///
+/// ```swift
+/// try PretrainedEmbeddings(embedding: model.embedding, vocabulary: vocabulary).write(to: "embeddings.txt")
+/// ```
 public struct PretrainedEmbeddings: Sendable {
     /// The length of every vector.
     public let dimension: Int
@@ -28,6 +36,38 @@ public struct PretrainedEmbeddings: Sendable {
     public let words: [String]
     /// Each word's vector.
     public let vectors: [String: [Float]]
+
+    /// The rows of `embedding`, one per word of `vocabulary` except `<pad>`: a trained model's word vectors.
+    ///
+    /// - Precondition: `embedding` has one row per word of `vocabulary`, and no word has whitespace in it
+    ///   (the file format separates fields by spaces).
+    public init(embedding: Embedding, vocabulary: Vocabulary) {
+        let weight = embedding.weight
+        precondition(weight.shape.count == 2 && weight.shape[0] == vocabulary.count,
+                     "PretrainedEmbeddings: the embedding is \(weight.shape), expected \(vocabulary.count) rows (one per word)")
+        let dimension = weight.shape[1], values = weight.scalars
+        var words: [String] = [], vectors: [String: [Float]] = [:]
+        for (row, word) in vocabulary.words.enumerated() where word != Vocabulary.padToken {
+            precondition(!word.contains(where: \.isWhitespace), "PretrainedEmbeddings: the word '\(word)' has whitespace in it")
+            words.append(word)
+            vectors[word] = Array(values[(row * dimension)..<((row + 1) * dimension)])
+        }
+        self.init(dimension: dimension, words: words, vectors: vectors)
+    }
+
+    init(dimension: Int, words: [String], vectors: [String: [Float]]) {
+        (self.dimension, self.words, self.vectors) = (dimension, words, vectors)
+    }
+
+    /// The vectors in the GloVe text format, one `word v1 v2 …` line per word in order; each number reads back exactly.
+    public var gloveText: String {
+        words.map { word in ([word] + vectors[word]!.map(\.description)).joined(separator: " ") + "\n" }.joined()
+    }
+
+    /// Writes ``gloveText`` to `path`, replacing any file there.
+    public func write(to path: String) throws {
+        try gloveText.write(toFile: path, atomically: true, encoding: .utf8)
+    }
 
     /// The vectors of the GloVe text file at `path`.
     public static func read(path: String) throws -> PretrainedEmbeddings {
@@ -89,6 +129,20 @@ public struct PretrainedEmbeddings: Sendable {
     /// releases are lowercased), or `nil`.
     public func vector(for word: String) -> [Float]? {
         vectors[word] ?? vectors[word.lowercased()]
+    }
+
+    /// The `count` words whose vectors point most nearly the way `word`'s does (largest cosine similarity first),
+    /// like gensim's `most_similar`; empty when `word` has no vector.
+    public func nearest(to word: String, count: Int) -> [(word: String, cosine: Float)] {
+        guard let target = vector(for: word) else { return [] }
+        func norm(_ v: [Float]) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        let targetNorm = norm(target)
+        let scored = words.filter { $0 != word }.map { other -> (word: String, cosine: Float) in
+            let v = vectors[other]!
+            let dot = zip(target, v).reduce(0) { $0 + $1.0 * $1.1 }
+            return (other, dot / max(targetNorm * norm(v), .leastNormalMagnitude))
+        }
+        return Array(scored.sorted { $0.cosine != $1.cosine ? $0.cosine > $1.cosine : $0.word < $1.word }.prefix(count))
     }
 
     /// How much of `vocabulary` these vectors cover, counting the special
