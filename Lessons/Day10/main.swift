@@ -16,6 +16,12 @@
  - **Which tags does it get wrong?** Accuracy is one number; per-tag
    precision, recall and F1 and a confusion heat map show where the
    errors are.
+ - **Does reading plain text help?** Day 8's language model learned word
+   vectors without a single tag; a tagger with few labels starts from
+   them, fine-tuned or frozen.
+
+ Then the chosen tagger is saved with its vocabularies, ready to tag new
+ text.
 
  Run it with `swift run day10` (`--help` lists the options; `--data
  FILE.conllu` trains on your own CoNLL-U treebank, and `--test-data
