@@ -81,7 +81,7 @@ let package = Package(
         .target(name: "Grading", dependencies: ["Weaver", "Markup"]),
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         .executableTarget(name: "weave", dependencies: ["Weaver"]),
-        .executableTarget(name: "bench", dependencies: ["Torchlet"], swiftSettings: optimizedInDebug),
+        .executableTarget(name: "bench", dependencies: ["Torchlet", "Course"], swiftSettings: optimizedInDebug),
         .target(name: "Solutions", dependencies: ["Torchlet", "Course"], path: "Solutions"),
         .target(name: "TestSupport", dependencies: ["Torchlet", "Course", "Grading"], path: "Tests/TestSupport"),
         .testTarget(
