@@ -175,7 +175,7 @@ def main():
     wanted = lambda name: not args.cases or name in args.cases
     repeats = args.repeats
     if args.scaling:
-        run_scaling_sweep(max(3, repeats // 3))
+        run_scaling_sweep(repeats)
         return
 
     for n in [128, 256, 512, 1024]:

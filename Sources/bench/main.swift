@@ -41,7 +41,7 @@ func wanted(_ name: String) -> Bool { selected.isEmpty || selected.contains(name
 let generator = Generator(seed: 0)
 
 if scaling {
-    runScalingSweep(repeats: max(3, repeats / 3), generator: generator)
+    runScalingSweep(repeats: repeats, generator: generator)
     exit(0)
 }
 
