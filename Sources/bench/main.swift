@@ -2,14 +2,15 @@
 // warm-up, one line per case:
 //
 //     bench: peak gflops=… (16-wide FMA, 1 thread)
-//     bench: case=NAME ms=MEDIAN gflops=… threads=N [peak_share=…]
+//     bench: case=NAME ms=MEDIAN gflops=… threads=N [peak_share=… (gemm) or first_loss=… (lm_step)]
 //     bench: memory start_rss_mb=… peak_rss_mb=…
 //
 // Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [--scaling] [CASE…]`.
-// The peak is one core's FMA loop (Peak.swift); gemm lines add their share
-// of it. The memory line is the process's peak resident set, meaningful for
-// one case run alone (`bench lstm_large`). `--scaling` times lstm_dense's
-// shape against T, B and H instead of the cases (Scaling.swift).
+// The peak is one core's FMA loop (Peak.swift), printed before the gemm
+// cases (or alone: `bench peak`); gemm lines add their share of it. The
+// memory line is the process's peak resident set, meaningful for one case
+// run alone (`bench lstm_large`). `--scaling` times lstm_dense's shape
+// against T, B and H instead of the cases (Scaling.swift).
 // scripts/bench_pytorch.py prints the same cases for PyTorch, and
 // scripts/bench_compare.sh runs both and prints the ratios. The shapes, the
 // lengths and the tokens here must stay identical to the Python script's.
@@ -46,11 +47,9 @@ if scaling {
 }
 
 let gemmSizes = [128, 256, 512, 1024].filter { wanted("gemm_\($0)") }
-var peakGigaflops: Double?
-if wanted("peak") || !gemmSizes.isEmpty {
-    let peak = measuredPeakGigaflops(repeats: repeats)
-    peakGigaflops = peak
-    print("bench: peak gflops=\(String(format: "%.1f", peak)) (\(FMAPeak.vectorWidth)-wide FMA, 1 thread)")
+let peakGigaflops = wanted("peak") || !gemmSizes.isEmpty ? measuredPeakGigaflops(repeats: repeats) : nil
+if let peakGigaflops {
+    print("bench: peak gflops=\(String(format: "%.1f", peakGigaflops)) (\(FMAPeak.vectorWidth)-wide FMA, 1 thread)")
 }
 for n in gemmSizes {
     let a = Tensor.normal([n, n], generator: generator), b = Tensor.normal([n, n], generator: generator)
@@ -59,6 +58,7 @@ for n in gemmSizes {
     let share = peakGigaflops.map { String(format: " peak_share=%.2f", flops / (ms * 1e6) / $0) } ?? ""
     report("gemm_\(n)", ms: ms, flops: flops, extra: share)
 }
+
 // nn.LSTM(64 → 128), batch 32, 50 steps.
 let (steps, batch, inputSize, hidden) = (50, 32, 64, 128)
 let lstm = LSTM(inputSize: inputSize, hiddenSize: hidden, generator: generator)
