@@ -60,11 +60,12 @@ let panels = [
     (varied: "H", file: "scaling-hidden.svg", title: "time vs hidden size H (T = 50, B = 32)", axis: "H (hidden units)"),
 ]
 
-print("LSTM(64 → H) forward + backward, median ms (lstm_dense is T = 50, B = 32, H = 128)")
 /// One row of the table: the varied dimension, then right-aligned columns.
 func row(_ varied: String, _ cells: [String]) -> String {
     varied.padding(toLength: 4, withPad: " ", startingAt: 0) + cells.map { $0.leftPadded(12) }.joined()
 }
+
+print("LSTM(64 → H) forward + backward, median ms (lstm_dense is T = 50, B = 32, H = 128)")
 print(row("vary", ["value", "torchlet_ms", "pytorch_ms", "ratio"]))
 for panel in panels {
     let mine = ours.filter { $0.varied == panel.varied }, other = theirs.filter { $0.varied == panel.varied }
@@ -86,12 +87,10 @@ for panel in panels {
 
 // Linear in T means the time per step stays put from T = 25 to T = 400.
 for (name, side) in [("torchlet", ours), ("pytorch", theirs)] {
-    let byLength = side.filter { $0.varied == "T" }
-    guard let short = byLength.min(by: { $0.steps < $1.steps }), let long = byLength.max(by: { $0.steps < $1.steps }),
-          long.steps > short.steps else { continue }
-    let ratio = (long.ms / Double(long.steps)) / (short.ms / Double(short.steps))
+    let byLength = side.filter { $0.varied == "T" }.sorted { $0.steps < $1.steps }
+    guard let short = byLength.first, let long = byLength.last, long.steps > short.steps else { continue }
+    let (shortStep, longStep) = (short.ms / Double(short.steps), long.ms / Double(long.steps))
     print("\(name): ms per step at T = \(long.steps) vs T = \(short.steps): "
-          + "\(format(long.ms / Double(long.steps), 3)) / \(format(short.ms / Double(short.steps), 3)) = \(format(ratio, 2))"
-          + " (1 = linear in T)")
+          + "\(format(longStep, 3)) / \(format(shortStep, 3)) = \(format(longStep / shortStep, 2)) (1 = linear in T)")
 }
 print("wrote \(panels.map { folder + "/" + $0.file }.joined(separator: ", "))")
