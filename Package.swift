@@ -67,6 +67,7 @@ let package = Package(
         .library(name: "Torchlet", targets: ["Torchlet"]),
         .executable(name: "weave", targets: ["weave"]),
         .executable(name: "bench", targets: ["bench"]),
+        .executable(name: "scalingplot", targets: ["scalingplot"]),
         .executable(name: "grade", targets: ["grade"]),
     ] + (1...10).map { .executable(name: "day\($0)", targets: ["day\($0)"]) },
     targets: [
@@ -81,7 +82,8 @@ let package = Package(
         .target(name: "Grading", dependencies: ["Weaver", "Markup"]),
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         .executableTarget(name: "weave", dependencies: ["Weaver"]),
-        .executableTarget(name: "bench", dependencies: ["Torchlet"], swiftSettings: optimizedInDebug),
+        .executableTarget(name: "bench", dependencies: ["Torchlet", "Course"], swiftSettings: optimizedInDebug),
+        .executableTarget(name: "scalingplot", dependencies: ["Course"]),
         .target(name: "Solutions", dependencies: ["Torchlet", "Course"], path: "Solutions"),
         .target(name: "TestSupport", dependencies: ["Torchlet", "Course", "Grading"], path: "Tests/TestSupport"),
         .testTarget(

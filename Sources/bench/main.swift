@@ -1,70 +1,26 @@
 // Torchlet's benchmark: fixed shapes, medians over repeated runs after a
 // warm-up, one line per case:
 //
-//     bench: case=NAME ms=MEDIAN gflops=… threads=N
+//     bench: peak gflops=… (16-wide FMA, 1 thread)
+//     bench: case=NAME ms=MEDIAN gflops=… threads=N [peak_share=… (gemm) or first_loss=… (lm_step)]
+//     bench: memory start_rss_mb=… peak_rss_mb=…
 //
-// Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [CASE…]`.
+// Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [--scaling] [CASE…]`.
+// The peak is one core's FMA loop (Peak.swift), printed before the gemm
+// cases (or alone: `bench peak`); gemm lines add their share of it. The
+// memory line is the process's peak resident set, meaningful for one case
+// run alone (`bench lstm_large`). `--scaling` times lstm_dense's shape
+// against T, B and H instead of the cases (Scaling.swift).
 // scripts/bench_pytorch.py prints the same cases for PyTorch, and
-// scripts/bench_compare.sh runs both and prints the ratios. The shapes and
-// the lengths rule here must stay identical to the Python script's.
+// scripts/bench_compare.sh runs both and prints the ratios. The shapes, the
+// lengths and the tokens here must stay identical to the Python script's.
+import Course
 import Foundation
 import Torchlet
 
-/// A tiny linear congruential generator shared with scripts/bench_pytorch.py,
-/// so both sides draw the same lengths without sharing a random library.
-struct SharedLCG {
-    var state: UInt64
-    mutating func next() -> Int {
-        state = (state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407) & 0xFFFF_FFFF_FFFF_FFFF
-        return Int(state >> 33)
-    }
-}
-
-/// The lengths of the packed case: 32 values in 5…50 from seed 0.
-func packedLengths() -> [Int] {
-    var lcg = SharedLCG(state: 0)
-    return (0..<32).map { _ in 5 + lcg.next() % 46 }
-}
-
-/// The lengths of the Day 3 epoch: 2,000 sentences, mostly 3…16 tokens and
-/// one in five 3…60 (a long tail).
-func epochLengths() -> [Int] {
-    var lcg = SharedLCG(state: 3)
-    return (0..<2_000).map { _ in
-        lcg.next() % 5 == 0 ? 3 + lcg.next() % 58 : 3 + lcg.next() % 14
-    }
-}
-
-/// The median time in milliseconds of `body` over `repeats` runs after `warmup`.
-func medianMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> Double {
-    for _ in 0..<warmup { body() }
-    var times: [Double] = []
-    for _ in 0..<repeats {
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-    }
-    times.sort()
-    return times[times.count / 2]
-}
-
-func report(_ name: String, ms: Double, flops: Double? = nil) {
-    let gflops = flops.map { String(format: "%.1f", $0 / (ms * 1e6)) } ?? "-"
-    print("bench: case=\(name) ms=\(String(format: "%.3f", ms)) gflops=\(gflops) threads=\(Parallelism.threadCount)")
-}
-
-/// LSTM FLOPs for one forward pass over `tokens` rows: the two matrix
-/// products per row (input and recurrent), 2·4H·(I + H) each.
-func lstmFlops(tokens: Int, input: Int, hidden: Int) -> Double {
-    2 * Double(tokens) * Double(4 * hidden) * Double(input + hidden)
-}
-
-/// GRU FLOPs for one forward pass over `tokens` rows: 2·3H·(I + H) each.
-func gruFlops(tokens: Int, input: Int, hidden: Int) -> Double {
-    2 * Double(tokens) * Double(3 * hidden) * Double(input + hidden)
-}
-
+let startResidentMegabytes = peakResidentMegabytes()
 var repeats = 15
+var scaling = false
 var selected: Set<String> = []
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -72,8 +28,10 @@ while let argument = arguments.popFirst() {
         repeats = n
     } else if argument == "--threads", let value = arguments.popFirst(), let n = Int(value), n > 0 {
         Parallelism.threadCount = n
+    } else if argument == "--scaling" {
+        scaling = true
     } else if argument.hasPrefix("-") {
-        FileHandle.standardError.write("usage: bench [--repeats N] [--threads N] [CASE…]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: bench [--repeats N] [--threads N] [--scaling] [CASE…]\n".data(using: .utf8)!)
         exit(2)
     } else {
         selected.insert(argument)
@@ -83,10 +41,22 @@ func wanted(_ name: String) -> Bool { selected.isEmpty || selected.contains(name
 
 let generator = Generator(seed: 0)
 
-for n in [128, 256, 512, 1024] where wanted("gemm_\(n)") {
+if scaling {
+    runScalingSweep(repeats: repeats, generator: generator)
+    exit(0)
+}
+
+let gemmSizes = [128, 256, 512, 1024].filter { wanted("gemm_\($0)") }
+let peakGigaflops = wanted("peak") || !gemmSizes.isEmpty ? measuredPeakGigaflops(repeats: repeats) : nil
+if let peakGigaflops {
+    print("bench: peak gflops=\(String(format: "%.1f", peakGigaflops)) (\(FMAPeak.vectorWidth)-wide FMA, 1 thread)")
+}
+for n in gemmSizes {
     let a = Tensor.normal([n, n], generator: generator), b = Tensor.normal([n, n], generator: generator)
     let ms = medianMilliseconds(repeats: n >= 1024 ? max(3, repeats / 3) : repeats) { _ = a.matmul(b) }
-    report("gemm_\(n)", ms: ms, flops: 2 * Double(n * n * n))
+    let flops = 2 * Double(n * n * n)
+    let share = peakGigaflops.map { String(format: " peak_share=%.2f", flops / (ms * 1e6) / $0) } ?? ""
+    report("gemm_\(n)", ms: ms, flops: flops, extra: share)
 }
 
 // nn.LSTM(64 → 128), batch 32, 50 steps.
@@ -98,24 +68,12 @@ let packedInput = packPaddedSequence(
     Tensor.normal([50, batch, inputSize], generator: generator), lengths: lengths, enforceSorted: false)
 let denseTokens = steps * batch, packedTokens = lengths.reduce(0, +)
 
-/// The median time of forward + backward through a recurrent layer: `run`
-/// maps a fresh leaf copy of `input` to the output rows and the final `h`,
-/// and the loss is the sum of both.
-func trainingMilliseconds(_ module: Module, _ input: Tensor, _ run: (Tensor) -> (output: Tensor, h: Tensor)) -> Double {
-    medianMilliseconds(repeats: repeats) {
-        let x = Tensor(input.scalars, shape: input.shape, requiresGrad: true)
-        let (output, h) = run(x)
-        (output.sum() + h.sum()).backward()
-        module.zeroGrad()
-    }
-}
-
 if wanted("lstm_dense") {
-    let ms = trainingMilliseconds(lstm, dense) { x in let (output, (h, _)) = lstm(x); return (output, h) }
+    let ms = trainingMilliseconds(lstm, dense, repeats: repeats) { x in let (output, (h, _)) = lstm(x); return (output, h) }
     report("lstm_dense", ms: ms, flops: 3 * lstmFlops(tokens: denseTokens, input: inputSize, hidden: hidden))
 }
 if wanted("lstm_packed") {
-    let ms = trainingMilliseconds(lstm, packedInput.data) { x in
+    let ms = trainingMilliseconds(lstm, packedInput.data, repeats: repeats) { x in
         let (output, (h, _)) = lstm(packedInput.replacing(data: x))
         return (output.data, h)
     }
@@ -133,11 +91,11 @@ if wanted("lstm_packed_nograd") {
 // nn.GRU(64 → 128), the same input and lengths as the LSTM cases.
 let gru = GRU(inputSize: inputSize, hiddenSize: hidden, generator: generator)
 if wanted("gru_dense") {
-    let ms = trainingMilliseconds(gru, dense) { x in gru(x) }
+    let ms = trainingMilliseconds(gru, dense, repeats: repeats) { x in gru(x) }
     report("gru_dense", ms: ms, flops: 3 * gruFlops(tokens: denseTokens, input: inputSize, hidden: hidden))
 }
 if wanted("gru_packed") {
-    let ms = trainingMilliseconds(gru, packedInput.data) { x in
+    let ms = trainingMilliseconds(gru, packedInput.data, repeats: repeats) { x in
         let (output, h) = gru(packedInput.replacing(data: x))
         return (output.data, h)
     }
@@ -174,3 +132,44 @@ if wanted("day3_epoch") {
     }
     report("day3_epoch", ms: ms)
 }
+
+// nn.LSTM(256 → 512, num_layers=2), batch 64, 100 steps: a model of the
+// size a user trains, where the matrix products dominate.
+if wanted("lstm_large") {
+    let (steps, batch, inputSize, hidden) = (100, 64, 256, 512)
+    let large = LSTM(inputSize: inputSize, hiddenSize: hidden, numLayers: 2, generator: generator)
+    let input = Tensor.normal([steps, batch, inputSize], generator: generator)
+    let ms = trainingMilliseconds(large, input, repeats: max(3, repeats / 5), warmup: 1) { x in
+        let (output, (h, _)) = large(x)
+        return (output, h)
+    }
+    let forward = lstmFlops(tokens: steps * batch, input: inputSize, hidden: hidden)
+        + lstmFlops(tokens: steps * batch, input: hidden, hidden: hidden)
+    report("lstm_large", ms: ms, flops: 3 * forward)
+}
+
+// Day 8's word-level language model: Embedding(10,000 → 256) → LSTM(256 →
+// 512) → Linear(512 → 10,000), mean cross-entropy of the next token over 35
+// steps × 64 streams, backward, one Adam step. The line adds the first
+// step's loss, which starts near ln(10,000) ≈ 9.21 on both sides.
+if wanted("lm_step") {
+    let (vocabulary, steps, batch, embeddingDim, hidden) = (10_000, 35, 64, 256, 512)
+    let tokens = languageModelTokens(steps: steps, batch: batch, vocabulary: vocabulary)
+    let inputs = Array(tokens[0..<steps]), targets = Array(tokens[1...steps])
+    let model = LanguageModel(vocabularySize: vocabulary, embeddingDim: embeddingDim, hiddenSize: hidden, generator: generator)
+    let optimizer = Adam(model.parameters(), learningRate: 1e-3)
+    var firstLoss: Float?
+    let ms = medianMilliseconds(repeats: max(3, repeats / 5), warmup: 1) {
+        optimizer.zeroGrad()
+        let loss = model.meanLoss(model(inputs).scores, targets: targets)
+        if firstLoss == nil { firstLoss = loss.item }
+        loss.backward()
+        optimizer.step()
+    }
+    let decoder = 2 * Double(steps * batch) * Double(hidden) * Double(vocabulary)
+    let forward = lstmFlops(tokens: steps * batch, input: embeddingDim, hidden: hidden) + decoder
+    report("lm_step", ms: ms, flops: 3 * forward, extra: String(format: " first_loss=%.3f", firstLoss!))
+}
+
+print("bench: memory start_rss_mb=\(String(format: "%.1f", startResidentMegabytes)) "
+      + "peak_rss_mb=\(String(format: "%.1f", peakResidentMegabytes()))")

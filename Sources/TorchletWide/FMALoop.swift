@@ -1,0 +1,1 @@
+../Torchlet/Benchmarking/FMALoop.swift
