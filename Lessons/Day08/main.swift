@@ -172,11 +172,11 @@ func newModel(seed: UInt64) -> LanguageModel {
 /// Trains on 30 chunks of 10 steps with the state carried, detached or
 /// not; prints the graph behind the loss and the time of `backward()` at a
 /// few of them.
-func thirtyChunks(detach: Bool) {
+func thirtyChunks(detach: Bool, title: String) {
     let model = newModel(seed: lesson.options.seed)
     let optimizer = SGD(model.parameters(), learningRate: learningRate)
     var state: LSTMState?
-    print(detach ? "with detached():" : "without detached():")
+    print(title)
     for n in 1...30 {
         let (inputs, targets) = chunk(trainStreams, at: 10 * (n - 1), length: 10)
         if detach, let carried = state { state = (carried.h.detached(), carried.c.detached()) }
@@ -191,13 +191,30 @@ func thirtyChunks(detach: Bool) {
         optimizer.step()
         state = newState
         if [1, 2, 10, 20, 30].contains(n) {
+            let subnormal = model.parameters().map { $0.grad?.scalars.filter(\.isSubnormal).count ?? 0 }.reduce(0, +)
             print("  chunk \(String(n).leftPadded(2)): graph \(String(graph.nodes).leftPadded(4)) nodes, "
-                  + "\(format(Double(graph.bytes) / 1_000_000, 1).leftPadded(5)) MB; backward \(format(1000 * seconds, 1).leftPadded(5)) ms")
+                  + "\(format(Double(graph.bytes) / 1_000_000, 1).leftPadded(5)) MB; backward \(format(1000 * seconds, 1).leftPadded(5)) ms; "
+                  + "subnormal gradients \(subnormal)")
         }
     }
 }
-thirtyChunks(detach: false)
-thirtyChunks(detach: true)
+thirtyChunks(detach: false, title: "without detached():")
+thirtyChunks(detach: true, title: "with detached():")
+
+/*:
+ Past chunk 10 the backward time jumps far more than the graph grows.
+ The last column says why: the gradient that reaches back through a
+ hundred or more steps has faded below `Float.leastNormalMagnitude`
+ (1.2e-38) into *subnormal* numbers, which x86 CPUs compute with in
+ microcode, many times slower. (The count is of the parameters' gradient
+ values; the fading gradients of the states inside the backward pass are
+ many more.) `setFlushDenormal(true)`, PyTorch's
+ `torch.set_flush_denormal(True)`, makes the CPU treat them as zero; the
+ same run with it on:
+ */
+let flushes = setFlushDenormal(true)
+thirtyChunks(detach: false, title: "without detached(), subnormals flushed to zero" + (flushes ? ":" : " (not supported on this CPU):"))
+setFlushDenormal(false)
 
 /*:
  Without the detach, every chunk adds the previous chunk's LSTM steps to
