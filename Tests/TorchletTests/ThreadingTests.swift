@@ -28,6 +28,76 @@ import TestSupport
         assertClose(single, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-3)
     }
 
+    /// The shapes of the recurrent tests: large enough that two threads
+    /// split the batch (checked), a hidden size that is not a multiple of 8
+    /// (the gate loops' scalar tail), an odd batch (unequal parts).
+    static let (inputSize, hidden, steps, batch) = (5, 76, 30, 7)
+    static let lengths = [40, 33, 31, 25, 19, 8, 3]
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let gru: Bool, packed: Bool, bidirectional: Bool
+        var testDescription: String {
+            "\(gru ? "GRU" : "LSTM"), \(packed ? "packed" : "dense")\(bidirectional ? ", bidirectional, 2 layers" : "")"
+        }
+    }
+
+    static let cases = [false, true].flatMap { gru in
+        [false, true].flatMap { packed in [false, true].map { Case(gru: gru, packed: packed, bidirectional: $0) } }
+    }
+
+    /// Forward and backward through a layer at 1 and at 2 threads: the
+    /// outputs, final states and every gradient are the same bits.
+    @Test(arguments: cases)
+    func recurrentLayerGivesTheSameBits(case c: Case) {
+        let gates = c.gru ? 3 : 4
+        let rows = c.packed ? Self.lengths.reduce(0, +) : Self.steps * Self.batch
+        let parts = Self.with(threads: 2) {
+            RecurrentKernel.parts(batch: Self.batch, rows: rows, hidden: Self.hidden, width: gates * Self.hidden)
+        }
+        #expect(parts == 2, "the shape is too small to be split: the test would not test threads")
+        let single = Self.with(threads: 1) { Self.run(c) }
+        let double = Self.with(threads: 2) { Self.run(c) }
+        #expect(single.count == double.count)
+        for (index, (one, two)) in zip(single, double).enumerated() {
+            #expect(one == two, "\(c.testDescription): result \(index) differs between 1 and 2 threads")
+        }
+    }
+
+    /// The outputs, final states, input gradient and parameter gradients of
+    /// one forward and backward pass, from fixed seeds.
+    static func run(_ c: Case) -> [[Float]] {
+        let g = Generator(seed: 42)
+        let layers = c.bidirectional ? 2 : 1
+        let module: Module = c.gru
+            ? GRU(inputSize: inputSize, hiddenSize: hidden, numLayers: layers, bidirectional: c.bidirectional, generator: g)
+            : LSTM(inputSize: inputSize, hiddenSize: hidden, numLayers: layers, bidirectional: c.bidirectional, generator: g)
+        let sequences = lengths.map { randomTensor([c.packed ? $0 : steps, inputSize], generator: g) }
+        let packed = packSequence(sequences, enforceSorted: false)
+        let x = Tensor(c.packed ? packed.data.scalars : Tensor(stacking: sequences, dim: 1).scalars,
+                       shape: c.packed ? packed.data.shape : [steps, batch, inputSize], requiresGrad: true)
+        var results: [Tensor]
+        switch (module, c.packed) {
+        case (let gru as GRU, true):
+            let (output, h) = gru(packed.replacing(data: x))
+            results = [output.data, h]
+        case (let gru as GRU, false):
+            let (output, h) = gru(x)
+            results = [output, h]
+        case (let lstm as LSTM, true):
+            let (output, (h, cell)) = lstm(packed.replacing(data: x))
+            results = [output.data, h, cell]
+        case (let lstm as LSTM, _):
+            let (output, (h, cell)) = lstm(x)
+            results = [output, h, cell]
+        default:
+            fatalError("unreachable")
+        }
+        // A loss with a random weight per value, so every gradient differs.
+        let loss = results.map { ($0 * randomTensor($0.shape, generator: g)).sum() }.reduce(Tensor(0)) { $0 + $1 }
+        loss.backward()
+        return results.map(\.scalars) + [x.grad!.scalars] + module.parameters().map { $0.grad!.scalars }
+    }
+
     /// Every piece runs exactly once, for any count and thread limit.
     @Test func poolRunsEveryPieceOnce() {
         guard #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) else { return }

@@ -46,6 +46,11 @@ enum LSTMLayerKernel {
         // W_hhᵀ [H, 4H] packed once, reused at every step.
         let packedWhhT = RecurrentKernel.packedForward(weightHH.scalars, hidden: hidden, width: gates)
 
+        // Split the batch rows across threads when the recurrence is large
+        // enough; otherwise each step's product may still split its columns.
+        let parts = RecurrentKernel.parts(batch: batch, rows: n, hidden: hidden, width: gates)
+        let innerThreads = parts == 1 ? Parallelism.threadCount : 1
+
         var h = h0.scalars, c = c0.scalars
         var saved = Saved(gates: [], hPrev: .init(repeating: 0, count: n * hidden),
                           cPrev: .init(repeating: 0, count: n * hidden), tanhC: .init(repeating: 0, count: n * hidden))
@@ -60,18 +65,24 @@ enum LSTMLayerKernel {
         output.withUnsafeMutableBufferPointer { output in
         bias.withUnsafeBufferPointer { bias in
         packedWhhT.withUnsafeBufferPointer { packedWhhT in
-            for t in order {
-                let rows = batchSizes[t], off = offsets[t]
-                let a = acts.baseAddress! + off * gates
-                // gates_t += h · W_hhᵀ for the live rows.
-                MatrixMultiply.multiply(m: rows, n: gates, k: hidden, a: UnsafePointer(h.baseAddress!), aRowStride: hidden,
-                              aColumnStride: 1, packedB: packedWhhT.baseAddress!, c: a, ldc: gates, accumulate: true)
-                for r in 0..<rows {
-                    gateStep(
-                        gates: a + r * gates, bias: bias.baseAddress!, hidden: hidden,
-                        h: h.baseAddress! + r * hidden, c: c.baseAddress! + r * hidden,
-                        hPrev: hPrev.baseAddress! + (off + r) * hidden, cPrev: cPrev.baseAddress! + (off + r) * hidden,
-                        tanhC: tanhC.baseAddress! + (off + r) * hidden, output: output.baseAddress! + (off + r) * hidden)
+            // Each part runs every step for its rows p, p + parts, … (see RecurrentKernel.parts).
+            Parallelism.perform(parts) { p in
+                for t in order {
+                    let rows = batchSizes[t], off = offsets[t]
+                    let mine = RecurrentKernel.rowCount(rows, part: p, parts: parts)
+                    if mine == 0 { continue }
+                    // gates_t += h · W_hhᵀ for this part's live rows.
+                    MatrixMultiply.multiply(
+                        m: mine, n: gates, k: hidden, a: UnsafePointer(h.baseAddress! + p * hidden),
+                        aRowStride: parts * hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
+                        c: acts.baseAddress! + (off + p) * gates, ldc: parts * gates, accumulate: true, threads: innerThreads)
+                    for r in stride(from: p, to: rows, by: parts) {
+                        gateStep(
+                            gates: acts.baseAddress! + (off + r) * gates, bias: bias.baseAddress!, hidden: hidden,
+                            h: h.baseAddress! + r * hidden, c: c.baseAddress! + r * hidden,
+                            hPrev: hPrev.baseAddress! + (off + r) * hidden, cPrev: cPrev.baseAddress! + (off + r) * hidden,
+                            tanhC: tanhC.baseAddress! + (off + r) * hidden, output: output.baseAddress! + (off + r) * hidden)
+                    }
                 }
             }
         }}}}}}}}}
@@ -211,6 +222,8 @@ enum LSTMLayerKernel {
         var dGates = [Float](repeating: 0, count: n * gates)
         // W_hh [4H, H] packed once: dh_prev = dGates_t · W_hh at every step.
         let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: gates)
+        let parts = RecurrentKernel.parts(batch: batch, rows: n, hidden: hidden, width: gates)
+        let innerThreads = parts == 1 ? Parallelism.threadCount : 1
 
         g.withUnsafeBufferPointer { g in
         dh.withUnsafeMutableBufferPointer { dh in
@@ -220,20 +233,26 @@ enum LSTMLayerKernel {
         saved.cPrev.withUnsafeBufferPointer { cPrev in
         saved.tanhC.withUnsafeBufferPointer { tanhC in
         packedWhh.withUnsafeBufferPointer { packedWhh in
-            for t in order.reversed() {
-                let rows = batchSizes[t], off = offsets[t]
-                for r in 0..<rows {
-                    let row = off + r
-                    gateGradients(
-                        gates: acts.baseAddress! + row * gates, tanhC: tanhC.baseAddress! + row * hidden,
-                        cPrev: cPrev.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
-                        dh: dh.baseAddress! + r * hidden, dc: dc.baseAddress! + r * hidden,
-                        dGates: dGates.baseAddress! + row * gates, hidden: hidden)
+            // The same parts as forward: rows p, p + parts, … (see RecurrentKernel.parts).
+            Parallelism.perform(parts) { p in
+                for t in order.reversed() {
+                    let rows = batchSizes[t], off = offsets[t]
+                    let mine = RecurrentKernel.rowCount(rows, part: p, parts: parts)
+                    if mine == 0 { continue }
+                    for r in stride(from: p, to: rows, by: parts) {
+                        let row = off + r
+                        gateGradients(
+                            gates: acts.baseAddress! + row * gates, tanhC: tanhC.baseAddress! + row * hidden,
+                            cPrev: cPrev.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
+                            dh: dh.baseAddress! + r * hidden, dc: dc.baseAddress! + r * hidden,
+                            dGates: dGates.baseAddress! + row * gates, hidden: hidden)
+                    }
+                    // dh_prev = dGates_t · W_hh for this part's live rows (overwrites dh).
+                    MatrixMultiply.multiply(
+                        m: mine, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + (off + p) * gates),
+                        aRowStride: parts * gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
+                        c: dh.baseAddress! + p * hidden, ldc: parts * hidden, accumulate: false, threads: innerThreads)
                 }
-                // dh_prev = dGates_t · W_hh for the live rows (overwrites dh).
-                MatrixMultiply.multiply(m: rows, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + off * gates),
-                              aRowStride: gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
-                              c: dh.baseAddress!, ldc: hidden, accumulate: false)
             }
         }}}}}}}}
 

@@ -15,6 +15,33 @@ enum RecurrentKernel {
         return offsets
     }
 
+    /// How many parts a layer's batch rows are split into, one thread each:
+    /// part `p` runs the whole recurrence, forward or backward, for rows
+    /// `p`, `p + parts`, `p + 2·parts`, … of every step.
+    ///
+    /// The rows of a batch are independent sequences, so a part never
+    /// waits for another between steps: one parallel loop per layer, not
+    /// one per step. Interleaved rows keep the parts balanced in a packed
+    /// batch (the live rows of a step are always a prefix) and keep each
+    /// row in the same part at every step. Every value is computed by the
+    /// same operations whichever part holds its row, so results are
+    /// bit-identical for any thread count (the matrix product computes each
+    /// row of `C` from its row of `A` alone).
+    static func parts(batch: Int, rows n: Int, hidden: Int, width: Int) -> Int {
+        max(1, min(Parallelism.threadCount, batch, n * hidden * width / minimumWorkPerPart))
+    }
+
+    /// Recurrent multiply-adds (rows × H × gates·H over the sequence) per
+    /// part below which a second thread does not pay. Measured with
+    /// `bench`: PLACEHOLDER.
+    /// (A variable only so that `ThreadingMeasurement` can lower it.)
+    nonisolated(unsafe) static var minimumWorkPerPart = 1 << 20
+
+    /// How many of the first `rows` rows belong to `part` of `parts`.
+    static func rowCount(_ rows: Int, part: Int, parts: Int) -> Int {
+        rows > part ? (rows - part + parts - 1) / parts : 0
+    }
+
     /// The time steps in the order a direction visits them.
     static func stepOrder(_ batchSizes: [Int], reverse: Bool) -> [Int] {
         reverse ? Array(batchSizes.indices.reversed()) : Array(batchSizes.indices)
