@@ -64,9 +64,12 @@ enum GRULayerKernel {
 
         var h = h0.scalars
         var recurrent = [Float](repeating: 0, count: batch * width)   // h W_hhᵀ of the current step
-        var saved = Saved(gates: [], hPrev: .init(repeating: 0, count: n * hidden),
-                          hiddenN: .init(repeating: 0, count: n * hidden))
-        var output = [Float](repeating: 0, count: n * hidden)
+        // Every row of these is written at its step.
+        var saved = Saved(gates: [], hPrev: RecurrentKernel.uninitialized(n * hidden),
+                          hiddenN: RecurrentKernel.uninitialized(n * hidden))
+        // The result's scalars: the outputs [N, H], then the final h [B, H],
+        // copied in after the loop (see below).
+        var output = RecurrentKernel.uninitialized((n + batch) * hidden)
 
         acts.withUnsafeMutableBufferPointer { acts in
         h.withUnsafeMutableBufferPointer { h in
@@ -98,6 +101,7 @@ enum GRULayerKernel {
                     }
                 }
             }
+            (output.baseAddress! + n * hidden).initialize(from: h.baseAddress!, count: batch * hidden)
         }}}}}}}}}
         saved.gates = acts
 
@@ -111,7 +115,7 @@ enum GRULayerKernel {
         let needsInputGrad = x.requiresGrad
         let savedCount = saved.gates.count + saved.hPrev.count + saved.hiddenN.count
         let combined = Tensor.result(
-            op: "GRU", shape: [n + batch, hidden], scalars: output + h, inputs: inputs, savedScalarCount: savedCount
+            op: "GRU", shape: [n + batch, hidden], scalars: output, inputs: inputs, savedScalarCount: savedCount
         ) { g in
             backward(
                 g, x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
@@ -239,8 +243,9 @@ enum GRULayerKernel {
     ) -> [[Float]?] {
         let width = 3 * hidden
         var dh = Array(g[(n * hidden)...])
-        var dX = [Float](repeating: 0, count: n * width)
-        var dH = [Float](repeating: 0, count: n * width)
+        // Every row of these is written at its step.
+        var dX = RecurrentKernel.uninitialized(n * width)
+        var dH = RecurrentKernel.uninitialized(n * width)
         // W_hh [3H, H] packed once: dh_prev += dH_t · W_hh at every step.
         let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: width)
         let parts = RecurrentKernel.parts(batch: batch, rows: n, hidden: hidden, width: width)

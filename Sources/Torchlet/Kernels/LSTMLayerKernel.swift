@@ -52,9 +52,12 @@ enum LSTMLayerKernel {
         let innerThreads = parts == 1 ? Parallelism.threadCount : 1
 
         var h = h0.scalars, c = c0.scalars
-        var saved = Saved(gates: [], hPrev: .init(repeating: 0, count: n * hidden),
-                          cPrev: .init(repeating: 0, count: n * hidden), tanhC: .init(repeating: 0, count: n * hidden))
-        var output = [Float](repeating: 0, count: n * hidden)
+        // Every row of these is written at its step.
+        var saved = Saved(gates: [], hPrev: RecurrentKernel.uninitialized(n * hidden),
+                          cPrev: RecurrentKernel.uninitialized(n * hidden), tanhC: RecurrentKernel.uninitialized(n * hidden))
+        // The result's scalars: the outputs [N, H], then the final h and c
+        // [B, H] each, copied in after the loop (see below).
+        var output = RecurrentKernel.uninitialized((n + 2 * batch) * hidden)
 
         acts.withUnsafeMutableBufferPointer { acts in
         h.withUnsafeMutableBufferPointer { h in
@@ -85,6 +88,8 @@ enum LSTMLayerKernel {
                     }
                 }
             }
+            (output.baseAddress! + n * hidden).initialize(from: h.baseAddress!, count: batch * hidden)
+            (output.baseAddress! + (n + batch) * hidden).initialize(from: c.baseAddress!, count: batch * hidden)
         }}}}}}}}}
         saved.gates = acts
 
@@ -98,7 +103,7 @@ enum LSTMLayerKernel {
         let needsInputGrad = x.requiresGrad
         let savedCount = saved.gates.count + saved.hPrev.count + saved.cPrev.count + saved.tanhC.count
         let combined = Tensor.result(
-            op: "LSTM", shape: [n + 2 * batch, hidden], scalars: output + h + c, inputs: inputs, savedScalarCount: savedCount
+            op: "LSTM", shape: [n + 2 * batch, hidden], scalars: output, inputs: inputs, savedScalarCount: savedCount
         ) { g in
             backward(
                 g, x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
@@ -219,7 +224,7 @@ enum LSTMLayerKernel {
         let gates = 4 * hidden
         var dh = Array(g[(n * hidden)..<((n + batch) * hidden)])
         var dc = Array(g[((n + batch) * hidden)...])
-        var dGates = [Float](repeating: 0, count: n * gates)
+        var dGates = RecurrentKernel.uninitialized(n * gates)  // every row is written at its step
         // W_hh [4H, H] packed once: dh_prev = dGates_t · W_hh at every step.
         let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: gates)
         let parts = RecurrentKernel.parts(batch: batch, rows: n, hidden: hidden, width: gates)

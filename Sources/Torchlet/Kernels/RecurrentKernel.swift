@@ -71,11 +71,28 @@ enum RecurrentKernel {
         let dInput = needsInputGrad ? MatrixMultiply.matmul(dY, weight, n: rows, k: width, m: inputSize) : nil
         let dWeight = MatrixMultiply.matmul(dY, v, n: width, k: rows, m: inputSize, transposeA: true)
         var dBias = [Float](repeating: 0, count: width)
+        // Through pointers, so the inner loop compiles to vector adds (with
+        // the array it did not: 4% of lstm_dense). Split by columns across
+        // threads; each column is still summed in row order.
         dY.withUnsafeBufferPointer { d in
-            for r in 0..<rows {
-                for j in 0..<width { dBias[j] += d[r * width + j] }
+        dBias.withUnsafeMutableBufferPointer { b in
+            let lines = (width + 15) / 16  // 16-float cache lines: parts do not share one
+            let parts = rows * width >= 1 << 16 ? min(Parallelism.threadCount, lines) : 1
+            Parallelism.perform(parts) { p in
+                let start = min(width, lines * p / parts * 16), end = min(width, lines * (p + 1) / parts * 16)
+                for r in 0..<rows {
+                    let row = d.baseAddress! + r * width
+                    for j in start..<end { b[j] += row[j] }
+                }
             }
-        }
+        }}
         return (dInput, dWeight, dBias)
+    }
+
+    /// A buffer of `count` floats that the caller overwrites completely,
+    /// not zero-filled first (zeroing the saved activations cost 3% of
+    /// `lstm_dense`, all on one thread).
+    static func uninitialized(_ count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 }
