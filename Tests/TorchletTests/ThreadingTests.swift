@@ -51,10 +51,14 @@ import TestSupport
     func recurrentLayerGivesTheSameBits(case c: Case) {
         let gates = c.gru ? 3 : 4
         let rows = c.packed ? Self.lengths.reduce(0, +) : Self.steps * Self.batch
-        let parts = Self.with(threads: 2) {
-            RecurrentKernel.parts(batch: Self.batch, rows: rows, hidden: Self.hidden, width: gates * Self.hidden)
+        let batchSizes = c.packed
+            ? (0..<Self.lengths.max()!).map { t in Self.lengths.filter { $0 > t }.count }
+            : [Int](repeating: Self.batch, count: Self.steps)
+        #expect(batchSizes.reduce(0, +) == rows)
+        let ranges = Self.with(threads: 2) {
+            RecurrentKernel.rowRanges(batchSizes, batch: Self.batch, hidden: Self.hidden, width: gates * Self.hidden)
         }
-        #expect(parts == 2, "the shape is too small to be split: the test would not test threads")
+        #expect(ranges.count == 2, "the shape is too small to be split: the test would not test threads")
         let single = Self.with(threads: 1) { Self.run(c) }
         let double = Self.with(threads: 2) { Self.run(c) }
         #expect(single.count == double.count)
@@ -96,6 +100,25 @@ import TestSupport
         let loss = results.map { ($0 * randomTensor($0.shape, generator: g)).sum() }.reduce(Tensor(0)) { $0 + $1 }
         loss.backward()
         return results.map(\.scalars) + [x.grad!.scalars] + module.parameters().map { $0.grad!.scalars }
+    }
+
+    /// The threads' row ranges: contiguous, covering the batch, balancing
+    /// the row-steps; one range when the layer is small.
+    @Test func rowRangesBalanceRowSteps() {
+        let (hidden, width) = (1 << 10, 1 << 12)  // large enough to split
+        let dense = Self.with(threads: 2) {
+            RecurrentKernel.rowRanges([Int](repeating: 32, count: 50), batch: 32, hidden: hidden, width: width)
+        }
+        #expect(dense == [0..<16, 16..<32])
+        // Lengths 10, 2, 2, 2, 2, 2: the first row holds half the row-steps.
+        let packed = Self.with(threads: 2) {
+            RecurrentKernel.rowRanges([6, 6] + [Int](repeating: 1, count: 8), batch: 6, hidden: hidden, width: width)
+        }
+        #expect(packed == [0..<1, 1..<6])
+        let three = Self.with(threads: 3) { RecurrentKernel.rowRanges([7, 7, 7], batch: 7, hidden: hidden, width: width) }
+        #expect(three == [0..<3, 3..<5, 5..<7])
+        let small = Self.with(threads: 2) { RecurrentKernel.rowRanges([2, 2], batch: 2, hidden: 4, width: 16) }
+        #expect(small == [0..<2])
     }
 
     /// Every piece runs exactly once, for any count and thread limit.

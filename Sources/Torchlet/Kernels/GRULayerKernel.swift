@@ -59,8 +59,8 @@ enum GRULayerKernel {
 
         // Split the batch rows across threads when the recurrence is large
         // enough; otherwise each step's product may still split its columns.
-        let parts = RecurrentKernel.parts(batch: batch, rows: n, hidden: hidden, width: width)
-        let innerThreads = parts == 1 ? Parallelism.threadCount : 1
+        let ranges = RecurrentKernel.rowRanges(batchSizes, batch: batch, hidden: hidden, width: width)
+        let innerThreads = ranges.count == 1 ? Parallelism.threadCount : 1
 
         var h = h0.scalars
         var recurrent = [Float](repeating: 0, count: batch * width)   // h W_hhᵀ of the current step
@@ -80,18 +80,18 @@ enum GRULayerKernel {
         bias.withUnsafeBufferPointer { bias in
         biasHN.withUnsafeBufferPointer { biasHN in
         packedWhhT.withUnsafeBufferPointer { packedWhhT in
-            // Each part runs every step for its rows p, p + parts, … (see RecurrentKernel.parts).
-            Parallelism.perform(parts) { p in
+            // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
+            Parallelism.perform(ranges.count) { p in
                 for t in order {
                     let rows = batchSizes[t], off = offsets[t]
-                    let mine = RecurrentKernel.rowCount(rows, part: p, parts: parts)
-                    if mine == 0 { continue }
+                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
+                    if mine.isEmpty { continue }
                     // recurrent = h · W_hhᵀ for this part's live rows.
                     MatrixMultiply.multiply(
-                        m: mine, n: width, k: hidden, a: UnsafePointer(h.baseAddress! + p * hidden),
-                        aRowStride: parts * hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
-                        c: recurrent.baseAddress! + p * width, ldc: parts * width, accumulate: false, threads: innerThreads)
-                    for r in stride(from: p, to: rows, by: parts) {
+                        m: mine.count, n: width, k: hidden, a: UnsafePointer(h.baseAddress! + mine.lowerBound * hidden),
+                        aRowStride: hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
+                        c: recurrent.baseAddress! + mine.lowerBound * width, ldc: width, accumulate: false, threads: innerThreads)
+                    for r in mine {
                         let row = off + r
                         gateStep(
                             gates: acts.baseAddress! + row * width, recurrent: recurrent.baseAddress! + r * width,
@@ -248,8 +248,8 @@ enum GRULayerKernel {
         var dH = RecurrentKernel.uninitialized(n * width)
         // W_hh [3H, H] packed once: dh_prev += dH_t · W_hh at every step.
         let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: width)
-        let parts = RecurrentKernel.parts(batch: batch, rows: n, hidden: hidden, width: width)
-        let innerThreads = parts == 1 ? Parallelism.threadCount : 1
+        let ranges = RecurrentKernel.rowRanges(batchSizes, batch: batch, hidden: hidden, width: width)
+        let innerThreads = ranges.count == 1 ? Parallelism.threadCount : 1
 
         g.withUnsafeBufferPointer { g in
         dh.withUnsafeMutableBufferPointer { dh in
@@ -259,13 +259,13 @@ enum GRULayerKernel {
         saved.hPrev.withUnsafeBufferPointer { hPrev in
         saved.hiddenN.withUnsafeBufferPointer { hiddenN in
         packedWhh.withUnsafeBufferPointer { packedWhh in
-            // The same parts as forward: rows p, p + parts, … (see RecurrentKernel.parts).
-            Parallelism.perform(parts) { p in
+            // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
+            Parallelism.perform(ranges.count) { p in
                 for t in order.reversed() {
                     let rows = batchSizes[t], off = offsets[t]
-                    let mine = RecurrentKernel.rowCount(rows, part: p, parts: parts)
-                    if mine == 0 { continue }
-                    for r in stride(from: p, to: rows, by: parts) {
+                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
+                    if mine.isEmpty { continue }
+                    for r in mine {
                         let row = off + r
                         gateGradients(
                             gates: acts.baseAddress! + row * width, hPrev: hPrev.baseAddress! + row * hidden,
@@ -275,9 +275,9 @@ enum GRULayerKernel {
                     }
                     // dh_prev = dh ⊙ z (already in dh) + dH_t · W_hh for this part's live rows.
                     MatrixMultiply.multiply(
-                        m: mine, n: hidden, k: width, a: UnsafePointer(dH.baseAddress! + (off + p) * width),
-                        aRowStride: parts * width, aColumnStride: 1, packedB: packedWhh.baseAddress!,
-                        c: dh.baseAddress! + p * hidden, ldc: parts * hidden, accumulate: true, threads: innerThreads)
+                        m: mine.count, n: hidden, k: width, a: UnsafePointer(dH.baseAddress! + (off + mine.lowerBound) * width),
+                        aRowStride: width, aColumnStride: 1, packedB: packedWhh.baseAddress!,
+                        c: dh.baseAddress! + mine.lowerBound * hidden, ldc: hidden, accumulate: true, threads: innerThreads)
                 }
             }
         }}}}}}}}

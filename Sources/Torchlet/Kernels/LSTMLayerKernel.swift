@@ -48,8 +48,8 @@ enum LSTMLayerKernel {
 
         // Split the batch rows across threads when the recurrence is large
         // enough; otherwise each step's product may still split its columns.
-        let parts = RecurrentKernel.parts(batch: batch, rows: n, hidden: hidden, width: gates)
-        let innerThreads = parts == 1 ? Parallelism.threadCount : 1
+        let ranges = RecurrentKernel.rowRanges(batchSizes, batch: batch, hidden: hidden, width: gates)
+        let innerThreads = ranges.count == 1 ? Parallelism.threadCount : 1
 
         var h = h0.scalars, c = c0.scalars
         // Every row of these is written at its step.
@@ -68,18 +68,18 @@ enum LSTMLayerKernel {
         output.withUnsafeMutableBufferPointer { output in
         bias.withUnsafeBufferPointer { bias in
         packedWhhT.withUnsafeBufferPointer { packedWhhT in
-            // Each part runs every step for its rows p, p + parts, … (see RecurrentKernel.parts).
-            Parallelism.perform(parts) { p in
+            // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
+            Parallelism.perform(ranges.count) { p in
                 for t in order {
                     let rows = batchSizes[t], off = offsets[t]
-                    let mine = RecurrentKernel.rowCount(rows, part: p, parts: parts)
-                    if mine == 0 { continue }
+                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
+                    if mine.isEmpty { continue }
                     // gates_t += h · W_hhᵀ for this part's live rows.
                     MatrixMultiply.multiply(
-                        m: mine, n: gates, k: hidden, a: UnsafePointer(h.baseAddress! + p * hidden),
-                        aRowStride: parts * hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
-                        c: acts.baseAddress! + (off + p) * gates, ldc: parts * gates, accumulate: true, threads: innerThreads)
-                    for r in stride(from: p, to: rows, by: parts) {
+                        m: mine.count, n: gates, k: hidden, a: UnsafePointer(h.baseAddress! + mine.lowerBound * hidden),
+                        aRowStride: hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
+                        c: acts.baseAddress! + (off + mine.lowerBound) * gates, ldc: gates, accumulate: true, threads: innerThreads)
+                    for r in mine {
                         gateStep(
                             gates: acts.baseAddress! + (off + r) * gates, bias: bias.baseAddress!, hidden: hidden,
                             h: h.baseAddress! + r * hidden, c: c.baseAddress! + r * hidden,
@@ -227,8 +227,8 @@ enum LSTMLayerKernel {
         var dGates = RecurrentKernel.uninitialized(n * gates)  // every row is written at its step
         // W_hh [4H, H] packed once: dh_prev = dGates_t · W_hh at every step.
         let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: gates)
-        let parts = RecurrentKernel.parts(batch: batch, rows: n, hidden: hidden, width: gates)
-        let innerThreads = parts == 1 ? Parallelism.threadCount : 1
+        let ranges = RecurrentKernel.rowRanges(batchSizes, batch: batch, hidden: hidden, width: gates)
+        let innerThreads = ranges.count == 1 ? Parallelism.threadCount : 1
 
         g.withUnsafeBufferPointer { g in
         dh.withUnsafeMutableBufferPointer { dh in
@@ -238,13 +238,13 @@ enum LSTMLayerKernel {
         saved.cPrev.withUnsafeBufferPointer { cPrev in
         saved.tanhC.withUnsafeBufferPointer { tanhC in
         packedWhh.withUnsafeBufferPointer { packedWhh in
-            // The same parts as forward: rows p, p + parts, … (see RecurrentKernel.parts).
-            Parallelism.perform(parts) { p in
+            // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
+            Parallelism.perform(ranges.count) { p in
                 for t in order.reversed() {
                     let rows = batchSizes[t], off = offsets[t]
-                    let mine = RecurrentKernel.rowCount(rows, part: p, parts: parts)
-                    if mine == 0 { continue }
-                    for r in stride(from: p, to: rows, by: parts) {
+                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
+                    if mine.isEmpty { continue }
+                    for r in mine {
                         let row = off + r
                         gateGradients(
                             gates: acts.baseAddress! + row * gates, tanhC: tanhC.baseAddress! + row * hidden,
@@ -254,9 +254,9 @@ enum LSTMLayerKernel {
                     }
                     // dh_prev = dGates_t · W_hh for this part's live rows (overwrites dh).
                     MatrixMultiply.multiply(
-                        m: mine, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + (off + p) * gates),
-                        aRowStride: parts * gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
-                        c: dh.baseAddress! + p * hidden, ldc: parts * hidden, accumulate: false, threads: innerThreads)
+                        m: mine.count, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + (off + mine.lowerBound) * gates),
+                        aRowStride: gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
+                        c: dh.baseAddress! + mine.lowerBound * hidden, ldc: hidden, accumulate: false, threads: innerThreads)
                 }
             }
         }}}}}}}}

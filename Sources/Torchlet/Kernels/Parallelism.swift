@@ -6,10 +6,10 @@ import Foundation
 /// The default is two when the machine has two cores or more. Only work
 /// large enough to pay for a second thread is split: matrix products above
 /// `GEMM.minimumWorkPerThread` multiply-adds per thread (by column panels),
-/// and recurrent layers whose recurrence is above
-/// `RecurrentKernel.minimumWorkPerPart` (by batch rows, see
-/// `RecurrentKernel.parts`). Results are bit-identical for any thread count:
-/// every output value is computed by one thread, in the same order.
+/// and recurrent layers above `RecurrentKernel.minimumWorkPerPart` (by
+/// batch rows, see `RecurrentKernel.rowRanges`). Results are bit-identical
+/// for any thread count: every output value is computed by one thread, by
+/// the same operations.
 public enum Parallelism {
     nonisolated(unsafe) public static var threadCount = min(2, ProcessInfo.processInfo.activeProcessorCount)
 
