@@ -49,10 +49,17 @@ enum RecurrentKernel {
     }
 
     /// Recurrent multiply-adds (rows × H × gates·H over the sequence) per
-    /// part below which a second thread does not pay. Measured with
-    /// `bench`: PLACEHOLDER.
+    /// part below which a second thread does not pay: 4M, as for `GEMM`.
+    ///
+    /// Measured with `ThreadingMeasurement` (LSTM forward + backward, 20
+    /// steps, split regardless of size; 2 threads ÷ 1 thread, three runs on
+    /// the shared 2-core machine while others were compiling, so noisy):
+    /// 5K–330K per part 1.2–2.0 (slower: waking the worker twice costs tens
+    /// of microseconds), 0.66M 1.01–1.38, 1.3M 0.93–1.43, 2.6M 1.01–1.22,
+    /// 5.2M (batch 32, H 64) 0.87–1.15, 21M (batch 32, H 128) 0.84–1.12;
+    /// `lstm_dense`, 26M per part, is 1.3–1.4× faster at 2 threads.
     /// (A variable only so that `ThreadingMeasurement` can lower it.)
-    nonisolated(unsafe) static var minimumWorkPerPart = 1 << 20
+    nonisolated(unsafe) static var minimumWorkPerPart = 1 << 22
 
     /// The time steps in the order a direction visits them.
     static func stepOrder(_ batchSizes: [Int], reverse: Bool) -> [Int] {
