@@ -18,9 +18,10 @@ public enum WideGEMM {
     /// See `GEMM.multiply`.
     public static func multiply(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
-        packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads: Int
+        packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads: Int,
+        perform: (_ count: Int, _ piece: (Int) -> Void) -> Void
     ) {
         GEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                      packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: threads)
+                      packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: threads, perform: perform)
     }
 }

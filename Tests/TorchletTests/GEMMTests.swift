@@ -77,23 +77,6 @@ import TorchletWide
     }
 }
 
-/// Two threads split the column panels; every element is computed by the
-/// same sequence of operations, so the result is bit-identical.
-@Suite struct GEMMThreadingTests {
-    @Test func twoThreadsGiveTheSameBits() {
-        let (m, n, k) = (64, 200, 300)
-        let g = Generator(seed: 5)
-        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
-        let single = MatrixMultiply.matmul(a, b, n: m, k: k, m: n)
-        let saved = Parallelism.threadCount
-        Parallelism.threadCount = 2
-        let double = MatrixMultiply.matmul(a, b, n: m, k: k, m: n)
-        Parallelism.threadCount = saved
-        #expect(single == double)
-        assertClose(single, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-4)
-    }
-}
-
 /// The AVX-512 build of the GEMM, where this CPU runs it, against the
 /// reference, on the same edge sizes.
 @Suite struct WideGEMMTests {
@@ -109,7 +92,8 @@ import TorchletWide
             packed.withUnsafeBufferPointer { p in
                 c.withUnsafeMutableBufferPointer { c in
                     WideGEMM.multiply(m: m, n: n, k: k, a: a.baseAddress!, aRowStride: k, aColumnStride: 1,
-                                      packedB: p.baseAddress!, c: c.baseAddress!, ldc: n, accumulate: false, threads: 2)
+                                      packedB: p.baseAddress!, c: c.baseAddress!, ldc: n, accumulate: false, threads: 2,
+                                      perform: Parallelism.perform)
                 }
             }
         }

@@ -87,11 +87,14 @@ enum GEMM {
     /// - Parameters:
     ///   - accumulate: add to `C` (true) or overwrite it (false).
     ///   - threads: the most threads to use (large products only).
+    ///   - perform: runs pieces `0..<count` of a job at once (Torchlet
+    ///     passes its worker pool, `Parallelism.perform`).
     static func multiply(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         packedB: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads maxThreads: Int = 1
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads maxThreads: Int = 1,
+        perform: (_ count: Int, _ piece: (Int) -> Void) -> Void = { DispatchQueue.concurrentPerform(iterations: $0, execute: $1) }
     ) {
         guard m > 0 && n > 0 else { return }
         if k == 0 {
@@ -103,7 +106,7 @@ enum GEMM {
         // cost of waking it (a few microseconds): split the column panels.
         let threads = min(maxThreads, panels, max(1, m * n * k / minimumWorkPerThread))
         if threads > 1 {
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
+            perform(threads) { t in
                 multiply(panels: (panels * t / threads)..<(panels * (t + 1) / threads), m: m, n: n, k: k,
                          a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, packedB: packedB,
                          c: c, ldc: ldc, accumulate: accumulate)

@@ -57,11 +57,19 @@ enum GRULayerKernel {
         let biasHN = Array(bHH[(2 * hidden)...])
         let packedWhhT = RecurrentKernel.packedForward(weightHH.scalars, hidden: hidden, width: width)
 
+        // Split the batch rows across threads when the recurrence is large
+        // enough; otherwise each step's product may still split its columns.
+        let ranges = RecurrentKernel.rowRanges(batchSizes, batch: batch, hidden: hidden, width: width)
+        let innerThreads = ranges.count == 1 ? Parallelism.threadCount : 1
+
         var h = h0.scalars
         var recurrent = [Float](repeating: 0, count: batch * width)   // h W_hhᵀ of the current step
-        var saved = Saved(gates: [], hPrev: .init(repeating: 0, count: n * hidden),
-                          hiddenN: .init(repeating: 0, count: n * hidden))
-        var output = [Float](repeating: 0, count: n * hidden)
+        // Every row of these is written at its step.
+        var saved = Saved(gates: [], hPrev: RecurrentKernel.uninitialized(n * hidden),
+                          hiddenN: RecurrentKernel.uninitialized(n * hidden))
+        // The result's scalars: the outputs [N, H], then the final h [B, H],
+        // copied in after the loop (see below).
+        var output = RecurrentKernel.uninitialized((n + batch) * hidden)
 
         acts.withUnsafeMutableBufferPointer { acts in
         h.withUnsafeMutableBufferPointer { h in
@@ -72,21 +80,28 @@ enum GRULayerKernel {
         bias.withUnsafeBufferPointer { bias in
         biasHN.withUnsafeBufferPointer { biasHN in
         packedWhhT.withUnsafeBufferPointer { packedWhhT in
-            for t in order {
-                let rows = batchSizes[t], off = offsets[t]
-                // recurrent = h · W_hhᵀ for the live rows.
-                MatrixMultiply.multiply(
-                    m: rows, n: width, k: hidden, a: UnsafePointer(h.baseAddress!), aRowStride: hidden, aColumnStride: 1,
-                    packedB: packedWhhT.baseAddress!, c: recurrent.baseAddress!, ldc: width, accumulate: false)
-                for r in 0..<rows {
-                    let row = off + r
-                    gateStep(
-                        gates: acts.baseAddress! + row * width, recurrent: recurrent.baseAddress! + r * width,
-                        bias: bias.baseAddress!, biasHN: biasHN.baseAddress!, hidden: hidden,
-                        h: h.baseAddress! + r * hidden, hPrev: hPrev.baseAddress! + row * hidden,
-                        hiddenN: hiddenN.baseAddress! + row * hidden, output: output.baseAddress! + row * hidden)
+            // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
+            Parallelism.perform(ranges.count) { p in
+                for t in order {
+                    let rows = batchSizes[t], off = offsets[t]
+                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
+                    if mine.isEmpty { continue }
+                    // recurrent = h · W_hhᵀ for this part's live rows.
+                    MatrixMultiply.multiply(
+                        m: mine.count, n: width, k: hidden, a: UnsafePointer(h.baseAddress! + mine.lowerBound * hidden),
+                        aRowStride: hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
+                        c: recurrent.baseAddress! + mine.lowerBound * width, ldc: width, accumulate: false, threads: innerThreads)
+                    for r in mine {
+                        let row = off + r
+                        gateStep(
+                            gates: acts.baseAddress! + row * width, recurrent: recurrent.baseAddress! + r * width,
+                            bias: bias.baseAddress!, biasHN: biasHN.baseAddress!, hidden: hidden,
+                            h: h.baseAddress! + r * hidden, hPrev: hPrev.baseAddress! + row * hidden,
+                            hiddenN: hiddenN.baseAddress! + row * hidden, output: output.baseAddress! + row * hidden)
+                    }
                 }
             }
+            (output.baseAddress! + n * hidden).initialize(from: h.baseAddress!, count: batch * hidden)
         }}}}}}}}}
         saved.gates = acts
 
@@ -100,11 +115,11 @@ enum GRULayerKernel {
         let needsInputGrad = x.requiresGrad
         let savedCount = saved.gates.count + saved.hPrev.count + saved.hiddenN.count
         let combined = Tensor.result(
-            op: "GRU", shape: [n + batch, hidden], scalars: output + h, inputs: inputs, savedScalarCount: savedCount
+            op: "GRU", shape: [n + batch, hidden], scalars: output, inputs: inputs, savedScalarCount: savedCount
         ) { g in
             backward(
                 g, x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
-                offsets: offsets, order: order, n: n, saved: saved, hidden: hidden,
+                offsets: offsets, order: order, n: n, batch: batch, saved: saved, hidden: hidden,
                 weightIH: wihValues, weightHH: whhValues)
         }
         return (combined.narrowed(dim: 0, start: 0, length: n), combined.narrowed(dim: 0, start: n, length: batch))
@@ -224,14 +239,17 @@ enum GRULayerKernel {
     /// `g` of the combined result, walking the steps in reverse.
     private static func backward(
         _ g: [Float], x: [Float], inputSize: Int, needsInputGrad: Bool, batchSizes: [Int], offsets: [Int],
-        order: [Int], n: Int, saved: Saved, hidden: Int, weightIH: [Float], weightHH: [Float]
+        order: [Int], n: Int, batch: Int, saved: Saved, hidden: Int, weightIH: [Float], weightHH: [Float]
     ) -> [[Float]?] {
         let width = 3 * hidden
         var dh = Array(g[(n * hidden)...])
-        var dX = [Float](repeating: 0, count: n * width)
-        var dH = [Float](repeating: 0, count: n * width)
+        // Every row of these is written at its step.
+        var dX = RecurrentKernel.uninitialized(n * width)
+        var dH = RecurrentKernel.uninitialized(n * width)
         // W_hh [3H, H] packed once: dh_prev += dH_t · W_hh at every step.
         let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: width)
+        let ranges = RecurrentKernel.rowRanges(batchSizes, batch: batch, hidden: hidden, width: width)
+        let innerThreads = ranges.count == 1 ? Parallelism.threadCount : 1
 
         g.withUnsafeBufferPointer { g in
         dh.withUnsafeMutableBufferPointer { dh in
@@ -241,20 +259,26 @@ enum GRULayerKernel {
         saved.hPrev.withUnsafeBufferPointer { hPrev in
         saved.hiddenN.withUnsafeBufferPointer { hiddenN in
         packedWhh.withUnsafeBufferPointer { packedWhh in
-            for t in order.reversed() {
-                let rows = batchSizes[t], off = offsets[t]
-                for r in 0..<rows {
-                    let row = off + r
-                    gateGradients(
-                        gates: acts.baseAddress! + row * width, hPrev: hPrev.baseAddress! + row * hidden,
-                        hiddenN: hiddenN.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
-                        dh: dh.baseAddress! + r * hidden, dX: dX.baseAddress! + row * width,
-                        dH: dH.baseAddress! + row * width, hidden: hidden)
+            // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
+            Parallelism.perform(ranges.count) { p in
+                for t in order.reversed() {
+                    let rows = batchSizes[t], off = offsets[t]
+                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
+                    if mine.isEmpty { continue }
+                    for r in mine {
+                        let row = off + r
+                        gateGradients(
+                            gates: acts.baseAddress! + row * width, hPrev: hPrev.baseAddress! + row * hidden,
+                            hiddenN: hiddenN.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
+                            dh: dh.baseAddress! + r * hidden, dX: dX.baseAddress! + row * width,
+                            dH: dH.baseAddress! + row * width, hidden: hidden)
+                    }
+                    // dh_prev = dh ⊙ z (already in dh) + dH_t · W_hh for this part's live rows.
+                    MatrixMultiply.multiply(
+                        m: mine.count, n: hidden, k: width, a: UnsafePointer(dH.baseAddress! + (off + mine.lowerBound) * width),
+                        aRowStride: width, aColumnStride: 1, packedB: packedWhh.baseAddress!,
+                        c: dh.baseAddress! + mine.lowerBound * hidden, ldc: hidden, accumulate: true, threads: innerThreads)
                 }
-                // dh_prev = dh ⊙ z (already in dh) + dH_t · W_hh for the live rows.
-                MatrixMultiply.multiply(
-                    m: rows, n: hidden, k: width, a: UnsafePointer(dH.baseAddress! + off * width), aRowStride: width,
-                    aColumnStride: 1, packedB: packedWhh.baseAddress!, c: dh.baseAddress!, ldc: hidden, accumulate: true)
             }
         }}}}}}}}
 

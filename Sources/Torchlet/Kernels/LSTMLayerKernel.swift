@@ -46,10 +46,18 @@ enum LSTMLayerKernel {
         // W_hhᵀ [H, 4H] packed once, reused at every step.
         let packedWhhT = RecurrentKernel.packedForward(weightHH.scalars, hidden: hidden, width: gates)
 
+        // Split the batch rows across threads when the recurrence is large
+        // enough; otherwise each step's product may still split its columns.
+        let ranges = RecurrentKernel.rowRanges(batchSizes, batch: batch, hidden: hidden, width: gates)
+        let innerThreads = ranges.count == 1 ? Parallelism.threadCount : 1
+
         var h = h0.scalars, c = c0.scalars
-        var saved = Saved(gates: [], hPrev: .init(repeating: 0, count: n * hidden),
-                          cPrev: .init(repeating: 0, count: n * hidden), tanhC: .init(repeating: 0, count: n * hidden))
-        var output = [Float](repeating: 0, count: n * hidden)
+        // Every row of these is written at its step.
+        var saved = Saved(gates: [], hPrev: RecurrentKernel.uninitialized(n * hidden),
+                          cPrev: RecurrentKernel.uninitialized(n * hidden), tanhC: RecurrentKernel.uninitialized(n * hidden))
+        // The result's scalars: the outputs [N, H], then the final h and c
+        // [B, H] each, copied in after the loop (see below).
+        var output = RecurrentKernel.uninitialized((n + 2 * batch) * hidden)
 
         acts.withUnsafeMutableBufferPointer { acts in
         h.withUnsafeMutableBufferPointer { h in
@@ -60,20 +68,28 @@ enum LSTMLayerKernel {
         output.withUnsafeMutableBufferPointer { output in
         bias.withUnsafeBufferPointer { bias in
         packedWhhT.withUnsafeBufferPointer { packedWhhT in
-            for t in order {
-                let rows = batchSizes[t], off = offsets[t]
-                let a = acts.baseAddress! + off * gates
-                // gates_t += h · W_hhᵀ for the live rows.
-                MatrixMultiply.multiply(m: rows, n: gates, k: hidden, a: UnsafePointer(h.baseAddress!), aRowStride: hidden,
-                              aColumnStride: 1, packedB: packedWhhT.baseAddress!, c: a, ldc: gates, accumulate: true)
-                for r in 0..<rows {
-                    gateStep(
-                        gates: a + r * gates, bias: bias.baseAddress!, hidden: hidden,
-                        h: h.baseAddress! + r * hidden, c: c.baseAddress! + r * hidden,
-                        hPrev: hPrev.baseAddress! + (off + r) * hidden, cPrev: cPrev.baseAddress! + (off + r) * hidden,
-                        tanhC: tanhC.baseAddress! + (off + r) * hidden, output: output.baseAddress! + (off + r) * hidden)
+            // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
+            Parallelism.perform(ranges.count) { p in
+                for t in order {
+                    let rows = batchSizes[t], off = offsets[t]
+                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
+                    if mine.isEmpty { continue }
+                    // gates_t += h · W_hhᵀ for this part's live rows.
+                    MatrixMultiply.multiply(
+                        m: mine.count, n: gates, k: hidden, a: UnsafePointer(h.baseAddress! + mine.lowerBound * hidden),
+                        aRowStride: hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
+                        c: acts.baseAddress! + (off + mine.lowerBound) * gates, ldc: gates, accumulate: true, threads: innerThreads)
+                    for r in mine {
+                        gateStep(
+                            gates: acts.baseAddress! + (off + r) * gates, bias: bias.baseAddress!, hidden: hidden,
+                            h: h.baseAddress! + r * hidden, c: c.baseAddress! + r * hidden,
+                            hPrev: hPrev.baseAddress! + (off + r) * hidden, cPrev: cPrev.baseAddress! + (off + r) * hidden,
+                            tanhC: tanhC.baseAddress! + (off + r) * hidden, output: output.baseAddress! + (off + r) * hidden)
+                    }
                 }
             }
+            (output.baseAddress! + n * hidden).initialize(from: h.baseAddress!, count: batch * hidden)
+            (output.baseAddress! + (n + batch) * hidden).initialize(from: c.baseAddress!, count: batch * hidden)
         }}}}}}}}}
         saved.gates = acts
 
@@ -87,7 +103,7 @@ enum LSTMLayerKernel {
         let needsInputGrad = x.requiresGrad
         let savedCount = saved.gates.count + saved.hPrev.count + saved.cPrev.count + saved.tanhC.count
         let combined = Tensor.result(
-            op: "LSTM", shape: [n + 2 * batch, hidden], scalars: output + h + c, inputs: inputs, savedScalarCount: savedCount
+            op: "LSTM", shape: [n + 2 * batch, hidden], scalars: output, inputs: inputs, savedScalarCount: savedCount
         ) { g in
             backward(
                 g, x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
@@ -208,9 +224,11 @@ enum LSTMLayerKernel {
         let gates = 4 * hidden
         var dh = Array(g[(n * hidden)..<((n + batch) * hidden)])
         var dc = Array(g[((n + batch) * hidden)...])
-        var dGates = [Float](repeating: 0, count: n * gates)
+        var dGates = RecurrentKernel.uninitialized(n * gates)  // every row is written at its step
         // W_hh [4H, H] packed once: dh_prev = dGates_t · W_hh at every step.
         let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: gates)
+        let ranges = RecurrentKernel.rowRanges(batchSizes, batch: batch, hidden: hidden, width: gates)
+        let innerThreads = ranges.count == 1 ? Parallelism.threadCount : 1
 
         g.withUnsafeBufferPointer { g in
         dh.withUnsafeMutableBufferPointer { dh in
@@ -220,20 +238,26 @@ enum LSTMLayerKernel {
         saved.cPrev.withUnsafeBufferPointer { cPrev in
         saved.tanhC.withUnsafeBufferPointer { tanhC in
         packedWhh.withUnsafeBufferPointer { packedWhh in
-            for t in order.reversed() {
-                let rows = batchSizes[t], off = offsets[t]
-                for r in 0..<rows {
-                    let row = off + r
-                    gateGradients(
-                        gates: acts.baseAddress! + row * gates, tanhC: tanhC.baseAddress! + row * hidden,
-                        cPrev: cPrev.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
-                        dh: dh.baseAddress! + r * hidden, dc: dc.baseAddress! + r * hidden,
-                        dGates: dGates.baseAddress! + row * gates, hidden: hidden)
+            // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
+            Parallelism.perform(ranges.count) { p in
+                for t in order.reversed() {
+                    let rows = batchSizes[t], off = offsets[t]
+                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
+                    if mine.isEmpty { continue }
+                    for r in mine {
+                        let row = off + r
+                        gateGradients(
+                            gates: acts.baseAddress! + row * gates, tanhC: tanhC.baseAddress! + row * hidden,
+                            cPrev: cPrev.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
+                            dh: dh.baseAddress! + r * hidden, dc: dc.baseAddress! + r * hidden,
+                            dGates: dGates.baseAddress! + row * gates, hidden: hidden)
+                    }
+                    // dh_prev = dGates_t · W_hh for this part's live rows (overwrites dh).
+                    MatrixMultiply.multiply(
+                        m: mine.count, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + (off + mine.lowerBound) * gates),
+                        aRowStride: gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
+                        c: dh.baseAddress! + mine.lowerBound * hidden, ldc: hidden, accumulate: false, threads: innerThreads)
                 }
-                // dh_prev = dGates_t · W_hh for the live rows (overwrites dh).
-                MatrixMultiply.multiply(m: rows, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + off * gates),
-                              aRowStride: gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
-                              c: dh.baseAddress!, ldc: hidden, accumulate: false)
             }
         }}}}}}}}
 

@@ -25,18 +25,21 @@ enum MatrixMultiply {
             : GEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride)
     }
 
-    /// `C (+)= A · B` (see `GEMM.multiply`), on up to
-    /// `Parallelism.threadCount` threads.
+    /// `C (+)= A · B` (see `GEMM.multiply`), on up to `threads` threads
+    /// of the worker pool (see `Parallelism`).
     static func multiply(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
-        packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+        packedB: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool,
+        threads: Int = Parallelism.threadCount
     ) {
         if usesWideKernel {
             WideGEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                              packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: Parallelism.threadCount)
+                              packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: threads,
+                              perform: Parallelism.perform)
         } else {
             GEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                          packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: Parallelism.threadCount)
+                          packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: threads,
+                          perform: Parallelism.perform)
         }
     }
 

@@ -1,13 +1,29 @@
 import Foundation
 
-/// How many threads Torchlet's matrix products may use.
+/// How many threads Torchlet's kernels may use, and the parallel loop they
+/// share.
 ///
-/// The default is two when the machine has two cores or more. Only large
-/// products are split (see `GEMM.minimumWorkPerThread`): measured with
-/// `swift run -c release bench --threads N`, two threads make a 512 × 512
-/// product 1.9× faster, but an LSTM step at this course's sizes is too small
-/// to pay for waking a second thread, so it stays on one. Results are
-/// bit-identical for any thread count (each thread computes whole columns).
+/// The default is two when the machine has two cores or more. Only work
+/// large enough to pay for a second thread is split: matrix products above
+/// `GEMM.minimumWorkPerThread` multiply-adds per thread (by column panels),
+/// and recurrent layers above `RecurrentKernel.minimumWorkPerPart` (by
+/// batch rows, see `RecurrentKernel.rowRanges`). Results are bit-identical
+/// for any thread count: every output value is computed by one thread, by
+/// the same operations.
 public enum Parallelism {
     nonisolated(unsafe) public static var threadCount = min(2, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Runs `body(0)`, …, `body(count − 1)` on up to `threadCount` threads
+    /// (the caller's and the workers of `WorkerPool`) and returns when all
+    /// have finished; each piece must write only its own part of the output.
+    static func perform(_ count: Int, _ body: (Int) -> Void) {
+        if #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) {
+            WorkerPool.shared.perform(count, threads: threadCount, body)
+        } else if threadCount > 1 {
+            // The pool needs the Synchronization module's atomics.
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        } else {
+            for piece in 0..<count { body(piece) }
+        }
+    }
 }

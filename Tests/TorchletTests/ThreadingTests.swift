@@ -1,0 +1,159 @@
+import Dispatch
+import Testing
+import TestSupport
+@testable import Torchlet
+
+/// Results are bit-identical for any thread count: every value is computed
+/// by one thread in the same order, so these compare with `==`, not with a
+/// tolerance. Serialized because they change `Parallelism.threadCount`,
+/// which is global; no other test changes it.
+@Suite(.serialized) struct ThreadingTests {
+    /// Runs `body` with `Parallelism.threadCount` set to `threads`.
+    static func with<T>(threads: Int, _ body: () -> T) -> T {
+        let saved = Parallelism.threadCount
+        Parallelism.threadCount = threads
+        defer { Parallelism.threadCount = saved }
+        return body()
+    }
+
+    /// Large products split their column panels between threads.
+    @Test(arguments: [2, 3, 4])
+    func matrixProductGivesTheSameBits(threads: Int) {
+        let (m, n, k) = (64, 200, 1000)
+        let g = Generator(seed: 5)
+        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
+        let single = Self.with(threads: 1) { MatrixMultiply.matmul(a, b, n: m, k: k, m: n) }
+        let several = Self.with(threads: threads) { MatrixMultiply.matmul(a, b, n: m, k: k, m: n) }
+        #expect(single == several)
+        assertClose(single, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-3)
+    }
+
+    /// The shapes of the recurrent tests: large enough that two threads
+    /// split the batch (checked), a hidden size that is not a multiple of 8
+    /// (the gate loops' scalar tail), an odd batch (unequal parts).
+    static let (inputSize, hidden, steps, batch) = (5, 140, 30, 7)
+    static let lengths = [40, 33, 31, 25, 19, 8, 3]
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let gru: Bool, packed: Bool, bidirectional: Bool
+        var testDescription: String {
+            "\(gru ? "GRU" : "LSTM"), \(packed ? "packed" : "dense")\(bidirectional ? ", bidirectional, 2 layers" : "")"
+        }
+    }
+
+    static let cases = [false, true].flatMap { gru in
+        [false, true].flatMap { packed in [false, true].map { Case(gru: gru, packed: packed, bidirectional: $0) } }
+    }
+
+    /// Forward and backward through a layer at 1 and at 2 threads: the
+    /// outputs, final states and every gradient are the same bits.
+    @Test(arguments: cases)
+    func recurrentLayerGivesTheSameBits(case c: Case) {
+        let gates = c.gru ? 3 : 4
+        let rows = c.packed ? Self.lengths.reduce(0, +) : Self.steps * Self.batch
+        let batchSizes = c.packed
+            ? (0..<Self.lengths.max()!).map { t in Self.lengths.filter { $0 > t }.count }
+            : [Int](repeating: Self.batch, count: Self.steps)
+        #expect(batchSizes.reduce(0, +) == rows)
+        let ranges = Self.with(threads: 2) {
+            RecurrentKernel.rowRanges(batchSizes, batch: Self.batch, hidden: Self.hidden, width: gates * Self.hidden)
+        }
+        #expect(ranges.count == 2, "the shape is too small to be split: the test would not test threads")
+        let single = Self.with(threads: 1) { Self.run(c) }
+        let double = Self.with(threads: 2) { Self.run(c) }
+        #expect(single.count == double.count)
+        for (index, (one, two)) in zip(single, double).enumerated() {
+            // The first value whose bits differ, rather than both arrays.
+            let differs = one.count != two.count ? 0 : one.indices.first { one[$0].bitPattern != two[$0].bitPattern }
+            #expect(differs == nil, "\(c.testDescription): result \(index) differs between 1 and 2 threads at \(differs ?? 0)")
+        }
+    }
+
+    /// The outputs, final states, input gradient and parameter gradients of
+    /// one forward and backward pass, from fixed seeds.
+    static func run(_ c: Case) -> [[Float]] {
+        let g = Generator(seed: 42)
+        let layers = c.bidirectional ? 2 : 1
+        let module: Module = c.gru
+            ? GRU(inputSize: inputSize, hiddenSize: hidden, numLayers: layers, bidirectional: c.bidirectional, generator: g)
+            : LSTM(inputSize: inputSize, hiddenSize: hidden, numLayers: layers, bidirectional: c.bidirectional, generator: g)
+        let sequences = lengths.map { randomTensor([c.packed ? $0 : steps, inputSize], generator: g) }
+        let packed = packSequence(sequences, enforceSorted: false)
+        let x = Tensor(c.packed ? packed.data.scalars : Tensor(stacking: sequences, dim: 1).scalars,
+                       shape: c.packed ? packed.data.shape : [steps, batch, inputSize], requiresGrad: true)
+        var results: [Tensor]
+        switch (module, c.packed) {
+        case (let gru as GRU, true):
+            let (output, h) = gru(packed.replacing(data: x))
+            results = [output.data, h]
+        case (let gru as GRU, false):
+            let (output, h) = gru(x)
+            results = [output, h]
+        case (let lstm as LSTM, true):
+            let (output, (h, cell)) = lstm(packed.replacing(data: x))
+            results = [output.data, h, cell]
+        case (let lstm as LSTM, _):
+            let (output, (h, cell)) = lstm(x)
+            results = [output, h, cell]
+        default:
+            fatalError("unreachable")
+        }
+        // A loss with a random weight per value, so every gradient differs.
+        let loss = results.map { ($0 * randomTensor($0.shape, generator: g)).sum() }.reduce(Tensor(0)) { $0 + $1 }
+        loss.backward()
+        return results.map(\.scalars) + [x.grad!.scalars] + module.parameters().map { $0.grad!.scalars }
+    }
+
+    /// The threads' row ranges: contiguous, covering the batch, balancing
+    /// the row-steps; one range when the layer is small.
+    @Test func rowRangesBalanceRowSteps() {
+        let (hidden, width) = (1 << 10, 1 << 12)  // large enough to split
+        let dense = Self.with(threads: 2) {
+            RecurrentKernel.rowRanges([Int](repeating: 32, count: 50), batch: 32, hidden: hidden, width: width)
+        }
+        #expect(dense == [0..<16, 16..<32])
+        // Lengths 10, 2, 2, 2, 2, 2: the first row holds half the row-steps.
+        let packed = Self.with(threads: 2) {
+            RecurrentKernel.rowRanges([6, 6] + [Int](repeating: 1, count: 8), batch: 6, hidden: hidden, width: width)
+        }
+        #expect(packed == [0..<1, 1..<6])
+        let three = Self.with(threads: 3) { RecurrentKernel.rowRanges([7, 7, 7], batch: 7, hidden: hidden, width: width) }
+        #expect(three == [0..<3, 3..<5, 5..<7])
+        let small = Self.with(threads: 2) { RecurrentKernel.rowRanges([2, 2], batch: 2, hidden: 4, width: 16) }
+        #expect(small == [0..<2])
+    }
+
+    /// Every piece runs exactly once, for any count and thread limit.
+    @Test func poolRunsEveryPieceOnce() {
+        guard #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) else { return }
+        for threads in 1...4 {
+            for count in [0, 1, 2, 3, 7, 100] {
+                let runs = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(count, 1))
+                defer { runs.deallocate() }
+                runs.initialize(repeating: 0)
+                WorkerPool.shared.perform(count, threads: threads) { runs[$0] += 1 }
+                #expect(runs.prefix(count).allSatisfy { $0 == 1 }, "\(count) pieces on \(threads) threads")
+            }
+        }
+    }
+
+    /// A call from inside a piece, and calls from several threads at once,
+    /// run inline instead of waiting for the busy pool: no deadlock.
+    @Test func poolCallsFromPiecesAndOtherThreadsFinish() {
+        guard #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) else { return }
+        let callers = 4, count = 6
+        let runs = UnsafeMutableBufferPointer<Int>.allocate(capacity: callers * count * count)
+        defer { runs.deallocate() }
+        runs.initialize(repeating: 0)
+        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            for _ in 0..<50 {
+                WorkerPool.shared.perform(count, threads: 2) { outer in
+                    WorkerPool.shared.perform(count, threads: 2) { inner in
+                        runs[(caller * count + outer) * count + inner] += 1
+                    }
+                }
+            }
+        }
+        #expect(runs.allSatisfy { $0 == 50 })
+    }
+}
