@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import Testing
 import TestSupport
@@ -155,5 +156,37 @@ import TestSupport
             }
         }
         #expect(runs.allSatisfy { $0 == 50 })
+    }
+
+    /// Workers take the caller's `setFlushDenormal` mode: every piece of a
+    /// job flushes a subnormal product to zero when the caller does, and
+    /// keeps it once the caller stops, whichever thread runs it.
+    @Test func workersTakeTheCallersFlushDenormalMode() {
+        guard #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) else { return }
+        guard setFlushDenormal(true) else { return }  // not supported here
+        defer { setFlushDenormal(false) }
+        let values: [Float] = [Float.leastNormalMagnitude, 0.25]
+        let count = 64
+        let results = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+        let onWorker = UnsafeMutableBufferPointer<Bool>.allocate(capacity: count)
+        defer { results.deallocate(); onWorker.deallocate() }
+        for flush in [true, false, true] {
+            setFlushDenormal(flush)
+            var workerRan = false
+            let caller = pthread_self()
+            for _ in 0..<200 where !workerRan {  // until a worker has run a piece (it may be slow to wake)
+                results.initialize(repeating: -1)
+                onWorker.initialize(repeating: false)
+                WorkerPool.shared.perform(count, threads: 2) { piece in
+                    var x: Float = 0
+                    for _ in 0..<2_000 { x += values[1] }  // long enough for a worker to join
+                    onWorker[piece] = x > 0 && pthread_equal(pthread_self(), caller) == 0
+                    results[piece] = values[0] * values[1]
+                }
+                workerRan = onWorker.contains(true)
+            }
+            #expect(workerRan, "no worker ran a piece in 200 jobs")
+            #expect(results.allSatisfy { flush ? $0 == 0 : $0.isSubnormal }, "flush \(flush)")
+        }
     }
 }

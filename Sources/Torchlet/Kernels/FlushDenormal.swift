@@ -17,8 +17,10 @@ import Darwin
 /// arithmetic only in values already below 1e-38.
 ///
 /// As in PyTorch, the setting belongs to the calling thread, and it is off
-/// by default. Supported on x86-64 Linux; elsewhere it does nothing and
-/// returns `false` (ARM CPUs handle subnormals at full speed anyway).
+/// by default; Torchlet's worker threads take the setting of the thread
+/// whose work they share (`WorkerPool`). Supported on x86-64 Linux;
+/// elsewhere it does nothing and returns `false` (ARM CPUs handle
+/// subnormals at full speed anyway).
 @discardableResult
 public func setFlushDenormal(_ on: Bool) -> Bool {
     #if arch(x86_64) && os(Linux)
@@ -31,6 +33,17 @@ public func setFlushDenormal(_ on: Bool) -> Bool {
         environment.__mxcsr &= ~flushToZeroAndDenormalsAreZero
     }
     return fesetenv(&environment) == 0
+    #else
+    return false
+    #endif
+}
+
+/// Whether the calling thread flushes subnormal floats to zero (see `setFlushDenormal`).
+func isFlushingDenormals() -> Bool {
+    #if arch(x86_64) && os(Linux)
+    var environment = fenv_t()
+    guard fegetenv(&environment) == 0 else { return false }
+    return environment.__mxcsr & 0x8040 == 0x8040
     #else
     return false
     #endif

@@ -20,6 +20,9 @@ import Synchronization
 ///   of the ticket (tens of microseconds), so back-to-back jobs find it
 ///   awake, then sleeps on a semaphore until the next job. The caller,
 ///   once its own pieces are done, waits for the last piece the same way.
+/// - **The caller's arithmetic.** A worker takes the caller's
+///   `setFlushDenormal` mode at the start of each job, so a piece computes
+///   the same on any thread.
 /// - **One job at a time.** A call made while a job is running (from
 ///   another thread, or from inside a piece) runs its pieces inline, one
 ///   after another: no deadlock, and the same results.
@@ -52,6 +55,8 @@ final class WorkerPool: @unchecked Sendable {
     /// Whether the caller sleeps on `callerSignal` for the last piece.
     private let callerSleeps = Atomic<Bool>(false)
     private let callerSignal = DispatchSemaphore(value: 0)
+    /// Whether the current job's caller flushes subnormals to zero (published with the ticket).
+    private let callerFlushes = Atomic<Bool>(false)
     /// The current job's body (see the type's thread-safety note).
     private var body: ((Int) -> Void)?
     /// Touched only by the caller that holds `busy`.
@@ -76,6 +81,7 @@ final class WorkerPool: @unchecked Sendable {
         while workerCount < threads - 1 { startWorker() }
         withoutActuallyEscaping(body) { body in
             self.body = body
+            callerFlushes.store(isFlushingDenormals(), ordering: .relaxed)
             finished.store(0, ordering: .relaxed)
             jobNumber = (jobNumber + 1) & 0x7FFF_FFFF
             ticket.store(jobNumber << 32 | count << 16, ordering: .sequentiallyConsistent)
@@ -150,9 +156,14 @@ final class WorkerPool: @unchecked Sendable {
 
     /// A worker's life: wait for a new job, help run it, repeat.
     private func work() {
-        var lastJob = 0
+        var lastJob = 0, flushes = false
         while true {
             lastJob = nextJob(after: lastJob)
+            let wanted = callerFlushes.load(ordering: .relaxed)  // published by the ticket's store, read after it
+            if wanted != flushes {
+                setFlushDenormal(wanted)
+                flushes = wanted
+            }
             runPieces(of: lastJob)
         }
     }
