@@ -1,26 +1,46 @@
 import Dispatch
 
 /// The fast matrix product every layer runs on: `C (+)= A · B` with a
-/// register-blocked SIMD micro-kernel over packed panels of `B`.
+/// register-blocked SIMD micro-kernel over packed panels of `A` and `B`.
 ///
 /// Why it is shaped this way (the classic Goto/BLIS design, in small):
-/// - **Packed panels.** `B` is copied once into panels of `nr` = 16 columns
-///   (32 with AVX-512), each stored `[k][nr]` contiguously (the last panel zero-padded), so
-///   the micro-kernel reads `B` with unit stride. A layer that multiplies
-///   by the same weight at every time step packs it once per sequence.
-/// - **Register blocking.** The micro-kernel keeps a 4 × 16 block of `C` in
-///   8 eight-wide SIMD registers (4 × 32 in sixteen-wide ones) and, for
-///   each `p`, loads two vectors of `B`, then broadcasts one value of each
-///   of 4 rows of `A` and multiplies: 8 independent fused multiply-adds,
-///   enough to hide the FMA latency on two FMA units, in 11 of AVX2's 16
-///   vector registers. (A 6-row block measured 45% slower with AVX2: the
-///   compiler spilled accumulators to the stack.)
-/// - **Cache blocking.** `k` is cut into blocks of `kc` = 256 so a
-///   `[kc][nr]` slice of a panel (16–32 KB) stays in L1 while it is reused
-///   for every 4 rows of a block of `mc` = 96 rows of `A`, which stays in L2.
+/// - **Packed panels of B.** `B` is copied once into panels of `nr` = 16
+///   columns (32 with AVX-512), each stored `[k][nr]` contiguously (the last
+///   panel zero-padded), so the micro-kernel reads `B` with unit stride. A
+///   layer that multiplies by the same weight at every time step packs it
+///   once per sequence.
+/// - **Packed tiles of A.** Each `mc` × `kc` block of `A` is copied into
+///   tiles of `mr` rows stored `[k][mr]`, so the `mr` values the kernel
+///   broadcasts for one `p` are adjacent, at constant offsets: the kernel
+///   needs one pointer for `A` instead of `mr` row pointers, which is what
+///   lets it have more rows than AVX2's 16 registers allowed before. The
+///   copy reads `A` once per block of `kc` columns; the kernel then reuses
+///   each tile for every panel of `B`.
+/// - **Register blocking.** The micro-kernel keeps an `mr` × `nr` block of
+///   `C` in `2 · mr` SIMD registers and, for each `p`, loads two vectors of
+///   `B`, then broadcasts one value per row of `A` and multiplies. Two FMA
+///   units with a 4-cycle latency need 8 independent accumulators in
+///   flight; more rows also mean fewer loads of `B` per multiply-add.
+///   AVX-512: 12 × 32, 24 of its 32 registers + 2 for `B` + 2 broadcasts
+///   (measured against 8 × 32 and 14 × 32, which were no faster; 14 rows
+///   leave no spare register). AVX2: 6 × 16, 12 of its 16 + 2 + 1 (the
+///   unpacked 6-row kernel spilled, needing 6 row pointers; packed, the
+///   generated code has no spill: see `block`).
+/// - **Cache blocking.** `k` is cut into blocks of `kc` = 512: a `[kc][nr]`
+///   slice of a panel (32–64 KB) is streamed from L2 (sequentially, which
+///   the prefetchers keep up with) for every tile of a block of `mc` = 96
+///   rows of `A` (192 KB packed), which stays in L2 on every x86-64 CPU
+///   since 2013 (256 KB–2 MB). A large `kc` matters more than keeping the
+///   panel slice in L1: each `kc` block re-reads and re-writes the whole of
+///   `C`, and `kc` = 512 measured about 10% faster than 256 on a 1024³
+///   product.
 /// - **Strides, not copies, for transposes.** `A`'s element `(i, p)` is at
 ///   `a[i · rowStride + p · columnStride]`, so `Aᵀ · B` (every weight
-///   gradient) needs no transposed copy.
+///   gradient) needs no transposed copy (the packing reads the strides).
+///
+/// Every element of `C` is the same sequence of operations (one fused
+/// multiply-add per `p`, in order, per `kc` block) whatever the tile it is
+/// in, so the result does not depend on `m`'s edges or the thread count.
 ///
 /// `referenceMultiply` is the plain triple loop the tests compare it with.
 ///
@@ -34,14 +54,17 @@ enum GEMM {
     /// see Package.swift).
     #if TORCHLET_WIDE_SIMD
     typealias Vector = SIMD16<Float>
+    /// Rows of `C` per micro-kernel call (see the register blocking above).
+    static let mr = 12
     #else
     typealias Vector = SIMD8<Float>
+    static let mr = 6
     #endif
-    /// Rows of `C` per micro-kernel call.
-    static let mr = 4
     /// Columns of `C` per micro-kernel call: one packed panel, two vectors.
     static let nr = 2 * Vector.scalarCount
-    static let kc = 256
+    /// Columns of `A` (rows of `B`) per cache block.
+    static let kc = 512
+    /// Rows of `A` per cache block: a multiple of `mr` (12 and 6).
     static let mc = 96
 
     /// The number of floats `packB` writes for a `[k, n]` matrix.
@@ -119,13 +142,20 @@ enum GEMM {
     /// a 256³ product, 17M, is 1.6× faster.)
     static let minimumWorkPerThread = 1 << 22
 
-    /// The blocked loops over the column panels in `panelRange`.
+    /// The blocked loops over the column panels in `panelRange`: for each
+    /// `kc` block of `k` and `mc` block of rows, pack that block of `A`, then
+    /// run the micro-kernel on every tile of it against every panel.
     static func multiply(
         panels panelRange: Range<Int>, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         packedB: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
+        // One buffer per call (and so per thread), aligned to a cache line.
+        let capacity = (min(mc, m) + mr - 1) / mr * mr * min(kc, k)
+        let packedA = UnsafeMutableRawPointer.allocate(byteCount: capacity * 4, alignment: 64)
+            .bindMemory(to: Float.self, capacity: capacity)
+        defer { packedA.deallocate() }
         var p0 = 0
         while p0 < k {
             let kBlock = min(kc, k - p0)
@@ -133,16 +163,15 @@ enum GEMM {
             var i0 = 0
             while i0 < m {
                 let mBlock = min(mc, m - i0)
+                packA(a + i0 * aRowStride + p0 * aColumnStride, rows: mBlock, k: kBlock,
+                      rowStride: aRowStride, columnStride: aColumnStride, into: packedA)
                 for panel in panelRange {
                     let j0 = panel * nr
                     let b = packedB + panel * k * nr + p0 * nr
-                    var i = i0
-                    while i < i0 + mBlock {
-                        let rows = min(mr, i0 + mBlock - i)
-                        microKernel(
-                            k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
-                            aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
-                            b: b, c: c + i * ldc + j0, ldc: ldc, columns: min(nr, n - j0), accumulate: add)
+                    var i = 0
+                    while i < mBlock {
+                        microKernel(k: kBlock, a: packedA + i * kBlock, rows: min(mr, mBlock - i),
+                                    b: b, c: c + (i0 + i) * ldc + j0, ldc: ldc, columns: min(nr, n - j0), accumulate: add)
                         i += mr
                     }
                 }
@@ -152,50 +181,159 @@ enum GEMM {
         }
     }
 
-    /// One `mr` × `nr` block of `C` (fewer valid `rows`/`columns` at the
-    /// edges: missing rows re-read row 0 and are not stored).
-    @inline(__always)
-    static func microKernel(
-        k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
-        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    /// Copies `rows` × `k` of `A` (element `(i, p)` at `a[i · rowStride + p ·
+    /// columnStride]`) into tiles of `mr` rows, `[tile][k][mr]`, the last
+    /// tile zero-padded.
+    ///
+    /// Each loop walks the source with unit stride where it has one: down
+    /// a column for a transposed `A` (`rowStride == 1`), else along each
+    /// row (which the compiler turns into vector loads and scatters).
+    static func packA(
+        _ a: UnsafePointer<Float>, rows: Int, k: Int, rowStride: Int, columnStride: Int,
+        into out: UnsafeMutablePointer<Float>
     ) {
-        typealias V = Vector
-        let width = V.scalarCount * 4  // bytes per vector
-        // Row pointers; missing rows at the bottom edge re-read row 0.
-        var a0 = a
-        var a1 = rows > 1 ? a + aRowStride : a
-        var a2 = rows > 2 ? a + 2 * aRowStride : a
-        var a3 = rows > 3 ? a + 3 * aRowStride : a
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-        var bp = UnsafeRawPointer(b)
-        for _ in 0..<k {
-            // Both vectors of B first, then one broadcast per row: 8
-            // accumulators + 2 + 1 registers, which fits AVX2's 16.
-            let b0 = bp.loadUnaligned(as: V.self)
-            let b1 = bp.loadUnaligned(fromByteOffset: width, as: V.self)
-            var s = a0.pointee
-            c00.addProduct(s, b0); c01.addProduct(s, b1)
-            s = a1.pointee
-            c10.addProduct(s, b0); c11.addProduct(s, b1)
-            s = a2.pointee
-            c20.addProduct(s, b0); c21.addProduct(s, b1)
-            s = a3.pointee
-            c30.addProduct(s, b0); c31.addProduct(s, b1)
-            a0 += aColumnStride; a1 += aColumnStride; a2 += aColumnStride; a3 += aColumnStride
-            bp += 2 * width
+        var i0 = 0
+        while i0 < rows {
+            let height = min(mr, rows - i0)
+            let tile = out + i0 * k
+            if rowStride == 1 {
+                for p in 0..<k {
+                    let src = a + i0 + p * columnStride, dst = tile + p * mr
+                    for r in 0..<height { dst[r] = src[r] }
+                }
+            } else {
+                for r in 0..<height {
+                    let src = a + (i0 + r) * rowStride
+                    var dst = tile + r
+                    for p in 0..<k { dst.pointee = src[p &* columnStride]; dst += mr }
+                }
+            }
+            for r in height..<mr {
+                var dst = tile + r
+                for _ in 0..<k { dst.pointee = 0; dst += mr }
+            }
+            i0 += mr
         }
-        storeRow(c00, c01, c, columns: columns, accumulate: accumulate)
-        if rows > 1 { storeRow(c10, c11, c + ldc, columns: columns, accumulate: accumulate) }
-        if rows > 2 { storeRow(c20, c21, c + 2 * ldc, columns: columns, accumulate: accumulate) }
-        if rows > 3 { storeRow(c30, c31, c + 3 * ldc, columns: columns, accumulate: accumulate) }
     }
 
-    /// Writes (or adds) one row of a register block, 16 values or the
+    /// One `mr` × `nr` block of `C` from a packed tile of `A` (fewer valid
+    /// `rows`/`columns` at the edges). A tile with few rows runs a shorter
+    /// kernel (8, 4 or 2 rows) instead of multiplying padding.
+    @inline(__always)
+    static func microKernel(
+        k: Int, a: UnsafePointer<Float>, rows: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    ) {
+        if rows > 8 {
+            block(AllRows.self, k: k, a: a, rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else if rows > 4 {
+            block(EightRows.self, k: k, a: a, rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else if rows > 2 {
+            block(FourRows.self, k: k, a: a, rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else {
+            block(TwoRows.self, k: k, a: a, rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        }
+    }
+
+    /// A kernel height as a type, so that `block` is compiled once per
+    /// height with every `if height > r` decided at compile time (an `Int`
+    /// argument was not: the compiler kept one copy with the tests in the
+    /// inner loop).
+    protocol Height { static var rows: Int { get } }
+    enum AllRows: Height { static var rows: Int { mr } }
+    enum EightRows: Height { static var rows: Int { min(8, mr) } }
+    enum FourRows: Height { static var rows: Int { min(4, mr) } }
+    enum TwoRows: Height { static var rows: Int { 2 } }
+
+    /// One row of a register block: `nr` columns in two vectors.
+    struct Accumulator {
+        var low = Vector(), high = Vector()
+
+        @inline(__always)
+        mutating func addProduct(_ a: Float, _ b0: Vector, _ b1: Vector) {
+            low.addProduct(a, b0); high.addProduct(a, b1)
+        }
+    }
+
+    /// The register block: up to 12 rows (AVX2 uses the first 6).
+    struct Tile {
+        var c0 = Accumulator(), c1 = Accumulator(), c2 = Accumulator(), c3 = Accumulator()
+        var c4 = Accumulator(), c5 = Accumulator(), c6 = Accumulator(), c7 = Accumulator()
+        var c8 = Accumulator(), c9 = Accumulator(), c10 = Accumulator(), c11 = Accumulator()
+
+        /// Adds `A[0..<height, p] ⊗ B[p, 0..<nr]` for one `p`: `a` points
+        /// at the tile's `mr` values for `p`, `b` at the panel's `nr`.
+        @inline(__always)
+        mutating func addProducts(height: Int, a: UnsafePointer<Float>, b: UnsafeRawPointer) {
+            let b0 = b.loadUnaligned(as: Vector.self)
+            let b1 = b.loadUnaligned(fromByteOffset: MemoryLayout<Vector>.size, as: Vector.self)
+            c0.addProduct(a[0], b0, b1)
+            if height > 1 { c1.addProduct(a[1], b0, b1) }
+            if height > 2 { c2.addProduct(a[2], b0, b1) }
+            if height > 3 { c3.addProduct(a[3], b0, b1) }
+            if height > 4 { c4.addProduct(a[4], b0, b1) }
+            if height > 5 { c5.addProduct(a[5], b0, b1) }
+            if height > 6 { c6.addProduct(a[6], b0, b1) }
+            if height > 7 { c7.addProduct(a[7], b0, b1) }
+            if height > 8 { c8.addProduct(a[8], b0, b1) }
+            if height > 9 { c9.addProduct(a[9], b0, b1) }
+            if height > 10 { c10.addProduct(a[10], b0, b1) }
+            if height > 11 { c11.addProduct(a[11], b0, b1) }
+        }
+
+        /// Writes (or adds) the first `rows` rows to `C`.
+        @inline(__always)
+        func store(rows: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool) {
+            storeRow(c0, c, columns: columns, accumulate: accumulate)
+            if rows > 1 { storeRow(c1, c + ldc, columns: columns, accumulate: accumulate) }
+            if rows > 2 { storeRow(c2, c + 2 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 3 { storeRow(c3, c + 3 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 4 { storeRow(c4, c + 4 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 5 { storeRow(c5, c + 5 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 6 { storeRow(c6, c + 6 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 7 { storeRow(c7, c + 7 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 8 { storeRow(c8, c + 8 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 9 { storeRow(c9, c + 9 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 10 { storeRow(c10, c + 10 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 11 { storeRow(c11, c + 11 * ldc, columns: columns, accumulate: accumulate) }
+        }
+    }
+
+    /// The micro-kernel for one height: `H.rows` rows of a packed tile of
+    /// `A` times one `[k][nr]` slice of a panel of `B`, into `rows` rows of `C`.
+    ///
+    /// The `p` loop is unrolled twice (fewer loop instructions competing
+    /// with the multiply-adds for issue slots); in the generated code the
+    /// accumulators stay in registers (checked with objdump on the release
+    /// build: no stack access in the loop; four times unrolled, the
+    /// AVX-512 kernel spilled).
+    static func block<H: Height>(
+        _: H.Type, k: Int, a: UnsafePointer<Float>, rows: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    ) {
+        let height = H.rows
+        let step = 2 * MemoryLayout<Vector>.size  // bytes of B per p
+        var tile = Tile()
+        var ap = a, bp = UnsafeRawPointer(b)
+        var p = 0
+        while p + 2 <= k {
+            tile.addProducts(height: height, a: ap, b: bp)
+            tile.addProducts(height: height, a: ap + mr, b: bp + step)
+            ap += 2 * mr
+            bp += 2 * step
+            p += 2
+        }
+        if p < k { tile.addProducts(height: height, a: ap, b: bp) }
+        tile.store(rows: rows, c, ldc: ldc, columns: columns, accumulate: accumulate)
+    }
+
+    /// Writes (or adds) one row of a register block, `nr` values or the
     /// first `columns` of them at the right edge.
     @inline(__always)
     static func storeRow(
-        _ v0: Vector, _ v1: Vector, _ row: UnsafeMutablePointer<Float>, columns: Int, accumulate: Bool
+        _ v: Accumulator, _ row: UnsafeMutablePointer<Float>, columns: Int, accumulate: Bool
     ) {
+        let (v0, v1) = (v.low, v.high)
         let half = Vector.scalarCount
         if columns == nr {
             let raw = UnsafeMutableRawPointer(row)
