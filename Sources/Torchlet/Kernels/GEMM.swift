@@ -1,46 +1,48 @@
 import Dispatch
 
 /// The fast matrix product every layer runs on: `C (+)= A · B` with a
-/// register-blocked SIMD micro-kernel over packed panels of `A` and `B`.
+/// register-blocked SIMD micro-kernel over packed panels of `B`.
 ///
 /// Why it is shaped this way (the classic Goto/BLIS design, in small):
-/// - **Packed panels of B.** `B` is copied once into panels of `nr` = 16
-///   columns (32 with AVX-512), each stored `[k][nr]` contiguously (the last
-///   panel zero-padded), so the micro-kernel reads `B` with unit stride. A
+/// - **Packed panels.** `B` is copied once into panels of `nr` = 16 columns
+///   (32 with AVX-512), each stored `[k][nr]` contiguously (the last panel
+///   zero-padded) and starting on a 64-byte boundary (see `headerCount`),
+///   so the micro-kernel reads `B` with unit stride in whole cache lines. A
 ///   layer that multiplies by the same weight at every time step packs it
 ///   once per sequence.
-/// - **Packed tiles of A.** Each `mc` × `kc` block of `A` is copied into
-///   tiles of `mr` rows stored `[k][mr]`, so the `mr` values the kernel
-///   broadcasts for one `p` are adjacent, at constant offsets: the kernel
-///   needs one pointer for `A` instead of `mr` row pointers, which is what
-///   lets it have more rows than AVX2's 16 registers allowed before. The
-///   copy reads `A` once per block of `kc` columns; the kernel then reuses
-///   each tile for every panel of `B`.
 /// - **Register blocking.** The micro-kernel keeps an `mr` × `nr` block of
 ///   `C` in `2 · mr` SIMD registers and, for each `p`, loads two vectors of
 ///   `B`, then broadcasts one value per row of `A` and multiplies. Two FMA
-///   units with a 4-cycle latency need 8 independent accumulators in
-///   flight; more rows also mean fewer loads of `B` per multiply-add.
-///   AVX-512: 12 × 32, 24 of its 32 registers + 2 for `B` + 2 broadcasts
-///   (measured against 8 × 32 and 14 × 32, which were no faster; 14 rows
-///   leave no spare register). AVX2: 6 × 16, 12 of its 16 + 2 + 1 (the
-///   unpacked 6-row kernel spilled, needing 6 row pointers; packed, the
-///   generated code has no spill: see `block`).
-/// - **Cache blocking.** `k` is cut into blocks of `kc` = 512: a `[kc][nr]`
-///   slice of a panel (32–64 KB) is streamed from L2 (sequentially, which
-///   the prefetchers keep up with) for every tile of a block of `mc` = 96
-///   rows of `A` (192 KB packed), which stays in L2 on every x86-64 CPU
-///   since 2013 (256 KB–2 MB). A large `kc` matters more than keeping the
-///   panel slice in L1: each `kc` block re-reads and re-writes the whole of
-///   `C`, and `kc` = 512 measured about 10% faster than 256 on a 1024³
-///   product.
+///   units with a 4-cycle latency need at least 8 independent accumulators;
+///   more rows also mean fewer loads of `B` per multiply-add. AVX-512:
+///   12 × 32, in 24 of its 32 registers + 2 for `B` + 2 for broadcasts
+///   (measured in the kernel alone: 12–20% faster than 4 × 32; 8 × 32 and
+///   14 × 32 no faster, and 14 rows leave no spare register). AVX2: 6 × 16,
+///   12 of its 16 + 2 + 1. Both run from one source, `block`, compiled per
+///   height; the generated loops were checked for spills with objdump.
+/// - **A read in place.** The kernel reads `A`'s rows through one pointer
+///   and the row stride (the compiler steps a register down the rows), not
+///   `mr` row pointers, which is what made the old 6-row AVX2 kernel spill.
+///   Copying `A` into tiles (as BLIS does) measured slower here: the scalar
+///   copy costs about a cycle per element, 6–12% of a 256³ product. Only a
+///   partial last tile of rows is copied (zero-padded), for the shorter
+///   kernels of 8, 4 or 2 rows.
+/// - **Cache blocking.** `k` is cut into blocks of `kc` = 512 and the rows
+///   into blocks of `mc` = 96: the `[kc][nr]` slice of a panel (32–64 KB)
+///   is reused for every tile of the block while the block's rows of `A`
+///   (`mc` · `kc`, 192 KB) stay in L2, which every x86-64 CPU since 2013
+///   has (256 KB–2 MB). The slice is read sequentially, so L2 feeds it fast
+///   enough when it does not fit L1; a larger `kc` means fewer passes that
+///   re-read and re-write all of `C` (512 measured ~10% faster than 256 on
+///   a 1024³ product; 1024 no faster; `mc` from 48 to 384 made no
+///   measurable difference).
 /// - **Strides, not copies, for transposes.** `A`'s element `(i, p)` is at
 ///   `a[i · rowStride + p · columnStride]`, so `Aᵀ · B` (every weight
-///   gradient) needs no transposed copy (the packing reads the strides).
+///   gradient) needs no transposed copy.
 ///
 /// Every element of `C` is the same sequence of operations (one fused
-/// multiply-add per `p`, in order, per `kc` block) whatever the tile it is
-/// in, so the result does not depend on `m`'s edges or the thread count.
+/// multiply-add per `p`, in order, per `kc` block) whatever tile it is in,
+/// so the result does not depend on the edges or the thread count.
 ///
 /// `referenceMultiply` is the plain triple loop the tests compare it with.
 ///
@@ -64,25 +66,48 @@ enum GEMM {
     static let nr = 2 * Vector.scalarCount
     /// Columns of `A` (rows of `B`) per cache block.
     static let kc = 512
-    /// Rows of `A` per cache block: a multiple of `mr` (12 and 6).
+    /// Rows of `A` per cache block (a multiple of `mr`: 12 and 6).
     static let mc = 96
 
-    /// The number of floats `packB` writes for a `[k, n]` matrix.
+    /// The number of floats `packB` writes for a `[k, n]` matrix: the
+    /// panels and a header of `headerCount`.
     static func packedCount(k: Int, n: Int) -> Int {
-        ((n + nr - 1) / nr) * nr * k
+        headerCount + ((n + nr - 1) / nr) * nr * k
+    }
+
+    /// Floats before the panels in a packed buffer: the first records where
+    /// the panels start, the rest pad them to a 64-byte boundary.
+    ///
+    /// Why: the kernel loads `B` in whole vectors, and a 64-byte load that
+    /// straddles two cache lines costs two; an array's storage is only
+    /// 16-byte aligned (measured: aligned panels make the product 5–10%
+    /// faster). The offset is stored rather than recomputed from the
+    /// address so that a copy of the buffer, aligned differently, still
+    /// reads right (only slower).
+    static let headerCount = 16
+
+    /// The start of the panels in a buffer written by `packB`.
+    @inline(__always)
+    static func panels(of packed: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        packed + Int(packed[0])
     }
 
     /// Copies `B` `[k, n]` (element `(p, j)` at `b[p · rowStride + j ·
-    /// columnStride]`) into zero-padded panels of `nr` columns, `[panel][k][nr]`.
+    /// columnStride]`) into zero-padded panels of `nr` columns, `[panel][k][nr]`,
+    /// after a header (see `headerCount`; `out` holds `packedCount` floats).
     static func packB(
         _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int,
         into out: UnsafeMutablePointer<Float>
     ) {
+        let offset = headerCount - (Int(bitPattern: out) % 64) / MemoryLayout<Float>.size  // 1...16
+        for i in 0..<headerCount { out[i] = 0 }
+        out[0] = Float(offset)
+        let start = out + offset
         let panels = (n + nr - 1) / nr
         for panel in 0..<panels {
             let j0 = panel * nr
             let width = min(nr, n - j0)
-            let dst = out + panel * k * nr
+            let dst = start + panel * k * nr
             for p in 0..<k {
                 let row = dst + p * nr
                 let src = b + p * rowStride + j0 * columnStride
@@ -94,6 +119,7 @@ enum GEMM {
                 for j in width..<nr { row[j] = 0 }
             }
         }
+        for i in (offset + panels * nr * k)..<packedCount(k: k, n: n) { out[i] = 0 }
     }
 
     /// Packs `B` into a new array (see `packB`).
@@ -143,35 +169,44 @@ enum GEMM {
     static let minimumWorkPerThread = 1 << 22
 
     /// The blocked loops over the column panels in `panelRange`: for each
-    /// `kc` block of `k` and `mc` block of rows, pack that block of `A`, then
-    /// run the micro-kernel on every tile of it against every panel.
+    /// `kc` block of `k` and `mc` block of rows, the micro-kernel on every
+    /// `mr`-row tile of the block against every panel.
     static func multiply(
         panels panelRange: Range<Int>, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         packedB: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
-        // One buffer per call (and so per thread), aligned to a cache line.
-        let capacity = (min(mc, m) + mr - 1) / mr * mr * min(kc, k)
-        let packedA = UnsafeMutableRawPointer.allocate(byteCount: capacity * 4, alignment: 64)
-            .bindMemory(to: Float.self, capacity: capacity)
-        defer { packedA.deallocate() }
+        // The last tile of rows, if partial, is packed (zero-padded) for
+        // the shorter kernels; one buffer per call, so per thread.
+        let bPanels = panels(of: packedB)
+        let edge = m % mr
+        let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edge > 0 ? mr * min(kc, k) : 0)
+        defer { packedEdge.deallocate() }
         var p0 = 0
         while p0 < k {
             let kBlock = min(kc, k - p0)
             let add = accumulate || p0 > 0
+            if edge > 0 {
+                packA(a + (m - edge) * aRowStride + p0 * aColumnStride, rows: edge, k: kBlock,
+                      rowStride: aRowStride, columnStride: aColumnStride, into: packedEdge)
+            }
             var i0 = 0
             while i0 < m {
                 let mBlock = min(mc, m - i0)
-                packA(a + i0 * aRowStride + p0 * aColumnStride, rows: mBlock, k: kBlock,
-                      rowStride: aRowStride, columnStride: aColumnStride, into: packedA)
                 for panel in panelRange {
-                    let j0 = panel * nr
-                    let b = packedB + panel * k * nr + p0 * nr
-                    var i = 0
-                    while i < mBlock {
-                        microKernel(k: kBlock, a: packedA + i * kBlock, rows: min(mr, mBlock - i),
-                                    b: b, c: c + (i0 + i) * ldc + j0, ldc: ldc, columns: min(nr, n - j0), accumulate: add)
+                    let j0 = panel * nr, columns = min(nr, n - j0)
+                    let b = bPanels + panel * k * nr + p0 * nr
+                    var i = i0
+                    while i < i0 + mBlock {
+                        if i + mr <= m {
+                            block(AllRows.self, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
+                                  aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
+                                  b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                        } else {
+                            microKernel(k: kBlock, a: packedEdge, rows: edge,
+                                        b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                        }
                         i += mr
                     }
                 }
@@ -183,11 +218,10 @@ enum GEMM {
 
     /// Copies `rows` × `k` of `A` (element `(i, p)` at `a[i · rowStride + p ·
     /// columnStride]`) into tiles of `mr` rows, `[tile][k][mr]`, the last
-    /// tile zero-padded.
+    /// tile zero-padded (used for the partial last tile of rows).
     ///
     /// Each loop walks the source with unit stride where it has one: down
-    /// a column for a transposed `A` (`rowStride == 1`), else along each
-    /// row (which the compiler turns into vector loads and scatters).
+    /// a column for a transposed `A` (`rowStride == 1`), else along each row.
     static func packA(
         _ a: UnsafePointer<Float>, rows: Int, k: Int, rowStride: Int, columnStride: Int,
         into out: UnsafeMutablePointer<Float>
@@ -216,22 +250,27 @@ enum GEMM {
         }
     }
 
-    /// One `mr` × `nr` block of `C` from a packed tile of `A` (fewer valid
-    /// `rows`/`columns` at the edges). A tile with few rows runs a shorter
-    /// kernel (8, 4 or 2 rows) instead of multiplying padding.
+    /// The micro-kernel for a packed tile of `A` (`[k][mr]`, see `packA`):
+    /// one `mr` × `nr` block of `C`, fewer valid `rows`/`columns` at the
+    /// edges. A tile with few rows runs a shorter kernel (8, 4 or 2 rows)
+    /// instead of multiplying padding.
     @inline(__always)
     static func microKernel(
         k: Int, a: UnsafePointer<Float>, rows: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
         if rows > 8 {
-            block(AllRows.self, k: k, a: a, rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(AllRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows > 4 {
-            block(EightRows.self, k: k, a: a, rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(EightRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows > 2 {
-            block(FourRows.self, k: k, a: a, rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(FourRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else {
-            block(TwoRows.self, k: k, a: a, rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(TwoRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
 
@@ -264,21 +303,21 @@ enum GEMM {
         /// Adds `A[0..<height, p] ⊗ B[p, 0..<nr]` for one `p`: `a` points
         /// at the tile's `mr` values for `p`, `b` at the panel's `nr`.
         @inline(__always)
-        mutating func addProducts(height: Int, a: UnsafePointer<Float>, b: UnsafeRawPointer) {
+        mutating func addProducts(height: Int, a: UnsafePointer<Float>, rowStride rs: Int, b: UnsafeRawPointer) {
             let b0 = b.loadUnaligned(as: Vector.self)
             let b1 = b.loadUnaligned(fromByteOffset: MemoryLayout<Vector>.size, as: Vector.self)
             c0.addProduct(a[0], b0, b1)
-            if height > 1 { c1.addProduct(a[1], b0, b1) }
-            if height > 2 { c2.addProduct(a[2], b0, b1) }
-            if height > 3 { c3.addProduct(a[3], b0, b1) }
-            if height > 4 { c4.addProduct(a[4], b0, b1) }
-            if height > 5 { c5.addProduct(a[5], b0, b1) }
-            if height > 6 { c6.addProduct(a[6], b0, b1) }
-            if height > 7 { c7.addProduct(a[7], b0, b1) }
-            if height > 8 { c8.addProduct(a[8], b0, b1) }
-            if height > 9 { c9.addProduct(a[9], b0, b1) }
-            if height > 10 { c10.addProduct(a[10], b0, b1) }
-            if height > 11 { c11.addProduct(a[11], b0, b1) }
+            if height > 1 { c1.addProduct(a[rs], b0, b1) }
+            if height > 2 { c2.addProduct(a[2 &* rs], b0, b1) }
+            if height > 3 { c3.addProduct(a[3 &* rs], b0, b1) }
+            if height > 4 { c4.addProduct(a[4 &* rs], b0, b1) }
+            if height > 5 { c5.addProduct(a[5 &* rs], b0, b1) }
+            if height > 6 { c6.addProduct(a[6 &* rs], b0, b1) }
+            if height > 7 { c7.addProduct(a[7 &* rs], b0, b1) }
+            if height > 8 { c8.addProduct(a[8 &* rs], b0, b1) }
+            if height > 9 { c9.addProduct(a[9 &* rs], b0, b1) }
+            if height > 10 { c10.addProduct(a[10 &* rs], b0, b1) }
+            if height > 11 { c11.addProduct(a[11 &* rs], b0, b1) }
         }
 
         /// Writes (or adds) the first `rows` rows to `C`.
@@ -299,31 +338,28 @@ enum GEMM {
         }
     }
 
-    /// The micro-kernel for one height: `H.rows` rows of a packed tile of
-    /// `A` times one `[k][nr]` slice of a panel of `B`, into `rows` rows of `C`.
+    /// The micro-kernel for one height: `H.rows` rows of `A` (row `r`,
+    /// column `p` at `a[r · aRowStride + p · aColumnStride]`) times one
+    /// `[k][nr]` slice of a panel of `B`, into the first `rows` rows of `C`.
     ///
-    /// The `p` loop is unrolled twice (fewer loop instructions competing
-    /// with the multiply-adds for issue slots); in the generated code the
-    /// accumulators stay in registers (checked with objdump on the release
-    /// build: no stack access in the loop; four times unrolled, the
-    /// AVX-512 kernel spilled).
+    /// Checked in the release build's machine code (`objdump -d`): the loop
+    /// keeps every accumulator in a register and has no stack access; the
+    /// compiler walks the rows of `A` by adding the row stride to one
+    /// register. (Unrolling `p` by hand did not measurably help and, four
+    /// times, made the AVX-512 kernel spill.)
     static func block<H: Height>(
-        _: H.Type, k: Int, a: UnsafePointer<Float>, rows: Int,
+        _: H.Type, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
         let height = H.rows
         let step = 2 * MemoryLayout<Vector>.size  // bytes of B per p
         var tile = Tile()
         var ap = a, bp = UnsafeRawPointer(b)
-        var p = 0
-        while p + 2 <= k {
-            tile.addProducts(height: height, a: ap, b: bp)
-            tile.addProducts(height: height, a: ap + mr, b: bp + step)
-            ap += 2 * mr
-            bp += 2 * step
-            p += 2
+        for _ in 0..<k {
+            tile.addProducts(height: height, a: ap, rowStride: aRowStride, b: bp)
+            ap += aColumnStride
+            bp += step
         }
-        if p < k { tile.addProducts(height: height, a: ap, b: bp) }
         tile.store(rows: rows, c, ldc: ldc, columns: columns, accumulate: accumulate)
     }
 
