@@ -6,7 +6,7 @@ import TorchletWide
 
 /// The fast GEMM against the plain triple loop, on edge sizes, with
 /// transposed strides and accumulation: rows around the kernels' heights
-/// (12 and its 8-, 4- and 2-row edge kernels with AVX-512; 6, 4 and 2 with
+/// (12 and its 8-, 4- and 2-row edge kernels with AVX-512; 4 and 2 with
 /// AVX2) and the 96-row cache block, columns around the 16- and 32-wide
 /// panels, `k` across the 512 cache block.
 @Suite struct GEMMTests {

@@ -17,12 +17,15 @@ import Dispatch
 ///   more rows also mean fewer loads of `B` per multiply-add. AVX-512:
 ///   12 × 32, in 24 of its 32 registers + 2 for `B` + 2 for broadcasts
 ///   (measured in the kernel alone: 12–20% faster than 4 × 32; 8 × 32 and
-///   14 × 32 no faster, and 14 rows leave no spare register). AVX2: 6 × 16,
-///   12 of its 16 + 2 + 1. Both run from one source, `block`, compiled per
-///   height; the generated loops were checked for spills with objdump.
+///   14 × 32 no faster, and 14 rows leave no spare register). AVX2: 4 × 16,
+///   8 of its 16 registers (6 × 16 now fits without spilling, 12 + 2 + 1,
+///   but measured no faster overall: 5% faster on 1024³, 5% slower on 256³
+///   and on 7-row LSTM steps). Both run from one source, `block`, compiled
+///   per height; the generated loops were checked for spills with objdump.
 /// - **A read in place.** The kernel reads `A`'s rows through one pointer
 ///   and the row stride (the compiler steps a register down the rows), not
-///   `mr` row pointers, which is what made the old 6-row AVX2 kernel spill.
+///   `mr` row pointers, which is what made an earlier 6-row AVX2 kernel
+///   spill.
 ///   Copying `A` into tiles (as BLIS does) measured slower here: the scalar
 ///   copy costs about a cycle per element, 6–12% of a 256³ product. Only a
 ///   partial last tile of rows is copied (zero-padded), for the shorter
@@ -60,13 +63,13 @@ enum GEMM {
     static let mr = 12
     #else
     typealias Vector = SIMD8<Float>
-    static let mr = 6
+    static let mr = 4
     #endif
     /// Columns of `C` per micro-kernel call: one packed panel, two vectors.
     static let nr = 2 * Vector.scalarCount
     /// Columns of `A` (rows of `B`) per cache block.
     static let kc = 512
-    /// Rows of `A` per cache block (a multiple of `mr`: 12 and 6).
+    /// Rows of `A` per cache block (a multiple of `mr`: 12 and 4).
     static let mc = 96
 
     /// The number of floats `packB` writes for a `[k, n]` matrix: the
@@ -312,7 +315,7 @@ enum GEMM {
         }
     }
 
-    /// The register block: up to 12 rows (AVX2 uses the first 6).
+    /// The register block: up to 12 rows (AVX2 uses the first 4).
     struct Tile {
         var c0 = Accumulator(), c1 = Accumulator(), c2 = Accumulator(), c3 = Accumulator()
         var c4 = Accumulator(), c5 = Accumulator(), c6 = Accumulator(), c7 = Accumulator()
