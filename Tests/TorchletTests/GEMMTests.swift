@@ -4,12 +4,16 @@ import TestSupport
 @testable import Torchlet
 import TorchletWide
 
-/// The fast GEMM against the plain triple loop, on edge sizes (not
-/// multiples of the 6 × 16 block, k across the 256 cache block), with
-/// transposed strides and accumulation.
+/// The fast GEMM against the plain triple loop, on edge sizes, with
+/// transposed strides and accumulation: rows around the kernels' heights
+/// (12 and its 8-, 4- and 2-row edge kernels with AVX-512; 4 and 2 with
+/// AVX2) and the 96-row cache block, columns around the 16- and 32-wide
+/// panels, `k` across the 512 cache block.
 @Suite struct GEMMTests {
     static let sizes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (6, 16, 8), (7, 17, 3), (5, 15, 300), (32, 512, 128), (97, 33, 257), (13, 1, 600), (2, 40, 0),
+        (12, 32, 16), (11, 31, 9), (25, 33, 40), (3, 65, 7), (9, 48, 513), (23, 20, 1030), (109, 47, 33),
+        (192, 64, 5), (4, 8, 2),
     ]
 
     @Test(arguments: sizes.indices)
@@ -74,6 +78,51 @@ import TorchletWide
             #expect(t[i].isFinite && t[i] >= -1 && t[i] <= 1)
         }
         #expect(s[0] < 1e-30 && s[7] == 1 && t[0] == -1 && t[7] == 1)
+    }
+}
+
+/// The portable (AVX2) build of the kernel, called directly, so both
+/// builds are tested in one run on an AVX-512 machine.
+@Suite struct PortableGEMMTests {
+    @Test(arguments: GEMMTests.sizes.indices)
+    func portableMatchesReference(index: Int) {
+        let (m, n, k) = GEMMTests.sizes[index]
+        let g = Generator(seed: UInt64(200 + index))
+        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
+        let packed = b.withUnsafeBufferPointer { GEMM.packed($0.baseAddress!, k: k, n: n, rowStride: n, columnStride: 1) }
+        var c = [Float](repeating: .nan, count: m * n)
+        a.withUnsafeBufferPointer { a in
+            packed.withUnsafeBufferPointer { p in
+                c.withUnsafeMutableBufferPointer { c in
+                    GEMM.multiply(m: m, n: n, k: k, a: a.baseAddress!, aRowStride: k, aColumnStride: 1,
+                                  packedB: p.baseAddress!, c: c.baseAddress!, ldc: n, accumulate: false)
+                }
+            }
+        }
+        assertClose(c, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-4, "portable A·B \(m)×\(k)×\(n)")
+    }
+
+    /// The packed buffer records where its aligned panels start, so a copy
+    /// at another alignment (4 bytes further) still multiplies right.
+    @Test func packedCopyAtOtherAlignment() {
+        let (m, n, k) = (13, 40, 21)
+        let g = Generator(seed: 11)
+        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
+        let packed = b.withUnsafeBufferPointer { GEMM.packed($0.baseAddress!, k: k, n: n, rowStride: n, columnStride: 1) }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: (packed.count + 16) * 4, alignment: 64)
+        defer { raw.deallocate() }
+        var c = [Float](repeating: .nan, count: m * n)
+        for shift in [1, 2, 3, 4, 8] {
+            let copy = (raw + 4 * shift).bindMemory(to: Float.self, capacity: packed.count)
+            for i in packed.indices { copy[i] = packed[i] }
+            a.withUnsafeBufferPointer { a in
+                c.withUnsafeMutableBufferPointer { c in
+                    GEMM.multiply(m: m, n: n, k: k, a: a.baseAddress!, aRowStride: k, aColumnStride: 1,
+                                  packedB: copy, c: c.baseAddress!, ldc: n, accumulate: false)
+                }
+            }
+            assertClose(c, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-4, "copy shifted \(shift) floats")
+        }
     }
 }
 

@@ -5,22 +5,47 @@ import Dispatch
 ///
 /// Why it is shaped this way (the classic Goto/BLIS design, in small):
 /// - **Packed panels.** `B` is copied once into panels of `nr` = 16 columns
-///   (32 with AVX-512), each stored `[k][nr]` contiguously (the last panel zero-padded), so
-///   the micro-kernel reads `B` with unit stride. A layer that multiplies
-///   by the same weight at every time step packs it once per sequence.
-/// - **Register blocking.** The micro-kernel keeps a 4 × 16 block of `C` in
-///   8 eight-wide SIMD registers (4 × 32 in sixteen-wide ones) and, for
-///   each `p`, loads two vectors of `B`, then broadcasts one value of each
-///   of 4 rows of `A` and multiplies: 8 independent fused multiply-adds,
-///   enough to hide the FMA latency on two FMA units, in 11 of AVX2's 16
-///   vector registers. (A 6-row block measured 45% slower with AVX2: the
-///   compiler spilled accumulators to the stack.)
-/// - **Cache blocking.** `k` is cut into blocks of `kc` = 256 so a
-///   `[kc][nr]` slice of a panel (16–32 KB) stays in L1 while it is reused
-///   for every 4 rows of a block of `mc` = 96 rows of `A`, which stays in L2.
+///   (32 with AVX-512), each stored `[k][nr]` contiguously (the last panel
+///   zero-padded) and starting on a 64-byte boundary (see `headerCount`),
+///   so the micro-kernel reads `B` with unit stride in whole cache lines. A
+///   layer that multiplies by the same weight at every time step packs it
+///   once per sequence.
+/// - **Register blocking.** The micro-kernel keeps an `mr` × `nr` block of
+///   `C` in `2 · mr` SIMD registers and, for each `p`, loads two vectors of
+///   `B`, then broadcasts one value per row of `A` and multiplies. Two FMA
+///   units with a 4-cycle latency need at least 8 independent accumulators;
+///   more rows also mean fewer loads of `B` per multiply-add. AVX-512:
+///   12 × 32, in 24 of its 32 registers + 2 for `B` + 2 for broadcasts
+///   (measured in the kernel alone: 12–20% faster than 4 × 32; 8 × 32 and
+///   14 × 32 no faster, and 14 rows leave no spare register). AVX2: 4 × 16,
+///   8 of its 16 registers (6 × 16 now fits without spilling, 12 + 2 + 1,
+///   but measured no faster overall: 5% faster on 1024³, 5% slower on 256³
+///   and on 7-row LSTM steps). Both run from one source, `block`, compiled
+///   per height; the generated loops were checked for spills with objdump.
+/// - **A read in place.** The kernel reads `A`'s rows through one pointer
+///   and the row stride (the compiler steps a register down the rows), not
+///   `mr` row pointers, which is what made an earlier 6-row AVX2 kernel
+///   spill.
+///   Copying `A` into tiles (as BLIS does) measured slower here: the scalar
+///   copy costs about a cycle per element, 6–12% of a 256³ product. Only a
+///   partial last tile of rows is copied (zero-padded), for the shorter
+///   kernels of 8, 4 or 2 rows.
+/// - **Cache blocking.** `k` is cut into blocks of `kc` = 512 and the rows
+///   into blocks of `mc` = 96: the `[kc][nr]` slice of a panel (32–64 KB)
+///   is reused for every tile of the block while the block's rows of `A`
+///   (`mc` · `kc`, 192 KB) stay in L2, which every x86-64 CPU since 2013
+///   has (256 KB–2 MB). The slice is read sequentially, so L2 feeds it fast
+///   enough when it does not fit L1; a larger `kc` means fewer passes that
+///   re-read and re-write all of `C` (512 measured 5–10% faster than 256
+///   on a 1024³ product; 1024 no faster; `mc` from 48 to 384 made no
+///   measurable difference).
 /// - **Strides, not copies, for transposes.** `A`'s element `(i, p)` is at
 ///   `a[i · rowStride + p · columnStride]`, so `Aᵀ · B` (every weight
 ///   gradient) needs no transposed copy.
+///
+/// Every element of `C` is the same sequence of operations (one fused
+/// multiply-add per `p`, in order, per `kc` block) whatever tile it is in,
+/// so the result does not depend on the edges or the thread count.
 ///
 /// `referenceMultiply` is the plain triple loop the tests compare it with.
 ///
@@ -34,32 +59,76 @@ enum GEMM {
     /// see Package.swift).
     #if TORCHLET_WIDE_SIMD
     typealias Vector = SIMD16<Float>
+    /// Rows of `C` per micro-kernel call (see the register blocking above).
+    static let mr = 12
     #else
     typealias Vector = SIMD8<Float>
-    #endif
-    /// Rows of `C` per micro-kernel call.
     static let mr = 4
+    #endif
     /// Columns of `C` per micro-kernel call: one packed panel, two vectors.
     static let nr = 2 * Vector.scalarCount
-    static let kc = 256
+    /// Columns of `A` (rows of `B`) per cache block.
+    static let kc = 512
+    /// Rows of `A` per cache block (a multiple of `mr`: 12 and 4).
     static let mc = 96
 
-    /// The number of floats `packB` writes for a `[k, n]` matrix.
+    /// The number of floats `packB` writes for a `[k, n]` matrix: the
+    /// panels and a header of `headerCount`.
     static func packedCount(k: Int, n: Int) -> Int {
-        ((n + nr - 1) / nr) * nr * k
+        headerCount + ((n + nr - 1) / nr) * nr * k
+    }
+
+    /// Floats before the panels in a packed buffer: the first records where
+    /// the panels start, the rest pad them to a 64-byte boundary.
+    ///
+    /// Why: the kernel loads `B` in whole vectors, and a 64-byte load that
+    /// straddles two cache lines costs two; an array's storage is only
+    /// 16-byte aligned (measured: aligned panels make the product 5–10%
+    /// faster). The offset is stored rather than recomputed from the
+    /// address so that a copy of the buffer, aligned differently, still
+    /// reads right (only slower).
+    static let headerCount = 16
+
+    /// The start of the panels in a buffer written by `packB`.
+    @inline(__always)
+    static func panels(of packed: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        packed + Int(packed[0])
     }
 
     /// Copies `B` `[k, n]` (element `(p, j)` at `b[p · rowStride + j ·
-    /// columnStride]`) into zero-padded panels of `nr` columns, `[panel][k][nr]`.
+    /// columnStride]`) into zero-padded panels of `nr` columns, `[panel][k][nr]`,
+    /// after a header (see `headerCount`; `out` holds `packedCount` floats).
     static func packB(
         _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int,
         into out: UnsafeMutablePointer<Float>
     ) {
+        let offset = headerCount - (Int(bitPattern: out) % 64) / MemoryLayout<Float>.size  // 1...16
+        for i in 0..<headerCount { out[i] = 0 }
+        out[0] = Float(offset)
+        let start = out + offset
         let panels = (n + nr - 1) / nr
-        for panel in 0..<panels {
+        let fullPanels = columnStride == 1 ? n / nr : 0
+        if fullPanels > 0 {
+            // The common case, whole panels of a row-major `B`: read it row
+            // by row, two vector copies per panel (the general loop below,
+            // panel by panel, took 45 µs for 256², 20% of the product; this
+            // takes 31 µs).
+            let size = MemoryLayout<Vector>.size
+            for p in 0..<k {
+                let src = UnsafeRawPointer(b + p * rowStride)
+                var row = UnsafeMutableRawPointer(start + p * nr)
+                for panel in 0..<fullPanels {
+                    row.storeBytes(of: src.loadUnaligned(fromByteOffset: 2 * panel * size, as: Vector.self), as: Vector.self)
+                    row.storeBytes(of: src.loadUnaligned(fromByteOffset: (2 * panel + 1) * size, as: Vector.self),
+                                   toByteOffset: size, as: Vector.self)
+                    row += k * nr * MemoryLayout<Float>.size
+                }
+            }
+        }
+        for panel in fullPanels..<panels {
             let j0 = panel * nr
             let width = min(nr, n - j0)
-            let dst = out + panel * k * nr
+            let dst = start + panel * k * nr
             for p in 0..<k {
                 let row = dst + p * nr
                 let src = b + p * rowStride + j0 * columnStride
@@ -71,6 +140,7 @@ enum GEMM {
                 for j in width..<nr { row[j] = 0 }
             }
         }
+        for i in (offset + panels * nr * k)..<packedCount(k: k, n: n) { out[i] = 0 }
     }
 
     /// Packs `B` into a new array (see `packB`).
@@ -122,30 +192,45 @@ enum GEMM {
     /// a 256³ product, 17M, is 1.6× faster.)
     static let minimumWorkPerThread = 1 << 22
 
-    /// The blocked loops over the column panels in `panelRange`.
+    /// The blocked loops over the column panels in `panelRange`: for each
+    /// `kc` block of `k` and `mc` block of rows, the micro-kernel on every
+    /// `mr`-row tile of the block against every panel.
     static func multiply(
         panels panelRange: Range<Int>, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         packedB: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
+        // The last tile of rows, if partial, is packed (zero-padded) for
+        // the shorter kernels; one buffer per call, so per thread.
+        let bPanels = panels(of: packedB)
+        let edge = m % mr
+        let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edge > 0 ? mr * min(kc, k) : 0)
+        defer { packedEdge.deallocate() }
         var p0 = 0
         while p0 < k {
             let kBlock = min(kc, k - p0)
             let add = accumulate || p0 > 0
+            if edge > 0 {
+                packA(a + (m - edge) * aRowStride + p0 * aColumnStride, rows: edge, k: kBlock,
+                      rowStride: aRowStride, columnStride: aColumnStride, into: packedEdge)
+            }
             var i0 = 0
             while i0 < m {
                 let mBlock = min(mc, m - i0)
                 for panel in panelRange {
-                    let j0 = panel * nr
-                    let b = packedB + panel * k * nr + p0 * nr
+                    let j0 = panel * nr, columns = min(nr, n - j0)
+                    let b = bPanels + panel * k * nr + p0 * nr
                     var i = i0
                     while i < i0 + mBlock {
-                        let rows = min(mr, i0 + mBlock - i)
-                        microKernel(
-                            k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
-                            aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
-                            b: b, c: c + i * ldc + j0, ldc: ldc, columns: min(nr, n - j0), accumulate: add)
+                        if i + mr <= m {
+                            block(AllRows.self, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
+                                  aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
+                                  b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                        } else {
+                            microKernel(k: kBlock, a: packedEdge, rows: edge,
+                                        b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                        }
                         i += mr
                     }
                 }
@@ -155,50 +240,160 @@ enum GEMM {
         }
     }
 
-    /// One `mr` × `nr` block of `C` (fewer valid `rows`/`columns` at the
-    /// edges: missing rows re-read row 0 and are not stored).
-    @inline(__always)
-    static func microKernel(
-        k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
-        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    /// Copies `rows` × `k` of `A` (element `(i, p)` at `a[i · rowStride + p ·
+    /// columnStride]`) into tiles of `mr` rows, `[tile][k][mr]`, the last
+    /// tile zero-padded (used for the partial last tile of rows).
+    ///
+    /// Each loop walks the source with unit stride where it has one: down
+    /// a column for a transposed `A` (`rowStride == 1`), else along each row.
+    static func packA(
+        _ a: UnsafePointer<Float>, rows: Int, k: Int, rowStride: Int, columnStride: Int,
+        into out: UnsafeMutablePointer<Float>
     ) {
-        typealias V = Vector
-        let width = V.scalarCount * 4  // bytes per vector
-        // Row pointers; missing rows at the bottom edge re-read row 0.
-        var a0 = a
-        var a1 = rows > 1 ? a + aRowStride : a
-        var a2 = rows > 2 ? a + 2 * aRowStride : a
-        var a3 = rows > 3 ? a + 3 * aRowStride : a
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-        var bp = UnsafeRawPointer(b)
-        for _ in 0..<k {
-            // Both vectors of B first, then one broadcast per row: 8
-            // accumulators + 2 + 1 registers, which fits AVX2's 16.
-            let b0 = bp.loadUnaligned(as: V.self)
-            let b1 = bp.loadUnaligned(fromByteOffset: width, as: V.self)
-            var s = a0.pointee
-            c00.addProduct(s, b0); c01.addProduct(s, b1)
-            s = a1.pointee
-            c10.addProduct(s, b0); c11.addProduct(s, b1)
-            s = a2.pointee
-            c20.addProduct(s, b0); c21.addProduct(s, b1)
-            s = a3.pointee
-            c30.addProduct(s, b0); c31.addProduct(s, b1)
-            a0 += aColumnStride; a1 += aColumnStride; a2 += aColumnStride; a3 += aColumnStride
-            bp += 2 * width
+        var i0 = 0
+        while i0 < rows {
+            let height = min(mr, rows - i0)
+            let tile = out + i0 * k
+            if rowStride == 1 {
+                for p in 0..<k {
+                    let src = a + i0 + p * columnStride, dst = tile + p * mr
+                    for r in 0..<height { dst[r] = src[r] }
+                }
+            } else {
+                for r in 0..<height {
+                    let src = a + (i0 + r) * rowStride
+                    var dst = tile + r
+                    for p in 0..<k { dst.pointee = src[p &* columnStride]; dst += mr }
+                }
+            }
+            for r in height..<mr {
+                var dst = tile + r
+                for _ in 0..<k { dst.pointee = 0; dst += mr }
+            }
+            i0 += mr
         }
-        storeRow(c00, c01, c, columns: columns, accumulate: accumulate)
-        if rows > 1 { storeRow(c10, c11, c + ldc, columns: columns, accumulate: accumulate) }
-        if rows > 2 { storeRow(c20, c21, c + 2 * ldc, columns: columns, accumulate: accumulate) }
-        if rows > 3 { storeRow(c30, c31, c + 3 * ldc, columns: columns, accumulate: accumulate) }
     }
 
-    /// Writes (or adds) one row of a register block, 16 values or the
+    /// The micro-kernel for a packed tile of `A` (`[k][mr]`, see `packA`):
+    /// one `mr` × `nr` block of `C`, fewer valid `rows`/`columns` at the
+    /// edges. A tile with few rows runs a shorter kernel (8, 4 or 2 rows)
+    /// instead of multiplying padding.
+    @inline(__always)
+    static func microKernel(
+        k: Int, a: UnsafePointer<Float>, rows: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    ) {
+        if rows > 8 {
+            block(AllRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else if rows > 4 {
+            block(EightRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else if rows > 2 {
+            block(FourRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else {
+            block(TwoRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        }
+    }
+
+    /// A kernel height as a type, so that `block` is compiled once per
+    /// height with every `if height > r` decided at compile time (an `Int`
+    /// argument was not: the compiler kept one copy with the tests in the
+    /// inner loop).
+    protocol Height { static var rows: Int { get } }
+    enum AllRows: Height { static var rows: Int { mr } }
+    enum EightRows: Height { static var rows: Int { min(8, mr) } }
+    enum FourRows: Height { static var rows: Int { min(4, mr) } }
+    enum TwoRows: Height { static var rows: Int { 2 } }
+
+    /// One row of a register block: `nr` columns in two vectors.
+    struct Accumulator {
+        var low = Vector(), high = Vector()
+
+        @inline(__always)
+        mutating func addProduct(_ a: Float, _ b0: Vector, _ b1: Vector) {
+            low.addProduct(a, b0); high.addProduct(a, b1)
+        }
+    }
+
+    /// The register block: up to 12 rows (AVX2 uses the first 4).
+    struct Tile {
+        var c0 = Accumulator(), c1 = Accumulator(), c2 = Accumulator(), c3 = Accumulator()
+        var c4 = Accumulator(), c5 = Accumulator(), c6 = Accumulator(), c7 = Accumulator()
+        var c8 = Accumulator(), c9 = Accumulator(), c10 = Accumulator(), c11 = Accumulator()
+
+        /// Adds `A[0..<height, p] ⊗ B[p, 0..<nr]` for one `p`: `a` points
+        /// at the tile's `mr` values for `p`, `b` at the panel's `nr`.
+        @inline(__always)
+        mutating func addProducts(height: Int, a: UnsafePointer<Float>, rowStride rs: Int, b: UnsafeRawPointer) {
+            let b0 = b.loadUnaligned(as: Vector.self)
+            let b1 = b.loadUnaligned(fromByteOffset: MemoryLayout<Vector>.size, as: Vector.self)
+            c0.addProduct(a[0], b0, b1)
+            if height > 1 { c1.addProduct(a[rs], b0, b1) }
+            if height > 2 { c2.addProduct(a[2 &* rs], b0, b1) }
+            if height > 3 { c3.addProduct(a[3 &* rs], b0, b1) }
+            if height > 4 { c4.addProduct(a[4 &* rs], b0, b1) }
+            if height > 5 { c5.addProduct(a[5 &* rs], b0, b1) }
+            if height > 6 { c6.addProduct(a[6 &* rs], b0, b1) }
+            if height > 7 { c7.addProduct(a[7 &* rs], b0, b1) }
+            if height > 8 { c8.addProduct(a[8 &* rs], b0, b1) }
+            if height > 9 { c9.addProduct(a[9 &* rs], b0, b1) }
+            if height > 10 { c10.addProduct(a[10 &* rs], b0, b1) }
+            if height > 11 { c11.addProduct(a[11 &* rs], b0, b1) }
+        }
+
+        /// Writes (or adds) the first `rows` rows to `C`.
+        @inline(__always)
+        func store(rows: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool) {
+            storeRow(c0, c, columns: columns, accumulate: accumulate)
+            if rows > 1 { storeRow(c1, c + ldc, columns: columns, accumulate: accumulate) }
+            if rows > 2 { storeRow(c2, c + 2 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 3 { storeRow(c3, c + 3 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 4 { storeRow(c4, c + 4 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 5 { storeRow(c5, c + 5 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 6 { storeRow(c6, c + 6 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 7 { storeRow(c7, c + 7 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 8 { storeRow(c8, c + 8 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 9 { storeRow(c9, c + 9 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 10 { storeRow(c10, c + 10 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 11 { storeRow(c11, c + 11 * ldc, columns: columns, accumulate: accumulate) }
+        }
+    }
+
+    /// The micro-kernel for one height: `H.rows` rows of `A` (row `r`,
+    /// column `p` at `a[r · aRowStride + p · aColumnStride]`) times one
+    /// `[k][nr]` slice of a panel of `B`, into the first `rows` rows of `C`.
+    ///
+    /// Checked in the release build's machine code (`objdump -d`): the loop
+    /// keeps every accumulator in a register and has no stack access; the
+    /// compiler walks the rows of `A` by adding the row stride to one
+    /// register. (Unrolling `p` by hand did not measurably help and, four
+    /// times, made the AVX-512 kernel spill.)
+    static func block<H: Height>(
+        _: H.Type, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    ) {
+        let height = H.rows
+        let step = 2 * MemoryLayout<Vector>.size  // bytes of B per p
+        var tile = Tile()
+        var ap = a, bp = UnsafeRawPointer(b)
+        for _ in 0..<k {
+            tile.addProducts(height: height, a: ap, rowStride: aRowStride, b: bp)
+            ap += aColumnStride
+            bp += step
+        }
+        tile.store(rows: rows, c, ldc: ldc, columns: columns, accumulate: accumulate)
+    }
+
+    /// Writes (or adds) one row of a register block, `nr` values or the
     /// first `columns` of them at the right edge.
     @inline(__always)
     static func storeRow(
-        _ v0: Vector, _ v1: Vector, _ row: UnsafeMutablePointer<Float>, columns: Int, accumulate: Bool
+        _ v: Accumulator, _ row: UnsafeMutablePointer<Float>, columns: Int, accumulate: Bool
     ) {
+        let (v0, v1) = (v.low, v.high)
         let half = Vector.scalarCount
         if columns == nr {
             let raw = UnsafeMutableRawPointer(row)
