@@ -31,14 +31,12 @@ public final class Linear: Module {
         if let b = self.bias { registerParameter("bias", b) }
     }
 
-    /// Applies the layer to `input` of shape `[..., inFeatures]`.
+    /// Applies the layer to `input` of shape `[..., inFeatures]` (see
+    /// ``linear(_:weight:bias:)``).
     public func callAsFunction(_ input: Tensor) -> Tensor {
         precondition(
             input.rank >= 1 && input.shape.last == weight.shape[1],
             "Linear: input shape \(input.shape) does not end in inFeatures = \(weight.shape[1])")
-        let flat = input.rank == 2 ? input : input.reshaped(to: [-1, weight.shape[1]])
-        var out = flat.matmul(weight.transposed())
-        if let bias { out = out + bias }
-        return input.rank == 2 ? out : out.reshaped(to: Array(input.shape.dropLast()) + [weight.shape[0]])
+        return linear(input, weight: weight, bias: bias)
     }
 }

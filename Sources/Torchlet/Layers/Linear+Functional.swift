@@ -1,0 +1,110 @@
+/// The affine map `y = x Wᵀ + b` as one operation, like `F.linear`: what
+/// ``Linear`` computes.
+///
+/// ```
+/// x [..., in] · Wᵀ [in, out] + b [out]  →  y [..., out]
+/// ∂L/∂x = ∂L/∂y · W        ∂L/∂W = (∂L/∂y)ᵀ · x        ∂L/∂b = Σ_rows ∂L/∂y
+/// ```
+/// The same values as `x.matmul(weight.transposed()) + bias`, bit for bit,
+/// without what that composition costs at a language model's decoder
+/// (`[2240, 512] → [2240, 10000]`): no transposed copy of `W` (each product
+/// reads its operands through strides, see `GEMM`), the bias added in place
+/// rather than into a second `[rows, out]` array, and the weight gradient
+/// computed as `gᵀ · x` so that the small `x`, not the large gradient, is
+/// what the matrix product packs.
+///
+/// - Parameters:
+///   - input: `[..., inFeatures]`, any number of leading dimensions.
+///   - weight: `[outFeatures, inFeatures]`.
+///   - bias: `[outFeatures]`, or `nil`.
+/// - Precondition: the shapes agree as above.
+/// - Complexity: O(rows · in · out).
+public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    precondition(weight.rank == 2, "linear: weight shape \(weight.shape) should be [outFeatures, inFeatures]")
+    let outFeatures = weight.shape[0], inFeatures = weight.shape[1]
+    precondition(
+        input.rank >= 1 && input.shape.last == inFeatures,
+        "linear: input shape \(input.shape) does not end in inFeatures = \(inFeatures)")
+    if let bias {
+        precondition(bias.shape == [outFeatures], "linear: bias shape \(bias.shape) should be [\(outFeatures)]")
+    }
+    let rows = input.count / Swift.max(inFeatures, 1)
+    // The values used now: an optimizer that updates W in place before
+    // backward() must not change this gradient.
+    let x = input.scalars, w = weight.scalars, b = bias?.scalars
+    // y = x · Wᵀ, Wᵀ's element (p, j) being W[j, p].
+    var y = LinearKernel.product(a: x, aRowStride: inFeatures, aColumnStride: 1,
+                                 b: w, bRowStride: 1, bColumnStride: inFeatures, m: rows, n: outFeatures, k: inFeatures)
+    if let b { LinearKernel.addRows(b, to: &y) }
+    let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+    return Tensor.result(op: "linear", shape: input.shape.dropLast() + [outFeatures], scalars: y, inputs: inputs) { g in
+        // ∂L/∂x = g · W: [rows, out] · [out, in].
+        let gx = input.requiresGrad
+            ? LinearKernel.product(a: g, aRowStride: outFeatures, aColumnStride: 1,
+                                   b: w, bRowStride: inFeatures, bColumnStride: 1, m: rows, n: inFeatures, k: outFeatures)
+            : nil
+        // ∂L/∂W = gᵀ · x: [out, rows] · [rows, in], gᵀ read through strides.
+        let gw = weight.requiresGrad
+            ? LinearKernel.product(a: g, aRowStride: 1, aColumnStride: outFeatures,
+                                   b: x, bRowStride: inFeatures, bColumnStride: 1, m: outFeatures, n: inFeatures, k: rows)
+            : nil
+        let gb = bias?.requiresGrad == true ? LinearKernel.columnSums(g, columns: outFeatures) : nil
+        return [gx, gw] + (bias == nil ? [] : [gb])
+    }
+}
+
+/// The loops behind ``linear(_:weight:bias:)``.
+enum LinearKernel {
+    /// `C = A · B`, `[m, n]`, for `A` `[m, k]` and `B` `[k, n]` given by
+    /// strides (element `(i, p)` of `A` at `a[i · aRowStride + p · aColumnStride]`).
+    static func product(
+        a: [Float], aRowStride: Int, aColumnStride: Int, b: [Float], bRowStride: Int, bColumnStride: Int,
+        m: Int, n: Int, k: Int
+    ) -> [Float] {
+        if m == 0 || n == 0 || k == 0 { return [Float](repeating: 0, count: m * n) }
+        Allocator.configured
+        let packedB = b.withUnsafeBufferPointer { b in
+            MatrixMultiply.packed(b.baseAddress!, k: k, n: n, rowStride: bRowStride, columnStride: bColumnStride)
+        }
+        return [Float](unsafeUninitializedCapacity: m * n) { c, count in
+            a.withUnsafeBufferPointer { a in
+                packedB.withUnsafeBufferPointer { packedB in
+                    MatrixMultiply.multiply(
+                        m: m, n: n, k: k, a: a.baseAddress!, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                        packedB: packedB.baseAddress!, c: c.baseAddress!, ldc: n, accumulate: false)
+                }
+            }
+            count = m * n
+        }
+    }
+
+    /// `y[r, j] += b[j]` for every row `r`, in place.
+    static func addRows(_ b: [Float], to y: inout [Float]) {
+        let n = b.count
+        b.withUnsafeBufferPointer { b in
+            y.withUnsafeMutableBufferPointer { y in
+                var start = 0
+                while start < y.count {
+                    for j in 0..<n { y[start + j] += b[j] }
+                    start += n
+                }
+            }
+        }
+    }
+
+    /// The sum of each column of row-major `g` `[rows, columns]`, adding the
+    /// rows in order (as broadcasting's reduction does).
+    static func columnSums(_ g: [Float], columns: Int) -> [Float] {
+        var sums = [Float](repeating: 0, count: columns)
+        g.withUnsafeBufferPointer { g in
+            sums.withUnsafeMutableBufferPointer { sums in
+                var start = 0
+                while start < g.count {
+                    for j in 0..<columns { sums[j] += g[start + j] }
+                    start += columns
+                }
+            }
+        }
+        return sums
+    }
+}
