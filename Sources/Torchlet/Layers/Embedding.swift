@@ -30,16 +30,28 @@ public final class Embedding: Module {
         for i in indices {
             precondition(i >= 0 && i < rows, "Embedding: index \(i) is out of range 0..<\(rows)")
         }
-        var out = [Float](repeating: 0, count: indices.count * dim)
-        for (k, i) in indices.enumerated() {
-            for j in 0..<dim { out[k * dim + j] = weight.scalars[i * dim + j] }
+        // Whole rows copied through raw pointers: a language model looks up
+        // thousands of rows per step, and backward adds each gradient row
+        // back into its token's row (a scatter-add into one zeroed table).
+        let out = [Float](unsafeUninitializedCapacity: indices.count * dim) { out, count in
+            weight.scalars.withUnsafeBufferPointer { w in
+                for (k, i) in indices.enumerated() {
+                    (out.baseAddress! + k * dim).initialize(from: w.baseAddress! + i * dim, count: dim)
+                }
+            }
+            count = indices.count * dim
         }
         let padding = paddingIndex
         let n = weight.count
         return Tensor.result(op: "Embedding", shape: shape + [dim], scalars: out, inputs: [weight]) { g in
             var gw = [Float](repeating: 0, count: n)
-            for (k, i) in indices.enumerated() where i != padding {
-                for j in 0..<dim { gw[i * dim + j] += g[k * dim + j] }
+            gw.withUnsafeMutableBufferPointer { gw in
+                g.withUnsafeBufferPointer { g in
+                    for (k, i) in indices.enumerated() where i != padding {
+                        let row = gw.baseAddress! + i * dim, source = g.baseAddress! + k * dim
+                        for j in 0..<dim { row[j] += source[j] }
+                    }
+                }
             }
             return [gw]
         }
