@@ -30,15 +30,17 @@ import Dispatch
 ///   copy costs about a cycle per element, 6–12% of a 256³ product. Only a
 ///   partial last tile of rows is copied (zero-padded), for the shorter
 ///   kernels of 8, 4 or 2 rows.
-/// - **Cache blocking.** `k` is cut into blocks of `kc` = 512 and the rows
-///   into blocks of `mc` = 96: the `[kc][nr]` slice of a panel (32–64 KB)
+/// - **Cache blocking.** `k` is cut into blocks of `kc` = 256 and the rows
+///   into blocks of `mc` = 96: the `[kc][nr]` slice of a panel (16–32 KB)
 ///   is reused for every tile of the block while the block's rows of `A`
-///   (`mc` · `kc`, 192 KB) stay in L2, which every x86-64 CPU since 2013
-///   has (256 KB–2 MB). The slice is read sequentially, so L2 feeds it fast
-///   enough when it does not fit L1; a larger `kc` means fewer passes that
-///   re-read and re-write all of `C` (512 measured 5–10% faster than 256
-///   on a 1024³ product; 1024 no faster; `mc` from 48 to 384 made no
-///   measurable difference).
+///   (`mc` · `kc`, 96 KB) stay in L2, which every x86-64 CPU since 2013
+///   has (256 KB–2 MB). A larger `kc` means fewer passes that re-read and
+///   re-write all of `C` (512 measured 5–10% faster than 256 on a 1024³
+///   product; 1024 no faster; `mc` from 48 to 384 made no measurable
+///   difference), but each block's sum is added to `C` separately, so `kc`
+///   decides the rounding of every product with `k` > 256: 512 changed the
+///   recorded results of Days 5 and 7–10. It stays 256 until the lessons
+///   are recorded again with it.
 /// - **Strides, not copies, for transposes.** `A`'s element `(i, p)` is at
 ///   `a[i · rowStride + p · columnStride]`, so `Aᵀ · B` (every weight
 ///   gradient) needs no transposed copy.
@@ -68,7 +70,7 @@ enum GEMM {
     /// Columns of `C` per micro-kernel call: one packed panel, two vectors.
     static let nr = 2 * Vector.scalarCount
     /// Columns of `A` (rows of `B`) per cache block.
-    static let kc = 512
+    static let kc = 256
     /// Rows of `A` per cache block (a multiple of `mr`: 12 and 4).
     static let mc = 96
 
