@@ -81,24 +81,19 @@ enum GRULayerKernel {
         biasHN.withUnsafeBufferPointer { biasHN in
         packedWhhT.withUnsafeBufferPointer { packedWhhT in
             // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
-            Parallelism.perform(ranges.count) { p in
-                for t in order {
-                    let rows = batchSizes[t], off = offsets[t]
-                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
-                    if mine.isEmpty { continue }
-                    // recurrent = h · W_hhᵀ for this part's live rows.
-                    MatrixMultiply.multiply(
-                        m: mine.count, n: width, k: hidden, a: UnsafePointer(h.baseAddress! + mine.lowerBound * hidden),
-                        aRowStride: hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
-                        c: recurrent.baseAddress! + mine.lowerBound * width, ldc: width, accumulate: false, threads: innerThreads)
-                    for r in mine {
-                        let row = off + r
-                        gateStep(
-                            gates: acts.baseAddress! + row * width, recurrent: recurrent.baseAddress! + r * width,
-                            bias: bias.baseAddress!, biasHN: biasHN.baseAddress!, hidden: hidden,
-                            h: h.baseAddress! + r * hidden, hPrev: hPrev.baseAddress! + row * hidden,
-                            hiddenN: hiddenN.baseAddress! + row * hidden, output: output.baseAddress! + row * hidden)
-                    }
+            RecurrentKernel.forEachStep(order, batchSizes: batchSizes, offsets: offsets, ranges: ranges) { t, off, mine in
+                // recurrent = h · W_hhᵀ for this part's live rows.
+                MatrixMultiply.multiply(
+                    m: mine.count, n: width, k: hidden, a: UnsafePointer(h.baseAddress! + mine.lowerBound * hidden),
+                    aRowStride: hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
+                    c: recurrent.baseAddress! + mine.lowerBound * width, ldc: width, accumulate: false, threads: innerThreads)
+                for r in mine {
+                    let row = off + r
+                    gateStep(
+                        gates: acts.baseAddress! + row * width, recurrent: recurrent.baseAddress! + r * width,
+                        bias: bias.baseAddress!, biasHN: biasHN.baseAddress!, hidden: hidden,
+                        h: h.baseAddress! + r * hidden, hPrev: hPrev.baseAddress! + row * hidden,
+                        hiddenN: hiddenN.baseAddress! + row * hidden, output: output.baseAddress! + row * hidden)
                 }
             }
             (output.baseAddress! + n * hidden).initialize(from: h.baseAddress!, count: batch * hidden)
@@ -260,25 +255,20 @@ enum GRULayerKernel {
         saved.hiddenN.withUnsafeBufferPointer { hiddenN in
         packedWhh.withUnsafeBufferPointer { packedWhh in
             // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
-            Parallelism.perform(ranges.count) { p in
-                for t in order.reversed() {
-                    let rows = batchSizes[t], off = offsets[t]
-                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
-                    if mine.isEmpty { continue }
-                    for r in mine {
-                        let row = off + r
-                        gateGradients(
-                            gates: acts.baseAddress! + row * width, hPrev: hPrev.baseAddress! + row * hidden,
-                            hiddenN: hiddenN.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
-                            dh: dh.baseAddress! + r * hidden, dX: dX.baseAddress! + row * width,
-                            dH: dH.baseAddress! + row * width, hidden: hidden)
-                    }
-                    // dh_prev = dh ⊙ z (already in dh) + dH_t · W_hh for this part's live rows.
-                    MatrixMultiply.multiply(
-                        m: mine.count, n: hidden, k: width, a: UnsafePointer(dH.baseAddress! + (off + mine.lowerBound) * width),
-                        aRowStride: width, aColumnStride: 1, packedB: packedWhh.baseAddress!,
-                        c: dh.baseAddress! + mine.lowerBound * hidden, ldc: hidden, accumulate: true, threads: innerThreads)
+            RecurrentKernel.forEachStep(Array(order.reversed()), batchSizes: batchSizes, offsets: offsets, ranges: ranges) { t, off, mine in
+                for r in mine {
+                    let row = off + r
+                    gateGradients(
+                        gates: acts.baseAddress! + row * width, hPrev: hPrev.baseAddress! + row * hidden,
+                        hiddenN: hiddenN.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
+                        dh: dh.baseAddress! + r * hidden, dX: dX.baseAddress! + row * width,
+                        dH: dH.baseAddress! + row * width, hidden: hidden)
                 }
+                // dh_prev = dh ⊙ z (already in dh) + dH_t · W_hh for this part's live rows.
+                MatrixMultiply.multiply(
+                    m: mine.count, n: hidden, k: width, a: UnsafePointer(dH.baseAddress! + (off + mine.lowerBound) * width),
+                    aRowStride: width, aColumnStride: 1, packedB: packedWhh.baseAddress!,
+                    c: dh.baseAddress! + mine.lowerBound * hidden, ldc: hidden, accumulate: true, threads: innerThreads)
             }
         }}}}}}}}
 

@@ -69,23 +69,18 @@ enum LSTMLayerKernel {
         bias.withUnsafeBufferPointer { bias in
         packedWhhT.withUnsafeBufferPointer { packedWhhT in
             // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
-            Parallelism.perform(ranges.count) { p in
-                for t in order {
-                    let rows = batchSizes[t], off = offsets[t]
-                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
-                    if mine.isEmpty { continue }
-                    // gates_t += h · W_hhᵀ for this part's live rows.
-                    MatrixMultiply.multiply(
-                        m: mine.count, n: gates, k: hidden, a: UnsafePointer(h.baseAddress! + mine.lowerBound * hidden),
-                        aRowStride: hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
-                        c: acts.baseAddress! + (off + mine.lowerBound) * gates, ldc: gates, accumulate: true, threads: innerThreads)
-                    for r in mine {
-                        gateStep(
-                            gates: acts.baseAddress! + (off + r) * gates, bias: bias.baseAddress!, hidden: hidden,
-                            h: h.baseAddress! + r * hidden, c: c.baseAddress! + r * hidden,
-                            hPrev: hPrev.baseAddress! + (off + r) * hidden, cPrev: cPrev.baseAddress! + (off + r) * hidden,
-                            tanhC: tanhC.baseAddress! + (off + r) * hidden, output: output.baseAddress! + (off + r) * hidden)
-                    }
+            RecurrentKernel.forEachStep(order, batchSizes: batchSizes, offsets: offsets, ranges: ranges) { t, off, mine in
+                // gates_t += h · W_hhᵀ for this part's live rows.
+                MatrixMultiply.multiply(
+                    m: mine.count, n: gates, k: hidden, a: UnsafePointer(h.baseAddress! + mine.lowerBound * hidden),
+                    aRowStride: hidden, aColumnStride: 1, packedB: packedWhhT.baseAddress!,
+                    c: acts.baseAddress! + (off + mine.lowerBound) * gates, ldc: gates, accumulate: true, threads: innerThreads)
+                for r in mine {
+                    gateStep(
+                        gates: acts.baseAddress! + (off + r) * gates, bias: bias.baseAddress!, hidden: hidden,
+                        h: h.baseAddress! + r * hidden, c: c.baseAddress! + r * hidden,
+                        hPrev: hPrev.baseAddress! + (off + r) * hidden, cPrev: cPrev.baseAddress! + (off + r) * hidden,
+                        tanhC: tanhC.baseAddress! + (off + r) * hidden, output: output.baseAddress! + (off + r) * hidden)
                 }
             }
             (output.baseAddress! + n * hidden).initialize(from: h.baseAddress!, count: batch * hidden)
@@ -239,25 +234,20 @@ enum LSTMLayerKernel {
         saved.tanhC.withUnsafeBufferPointer { tanhC in
         packedWhh.withUnsafeBufferPointer { packedWhh in
             // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
-            Parallelism.perform(ranges.count) { p in
-                for t in order.reversed() {
-                    let rows = batchSizes[t], off = offsets[t]
-                    let mine = ranges[p].clamped(to: 0..<rows)  // this part's live rows
-                    if mine.isEmpty { continue }
-                    for r in mine {
-                        let row = off + r
-                        gateGradients(
-                            gates: acts.baseAddress! + row * gates, tanhC: tanhC.baseAddress! + row * hidden,
-                            cPrev: cPrev.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
-                            dh: dh.baseAddress! + r * hidden, dc: dc.baseAddress! + r * hidden,
-                            dGates: dGates.baseAddress! + row * gates, hidden: hidden)
-                    }
-                    // dh_prev = dGates_t · W_hh for this part's live rows (overwrites dh).
-                    MatrixMultiply.multiply(
-                        m: mine.count, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + (off + mine.lowerBound) * gates),
-                        aRowStride: gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
-                        c: dh.baseAddress! + mine.lowerBound * hidden, ldc: hidden, accumulate: false, threads: innerThreads)
+            RecurrentKernel.forEachStep(Array(order.reversed()), batchSizes: batchSizes, offsets: offsets, ranges: ranges) { t, off, mine in
+                for r in mine {
+                    let row = off + r
+                    gateGradients(
+                        gates: acts.baseAddress! + row * gates, tanhC: tanhC.baseAddress! + row * hidden,
+                        cPrev: cPrev.baseAddress! + row * hidden, gradOutput: g.baseAddress! + row * hidden,
+                        dh: dh.baseAddress! + r * hidden, dc: dc.baseAddress! + r * hidden,
+                        dGates: dGates.baseAddress! + row * gates, hidden: hidden)
                 }
+                // dh_prev = dGates_t · W_hh for this part's live rows (overwrites dh).
+                MatrixMultiply.multiply(
+                    m: mine.count, n: hidden, k: gates, a: UnsafePointer(dGates.baseAddress! + (off + mine.lowerBound) * gates),
+                    aRowStride: gates, aColumnStride: 1, packedB: packedWhh.baseAddress!,
+                    c: dh.baseAddress! + mine.lowerBound * hidden, ldc: hidden, accumulate: false, threads: innerThreads)
             }
         }}}}}}}}
 

@@ -61,6 +61,22 @@ enum RecurrentKernel {
     /// (A variable only so that `ThreadingMeasurement` can lower it.)
     nonisolated(unsafe) static var minimumWorkPerPart = 1 << 22
 
+    /// Runs `body(t, offset, rows)` for every step `t` of `steps`, in order,
+    /// once per part of `ranges`, each part on its own thread: `offset` is
+    /// the step's first row in the packed data and `rows` the part's live
+    /// rows of the step (steps where it has none are skipped).
+    static func forEachStep(
+        _ steps: [Int], batchSizes: [Int], offsets: [Int], ranges: [Range<Int>],
+        _ body: (_ t: Int, _ offset: Int, _ rows: Range<Int>) -> Void
+    ) {
+        Parallelism.perform(ranges.count) { part in
+            for t in steps {
+                let rows = ranges[part].clamped(to: 0..<batchSizes[t])
+                if !rows.isEmpty { body(t, offsets[t], rows) }
+            }
+        }
+    }
+
     /// The time steps in the order a direction visits them.
     static func stepOrder(_ batchSizes: [Int], reverse: Bool) -> [Int] {
         reverse ? Array(batchSizes.indices.reversed()) : Array(batchSizes.indices)
