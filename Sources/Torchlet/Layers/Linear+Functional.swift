@@ -48,7 +48,7 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tens
             ? LinearKernel.product(a: g, aRowStride: 1, aColumnStride: outFeatures,
                                    b: x, bRowStride: inFeatures, bColumnStride: 1, m: outFeatures, n: inFeatures, k: rows)
             : nil
-        let gb = bias?.requiresGrad == true ? LinearKernel.columnSums(g, columns: outFeatures) : nil
+        let gb = bias?.requiresGrad == true ? Broadcasting.columnSums(g, columns: outFeatures) : nil
         return [gx, gw] + (bias == nil ? [] : [gb])
     }
 }
@@ -90,21 +90,5 @@ enum LinearKernel {
                 }
             }
         }
-    }
-
-    /// The sum of each column of row-major `g` `[rows, columns]`, adding the
-    /// rows in order (as broadcasting's reduction does).
-    static func columnSums(_ g: [Float], columns: Int) -> [Float] {
-        var sums = [Float](repeating: 0, count: columns)
-        g.withUnsafeBufferPointer { g in
-            sums.withUnsafeMutableBufferPointer { sums in
-                var start = 0
-                while start < g.count {
-                    for j in 0..<columns { sums[j] += g[start + j] }
-                    start += columns
-                }
-            }
-        }
-        return sums
     }
 }

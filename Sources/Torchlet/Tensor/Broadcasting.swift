@@ -72,6 +72,22 @@ enum Broadcasting {
         small.count <= big.count && Array(big.suffix(small.count)) == small
     }
 
+    /// The sum of each column of row-major `g` `[rows, columns]`, adding the
+    /// rows in order: a bias's gradient, and any row broadcast's.
+    static func columnSums(_ g: [Float], columns: Int) -> [Float] {
+        var sums = [Float](repeating: 0, count: columns)
+        g.withUnsafeBufferPointer { g in
+            sums.withUnsafeMutableBufferPointer { sums in
+                var start = 0
+                while start < g.count {
+                    for j in 0..<columns { sums[j] += g[start + j] }
+                    start += columns
+                }
+            }
+        }
+        return sums
+    }
+
     /// Sums a gradient of shape `outShape` down to `inShape`, the inverse of
     /// broadcasting `inShape` up to `outShape`.
     static func reduce(_ grad: [Float], from outShape: [Int], to inShape: [Int]) -> [Float] {
@@ -83,15 +99,7 @@ enum Broadcasting {
             for g in grad { total += g }
             result[0] = total
         } else if isSuffix(inShape, of: outShape) {
-            grad.withUnsafeBufferPointer { g in
-                result.withUnsafeMutableBufferPointer { r in
-                    var i = 0
-                    while i < g.count {
-                        for j in 0..<n { r[j] += g[i + j] }
-                        i += n
-                    }
-                }
-            }
+            result = columnSums(grad, columns: n)
         } else {
             let offsets = sourceOffsets(from: inShape, to: outShape)
             for i in 0..<grad.count { result[offsets[i]] += grad[i] }
