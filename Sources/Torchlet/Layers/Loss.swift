@@ -50,29 +50,6 @@ public func nllLoss(_ logProbs: Tensor, targets: [Int], ignoreIndex: Int = -100,
     }
 }
 
-/// The cross-entropy loss from raw scores, like `F.cross_entropy`:
-/// `nllLoss(logits.logSoftmax(dim: 1), …)`.
-///
-/// ```
-/// loss(x, t) = −log softmax(x)_t = −x_t + log Σ_c exp(x_c)
-/// ```
-/// Computing log-softmax directly (not `softmax` then `log`) is what keeps
-/// this finite for large logits.
-///
-/// - Parameters:
-///   - logits: `[N, C]` scores; flatten `[B, T, C]` to `[B·T, C]` first.
-///   - targets: `N` class indices; `ignoreIndex` marks padding.
-public func crossEntropy(_ logits: Tensor, targets: [Int], ignoreIndex: Int = -100, reduction: Reduction = .mean) -> Tensor {
-    precondition(logits.rank == 2, "crossEntropy: logits shape \(logits.shape) should be [N, C] (flatten [B, T, C] to [B·T, C])")
-    precondition(logits.shape[0] == targets.count, "crossEntropy: \(targets.count) targets for logits of shape \(logits.shape)")
-    for (row, t) in targets.enumerated() where t != ignoreIndex {
-        precondition(
-            t >= 0 && t < logits.shape[1],
-            "crossEntropy: target \(t) at row \(row) is out of range 0..<\(logits.shape[1]) for logits of shape \(logits.shape) (ignoreIndex is \(ignoreIndex))")
-    }
-    return nllLoss(logits.logSoftmax(dim: 1), targets: targets, ignoreIndex: ignoreIndex, reduction: reduction)
-}
-
 /// The mean squared error, like `F.mse_loss`.
 public func mseLoss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean) -> Tensor {
     precondition(input.shape == target.shape, "mseLoss: input shape \(input.shape) and target shape \(target.shape) differ")
