@@ -85,7 +85,8 @@ enum CrossEntropyKernel {
 
     // Each loop below runs over whole vectors and then handles the last
     // `count mod 8` values once: with the partial load inside the loop,
-    // the compiler assembles every vector lane by lane (measured 5× slower).
+    // the compiler assembled every vector lane by lane (measured 3–4× slower
+    // on the 2,240 × 10,000 gradient).
 
     /// The largest of `count` floats at `p` (−∞ for none).
     @inline(__always)
