@@ -61,8 +61,7 @@ public final class Lesson {
     /// Stops the program on a command-line mistake that only the lesson can see (flags that do not go together):
     /// prints `message` to standard error, naming the program, and exits 2, as a mistake in the common flags does.
     public func refuse(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("\(info.program): \(message)\nrun swift run \(info.program) --help for the options\n".utf8))
-        exit(2)
+        LessonOptions.exitReporting(LessonOptionsError("\(info.program): \(message)"), for: info)
     }
 
     /// Ends the lesson: prints which exercises are open, then the `summary:` line with `metrics` and the seconds taken.

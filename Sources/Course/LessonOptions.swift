@@ -223,17 +223,18 @@ public struct LessonOptions: Equatable, Sendable {
                 let path = try value("a path to \(data)")
                 guard !path.isEmpty else { throw LessonOptionsError("\(program): --test-data needs a path, got \"\"") }
                 options.testDataPath = path
-            case let name where info.flags.contains { $0.name == name }:
-                let own = info.flags.first { $0.name == name }!
-                if let valueName = own.valueName {
-                    let text = try value("a value (\(valueName))")
-                    guard !text.isEmpty else { throw LessonOptionsError("\(program): \(name) needs \(valueName), got \"\"") }
-                    options.flagValues[name] = text
-                } else {
-                    try noValue()
-                    options.flagValues[name] = ""
-                }
             default:
+                if let own = info.flags.first(where: { $0.name == flag }) {
+                    if let valueName = own.valueName {
+                        let text = try value("a value (\(valueName))")
+                        guard !text.isEmpty else { throw LessonOptionsError("\(program): \(flag) needs \(valueName), got \"\"") }
+                        options.flagValues[flag] = text
+                    } else {
+                        try noValue()
+                        options.flagValues[flag] = ""
+                    }
+                    continue
+                }
                 if argument.hasPrefix("-") {
                     throw LessonOptionsError("\(program): unknown option \"\(argument)\"", showUsage: true)
                 }
@@ -259,13 +260,18 @@ public struct LessonOptions: Equatable, Sendable {
             }
             return options
         } catch let error as LessonOptionsError {
-            var text = error.message + "\n"
-            text += error.showUsage ? "\n" + info.usage + "\n" : "run swift run \(info.program) --help for the options\n"
-            FileHandle.standardError.write(Data(text.utf8))
-            exit(2)
+            exitReporting(error, for: info)
         } catch {
             FileHandle.standardError.write(Data("\(info.program): \(error)\n".utf8))
             exit(2)
         }
+    }
+
+    /// Prints the command-line mistake `error` to standard error (with the usage, or where to find it) and exits 2.
+    public static func exitReporting(_ error: LessonOptionsError, for info: LessonInfo) -> Never {
+        var text = error.message + "\n"
+        text += error.showUsage ? "\n" + info.usage + "\n" : "run swift run \(info.program) --help for the options\n"
+        FileHandle.standardError.write(Data(text.utf8))
+        exit(2)
     }
 }

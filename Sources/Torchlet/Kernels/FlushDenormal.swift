@@ -24,7 +24,6 @@ import Darwin
 @discardableResult
 public func setFlushDenormal(_ on: Bool) -> Bool {
     #if arch(x86_64) && os(Linux)
-    let flushToZeroAndDenormalsAreZero: UInt32 = 0x8040
     var environment = fenv_t()
     guard fegetenv(&environment) == 0 else { return false }
     if on {
@@ -38,12 +37,17 @@ public func setFlushDenormal(_ on: Bool) -> Bool {
     #endif
 }
 
+#if arch(x86_64) && os(Linux)
+/// The FTZ (bit 15) and DAZ (bit 6) bits of the SSE control register MXCSR.
+private let flushToZeroAndDenormalsAreZero: UInt32 = 0x8040
+#endif
+
 /// Whether the calling thread flushes subnormal floats to zero (see `setFlushDenormal`).
 func isFlushingDenormals() -> Bool {
     #if arch(x86_64) && os(Linux)
     var environment = fenv_t()
     guard fegetenv(&environment) == 0 else { return false }
-    return environment.__mxcsr & 0x8040 == 0x8040
+    return environment.__mxcsr & flushToZeroAndDenormalsAreZero == flushToZeroAndDenormalsAreZero
     #else
     return false
     #endif
