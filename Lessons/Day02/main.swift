@@ -350,9 +350,9 @@ func train(_ model: SequenceTagger, batchSize: Int, epochs: Int, order: Generato
  does the work of 32. The speed-up column has this run's factor. After
  one epoch the small batches are far ahead: batch sizes 1 and 8 took
  2,000 and 274 steps where 32 took 93, and with Adam every step moves the
- weights about as far however noisy its gradient. Between the two
- smallest the losses are close for seven times the steps: batch size 1's
- steps are so noisy that many are wasted, and which of the two ends lower
+ weights about as far however noisy its gradient. Batch size 1 ends
+ lower here, but with seven times the steps of batch size 8: its steps
+ are so noisy that many are wasted, and which of the two ends lower
  changes with the seed (and even with the last bits of the arithmetic).
  Per *second* the ranking turns around, as the comparison by time below
  shows.
