@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Runs Torchlet's benchmark and PyTorch's on the same cases and prints the
-# medians side by side with the ratio Torchlet / PyTorch (below 1: Torchlet
-# is faster), each side's share of one core's measured FMA peak, and a
-# memory table: lstm_large and lm_step run again, each alone in a fresh
-# process, for the peak resident set of each side.
+# Runs Torchlet's benchmark and PyTorch's on the same cases and prints, per
+# case, the median over rounds of the ratio Torchlet / PyTorch (below 1:
+# Torchlet is faster) with its range, each side's median time and GFLOP/s,
+# and their share of one core's measured FMA peak; then a memory table:
+# lstm_large and lm_step run again, each alone in a fresh process, for the
+# peak resident set of each side.
 #
-# Usage: scripts/bench_compare.sh [--native] [--repeats N] [--threads N]
+# Usage: scripts/bench_compare.sh [--native] [--repeats N] [--threads N] [--rounds N]
 #   --threads  threads for both sides (default 1, as PyTorch is measured);
 #              shares of the 1-core peak can pass 1 with more threads
+#   --rounds   rounds (default 3): in each, every case runs on both sides
+#              back to back, each in its own process, Torchlet first in odd
+#              rounds and PyTorch first in even ones, so a ratio compares two
+#              runs seconds apart (a shared machine's speed drifts by 1.5x
+#              over minutes)
 #   --native   build Torchlet for this machine's CPU (TORCHLET_CPU=native,
 #              AVX-512 kernels where present) instead of the portable default
 # scripts/bench_scaling.sh measures time against T, B and H and plots it.
@@ -17,37 +23,79 @@ cd "$(dirname "$0")/.."
 
 scratch=.build
 threads=1
+rounds=3
 args=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --native) export TORCHLET_CPU=native; scratch=.build-native ;;
         --repeats) args+=("$1" "$2"); shift ;;
         --threads) threads="$2"; shift ;;
-        *) echo "usage: $0 [--native] [--repeats N] [--threads N]" >&2; exit 2 ;;
+        --rounds) rounds="$2"; shift ;;
+        *) echo "usage: $0 [--native] [--repeats N] [--threads N] [--rounds N]" >&2; exit 2 ;;
     esac
     shift
 done
 
 swift build -c release --product bench --scratch-path "$scratch" >&2
-ours=$("$scratch"/release/bench --threads "$threads" "${args[@]}")
-theirs=$(python3 scripts/bench_pytorch.py --threads "$threads" "${args[@]}")
+ours() { "$scratch"/release/bench --threads "$threads" "${args[@]}" "$@"; }
+theirs() { python3 scripts/bench_pytorch.py --threads "$threads" "${args[@]}" "$@"; }
 
-# "bench: peak gflops=174.3 (16-wide FMA, 1 thread)" → 174.3
-peak=$(echo "$ours" | sed -nE 's/^bench: peak gflops=([^ ]+) .*/\1/p')
-# "bench: case=NAME ms=… gflops=… …" → "NAME ms gflops", sorted for join
-cases() { grep '^bench: case=' | sed -E 's/^bench: case=([^ ]+) ms=([^ ]+) gflops=([^ ]+) .*/\1 \2 \3/' | sort; }
+# Every round's lines, each prefixed with "ROUND SIDE ".
+lines=$(mktemp)
+trap 'rm -f "$lines"' EXIT
+for round in $(seq "$rounds"); do
+    ours peak | sed "s/^/$round torchlet /" >>"$lines"
+    for case in $(ours --list); do
+        if [ $((round % 2)) = 1 ]; then
+            ours "$case" | sed "s/^/$round torchlet /" >>"$lines"
+            theirs "$case" | sed "s/^/$round pytorch /" >>"$lines"
+        else
+            theirs "$case" | sed "s/^/$round pytorch /" >>"$lines"
+            ours "$case" | sed "s/^/$round torchlet /" >>"$lines"
+        fi
+    done
+done
 
-echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)')"
-echo "$ours" | grep '^bench: peak ' | sed 's/^bench: /measured /'
-printf '%-20s %12s %12s %8s %14s %14s %14s %14s\n' case torchlet_ms pytorch_ms ratio torchlet_gflops pytorch_gflops \
-    torchlet_share pytorch_share
-join <(echo "$ours" | cases) <(echo "$theirs" | cases) |
-awk -v peak="$peak" '
-    function share(g) { return (g == "-" || peak == "") ? "-" : sprintf("%.2f", g / peak) }
-    { printf "%-20s %12s %12s %8.2f %14s %14s %14s %14s\n", $1, $2, $4, $2 / $4, $3, $5, share($3), share($5) }'
-# "… first_loss=9.212" on the lm_step lines: both should start near ln 10,000 = 9.21.
-first_loss() { sed -nE 's/^bench: case=lm_step .*first_loss=([^ ]+).*/\1/p'; }
-echo "lm_step first loss: torchlet $(echo "$ours" | first_loss), pytorch $(echo "$theirs" | first_loss) (ln 10000 = 9.210)"
+echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $threads thread(s), $rounds rounds"
+python3 - "$lines" <<'PY'
+import re, statistics, sys
+from collections import defaultdict
+
+ms, gflops, peaks, losses = defaultdict(dict), defaultdict(list), [], defaultdict(list)
+for line in open(sys.argv[1]):
+    round_, side, rest = line.split(" ", 2)
+    if m := re.match(r"bench: peak gflops=(\S+)", rest):
+        peaks.append(float(m.group(1)))
+    elif m := re.match(r"bench: case=(\S+) ms=(\S+) gflops=(\S+)", rest):
+        case = m.group(1)
+        ms[case][(round_, side)] = float(m.group(2))
+        if m.group(3) != "-":
+            gflops[(case, side)].append(float(m.group(3)))
+        if l := re.search(r"first_loss=(\S+)", rest):
+            losses[side].append(l.group(1))
+
+peak = statistics.median(peaks) if peaks else None
+print("measured peak gflops=%s (median of %d runs of bench peak)" % ("%.1f" % peak if peak else "-", len(peaks)))
+med = lambda xs: statistics.median(xs) if xs else None
+fmt = lambda x, f: "-" if x is None else f % x
+print("%-20s %12s %12s %8s %13s %16s %16s %15s %14s" % ("case", "torchlet_ms", "pytorch_ms", "ratio", "ratio_range",
+      "torchlet_gflops", "pytorch_gflops", "torchlet_share", "pytorch_share"))
+for case in ms:
+    rounds = sorted({r for r, _ in ms[case]})
+    ratios = [ms[case][(r, "torchlet")] / ms[case][(r, "pytorch")] for r in rounds
+              if (r, "torchlet") in ms[case] and (r, "pytorch") in ms[case]]
+    ours = med([v for (r, s), v in ms[case].items() if s == "torchlet"])
+    theirs = med([v for (r, s), v in ms[case].items() if s == "pytorch"])
+    g = [med(gflops[(case, s)]) for s in ("torchlet", "pytorch")]
+    share = [None if x is None or peak is None or not case.startswith("gemm") else x / peak for x in g]
+    print("%-20s %12s %12s %8s %13s %16s %16s %15s %14s" % (
+        case, fmt(ours, "%.3f"), fmt(theirs, "%.3f"), fmt(med(ratios), "%.2f"),
+        "-" if not ratios else "%.2f-%.2f" % (min(ratios), max(ratios)),
+        fmt(g[0], "%.1f"), fmt(g[1], "%.1f"), fmt(share[0], "%.2f"), fmt(share[1], "%.2f")))
+# Both should start near ln 10,000 = 9.21: the two sides run the same model.
+print("lm_step first loss: torchlet %s, pytorch %s (ln 10000 = 9.210)" % (
+    ",".join(sorted(set(losses["torchlet"]))) or "-", ",".join(sorted(set(losses["pytorch"]))) or "-"))
+PY
 
 # Peak resident memory: each case alone in a fresh process, one timed run.
 # "bench: memory start_rss_mb=14.6 peak_rss_mb=381.1" → "14.6 381.1"
@@ -56,8 +104,8 @@ echo
 echo "peak resident memory (MB; start: after start-up, before any case; growth: peak - start)"
 printf '%-20s %14s %14s %8s %14s %14s %12s\n' case torchlet_peak pytorch_peak ratio torchlet_start pytorch_start growth_ratio
 for case in lstm_large lm_step; do
-    read -r our_start our_peak < <("$scratch"/release/bench --threads "$threads" --repeats 1 "$case" | memory)
-    read -r their_start their_peak < <(python3 scripts/bench_pytorch.py --threads "$threads" --repeats 1 "$case" | memory)
+    read -r our_start our_peak < <(ours --repeats 1 "$case" | memory)
+    read -r their_start their_peak < <(theirs --repeats 1 "$case" | memory)
     echo "$case $our_peak $their_peak $our_start $their_start" |
     awk '{ printf "%-20s %14s %14s %8.2f %14s %14s %12.2f\n", $1, $2, $3, $2 / $3, $4, $5, ($2 - $4) / ($3 - $5) }'
 done

@@ -5,7 +5,8 @@
 //     bench: case=NAME ms=MEDIAN gflops=… threads=N [peak_share=… (gemm) or first_loss=… (lm_step)]
 //     bench: memory start_rss_mb=… peak_rss_mb=…
 //
-// Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [--scaling] [CASE…]`.
+// Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [--scaling] [--list] [CASE…]`.
+// `--list` prints the case names, one per line; an unknown name is an error.
 // The peak is one core's FMA loop (Peak.swift), printed before the gemm
 // cases (or alone: `bench peak`); gemm lines add their share of it. The
 // memory line is the process's peak resident set, meaningful for one case
@@ -17,6 +18,10 @@
 import Course
 import Foundation
 import Torchlet
+
+/// Every case, in the order they run (`bench --list`).
+let caseNames = ["gemm_128", "gemm_256", "gemm_512", "gemm_1024", "lstm_dense", "lstm_packed", "lstm_dense_nograd",
+                 "lstm_packed_nograd", "gru_dense", "gru_packed", "day3_epoch", "lstm_large", "lm_step"]
 
 let startResidentMegabytes = peakResidentMegabytes()
 var repeats = 15
@@ -30,11 +35,17 @@ while let argument = arguments.popFirst() {
         Parallelism.threadCount = n
     } else if argument == "--scaling" {
         scaling = true
+    } else if argument == "--list" {
+        print(caseNames.joined(separator: "\n"))
+        exit(0)
     } else if argument.hasPrefix("-") {
-        FileHandle.standardError.write("usage: bench [--repeats N] [--threads N] [--scaling] [CASE…]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: bench [--repeats N] [--threads N] [--scaling] [--list] [CASE…]\n".data(using: .utf8)!)
         exit(2)
-    } else {
+    } else if argument == "peak" || caseNames.contains(argument) {
         selected.insert(argument)
+    } else {
+        FileHandle.standardError.write("bench: no case named '\(argument)' (bench --list shows them)\n".data(using: .utf8)!)
+        exit(2)
     }
 }
 func wanted(_ name: String) -> Bool { selected.isEmpty || selected.contains(name) }
