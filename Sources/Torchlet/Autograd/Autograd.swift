@@ -19,6 +19,13 @@ public func withNoGrad<Result>(_ body: () throws -> Result) rethrows -> Result {
 }
 
 extension Tensor {
+    /// Whether `result` records a backward rule for an operation on
+    /// `inputs`: gradients are enabled and some input requires them. A
+    /// kernel asks first to skip saving what only backward reads.
+    static func recordsGraph(for inputs: [Tensor]) -> Bool {
+        GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad })
+    }
+
     /// Creates the result of the operation `op`, recording `backward` only
     /// when gradients are enabled and some input requires them; under
     /// ``withAnomalyDetection(_:)`` it first checks the values for NaN and
@@ -28,7 +35,7 @@ extension Tensor {
         backward: @escaping BackwardRule
     ) -> Tensor {
         if AnomalyMode.isEnabled { AnomalyMode.checkForward(op, inputs: inputs, shape: shape, scalars: scalars) }
-        if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
+        if recordsGraph(for: inputs) {
             let result = Tensor(shape: shape, scalars: scalars, requiresGrad: true, inputs: inputs, backwardRule: backward, op: op)
             result.savedScalarCount = savedScalarCount
             return result
