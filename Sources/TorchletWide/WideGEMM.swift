@@ -11,8 +11,11 @@ public enum WideGEMM {
     #endif
 
     /// See `GEMM.packed`.
-    public static func packed(_ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int) -> [Float] {
-        GEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride)
+    public static func packed(
+        _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int, threads: Int,
+        perform: (_ count: Int, _ piece: (Int) -> Void) -> Void
+    ) -> [Float] {
+        GEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, threads: threads, perform: perform)
     }
 
     /// See `GEMM.multiply`.

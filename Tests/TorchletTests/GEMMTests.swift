@@ -29,6 +29,31 @@ import TorchletWide
         assertClose(MatrixMultiply.matmul(a, bT, n: m, k: k, m: n, transposeB: true), expected, tolerance: 1e-4, "A·Bᵀᵀ")
     }
 
+    /// A large `B` is packed on several threads, each taking a range of
+    /// panels: the same buffer as on one thread, row-major or transposed,
+    /// with a partial last panel.
+    @Test(arguments: [(k: 600, n: 1000), (k: 1030, n: 519)])
+    func packingOnThreadsEqualsPackingOnOne(k: Int, n: Int) {
+        let g = Generator(seed: 5)
+        let b = (0..<(k * n)).map { _ in g.nextNormal() }
+        #expect(k * n >= 2 * GEMM.minimumPackPerThread, "large enough to split")
+        for (rowStride, columnStride) in [(n, 1), (1, k)] {
+            let one = b.withUnsafeBufferPointer {
+                GEMM.packed($0.baseAddress!, k: k, n: n, rowStride: rowStride, columnStride: columnStride, threads: 1)
+            }
+            for threads in [2, 3] {
+                let several = b.withUnsafeBufferPointer {
+                    GEMM.packed($0.baseAddress!, k: k, n: n, rowStride: rowStride, columnStride: columnStride,
+                                threads: threads, perform: Parallelism.perform)
+                }
+                // The panels start after a header whose length depends on the buffer's alignment.
+                #expect(Array(one[Int(one[0])...].prefix(GEMM.packedCount(k: k, n: n) - GEMM.headerCount))
+                        == Array(several[Int(several[0])...].prefix(GEMM.packedCount(k: k, n: n) - GEMM.headerCount)),
+                        "strides \(rowStride), \(columnStride) on \(threads) threads")
+            }
+        }
+    }
+
     @Test func accumulateAddsToC() {
         let (m, n, k) = (7, 19, 5)
         let g = Generator(seed: 9)
@@ -135,7 +160,9 @@ import TorchletWide
         let (m, n, k) = GEMMTests.sizes[index]
         let g = Generator(seed: UInt64(100 + index))
         let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
-        let packed = b.withUnsafeBufferPointer { WideGEMM.packed($0.baseAddress!, k: k, n: n, rowStride: n, columnStride: 1) }
+        let packed = b.withUnsafeBufferPointer {
+            WideGEMM.packed($0.baseAddress!, k: k, n: n, rowStride: n, columnStride: 1, threads: 2, perform: Parallelism.perform)
+        }
         var c = [Float](repeating: .nan, count: m * n)
         a.withUnsafeBufferPointer { a in
             packed.withUnsafeBufferPointer { p in

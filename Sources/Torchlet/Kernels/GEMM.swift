@@ -100,17 +100,45 @@ enum GEMM {
     /// Copies `B` `[k, n]` (element `(p, j)` at `b[p · rowStride + j ·
     /// columnStride]`) into zero-padded panels of `nr` columns, `[panel][k][nr]`,
     /// after a header (see `headerCount`; `out` holds `packedCount` floats).
+    ///
+    /// A large `B` (`minimumPackPerThread` floats per thread) is packed on
+    /// up to `threads` threads, each taking a range of panels: a copy the
+    /// product's threads would otherwise wait for (10% of a 512³ product
+    /// on two threads).
     static func packB(
         _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int,
-        into out: UnsafeMutablePointer<Float>
+        into out: UnsafeMutablePointer<Float>, threads maxThreads: Int = 1,
+        perform: (_ count: Int, _ piece: (Int) -> Void) -> Void = { DispatchQueue.concurrentPerform(iterations: $0, execute: $1) }
     ) {
         let offset = headerCount - (Int(bitPattern: out) % 64) / MemoryLayout<Float>.size  // 1...16
         for i in 0..<headerCount { out[i] = 0 }
         out[0] = Float(offset)
-        let start = out + offset
         let panels = (n + nr - 1) / nr
-        let fullPanels = columnStride == 1 ? n / nr : 0
-        if fullPanels > 0 {
+        let threads = min(maxThreads, panels, max(1, k * n / minimumPackPerThread))
+        if threads > 1 {
+            perform(threads) { t in
+                packPanels((panels * t / threads)..<(panels * (t + 1) / threads), of: b, k: k, n: n,
+                           rowStride: rowStride, columnStride: columnStride, into: out + offset)
+            }
+        } else {
+            packPanels(0..<panels, of: b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, into: out + offset)
+        }
+        for i in (offset + panels * nr * k)..<packedCount(k: k, n: n) { out[i] = 0 }
+    }
+
+    /// Floats of `B` per thread below which `packB` does not split: 64K
+    /// (256 KB, tens of microseconds of copying; waking a spinning worker
+    /// costs about 2 µs).
+    static let minimumPackPerThread = 1 << 16
+
+    /// Packs the panels `panelRange` of `B` (see `packB`) into `start`,
+    /// where panel 0 begins.
+    static func packPanels(
+        _ panelRange: Range<Int>, of b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int,
+        into start: UnsafeMutablePointer<Float>
+    ) {
+        let fullPanels = columnStride == 1 ? min(panelRange.upperBound, n / nr) : panelRange.lowerBound
+        if fullPanels > panelRange.lowerBound {
             // The common case, whole panels of a row-major `B`: read it row
             // by row, two vector copies per panel (the general loop below,
             // panel by panel, took 45 µs for 256², 20% of the product; this
@@ -118,8 +146,8 @@ enum GEMM {
             let size = MemoryLayout<Vector>.size
             for p in 0..<k {
                 let src = UnsafeRawPointer(b + p * rowStride)
-                var row = UnsafeMutableRawPointer(start + p * nr)
-                for panel in 0..<fullPanels {
+                var row = UnsafeMutableRawPointer(start + panelRange.lowerBound * k * nr + p * nr)
+                for panel in panelRange.lowerBound..<fullPanels {
                     row.storeBytes(of: src.loadUnaligned(fromByteOffset: 2 * panel * size, as: Vector.self), as: Vector.self)
                     row.storeBytes(of: src.loadUnaligned(fromByteOffset: (2 * panel + 1) * size, as: Vector.self),
                                    toByteOffset: size, as: Vector.self)
@@ -127,7 +155,7 @@ enum GEMM {
                 }
             }
         }
-        for panel in fullPanels..<panels {
+        for panel in max(fullPanels, panelRange.lowerBound)..<panelRange.upperBound {
             let j0 = panel * nr
             let width = min(nr, n - j0)
             let dst = start + panel * k * nr
@@ -142,13 +170,16 @@ enum GEMM {
                 for j in width..<nr { row[j] = 0 }
             }
         }
-        for i in (offset + panels * nr * k)..<packedCount(k: k, n: n) { out[i] = 0 }
     }
 
     /// Packs `B` into a new array (see `packB`).
-    static func packed(_ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int) -> [Float] {
+    static func packed(
+        _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int, threads: Int = 1,
+        perform: (_ count: Int, _ piece: (Int) -> Void) -> Void = { DispatchQueue.concurrentPerform(iterations: $0, execute: $1) }
+    ) -> [Float] {
         return [Float](unsafeUninitializedCapacity: packedCount(k: k, n: n)) { buffer, count in
-            packB(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, into: buffer.baseAddress!)
+            packB(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, into: buffer.baseAddress!,
+                  threads: threads, perform: perform)
             count = packedCount(k: k, n: n)
         }
     }

@@ -17,12 +17,18 @@ enum MatrixMultiply {
         CPUFeatures.hasAVX512 && WideGEMM.isAvailable
         && ProcessInfo.processInfo.environment["TORCHLET_GEMM"] != "portable"
 
-    /// `B` packed for `multiply` (see `GEMM.packB`).
-    static func packed(_ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int) -> [Float] {
+    /// `B` packed for `multiply` (see `GEMM.packB`), a large one on up to
+    /// `threads` threads of the worker pool.
+    static func packed(
+        _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int,
+        threads: Int = Parallelism.threadCount
+    ) -> [Float] {
         Allocator.configured
         return usesWideKernel
-            ? WideGEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride)
-            : GEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride)
+            ? WideGEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, threads: threads,
+                              perform: Parallelism.perform)
+            : GEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, threads: threads,
+                          perform: Parallelism.perform)
     }
 
     /// `C (+)= A · B` (see `GEMM.multiply`), on up to `threads` threads
