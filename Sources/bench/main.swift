@@ -48,7 +48,10 @@ while let argument = arguments.popFirst() {
         exit(2)
     }
 }
-func wanted(_ name: String) -> Bool { selected.isEmpty || selected.contains(name) }
+func wanted(_ name: String) -> Bool {
+    precondition(name == "peak" || caseNames.contains(name), "bench: case \(name) is missing from caseNames")
+    return selected.isEmpty || selected.contains(name)
+}
 
 let generator = Generator(seed: 0)
 
