@@ -24,7 +24,7 @@ import TorchletWide
         let expected = GEMM.referenceMultiply(a, b, m: m, n: n, k: k)
         assertClose(MatrixMultiply.matmul(a, b, n: m, k: k, m: n), expected, tolerance: 1e-4, "A·B \(m)×\(k)×\(n)")
         // Aᵀ and Bᵀ given as transposed storage.
-        let aT = transposed(a, rows: m, columns: k), bT = transposed(b, rows: k, columns: n)
+        let aT = Init.transposedMatrix(a, rows: m, cols: k), bT = Init.transposedMatrix(b, rows: k, cols: n)
         assertClose(MatrixMultiply.matmul(aT, b, n: m, k: k, m: n, transposeA: true), expected, tolerance: 1e-4, "Aᵀᵀ·B")
         assertClose(MatrixMultiply.matmul(a, bT, n: m, k: k, m: n, transposeB: true), expected, tolerance: 1e-4, "A·Bᵀᵀ")
     }
@@ -175,14 +175,4 @@ import TorchletWide
         }
         assertClose(c, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-4, "wide A·B \(m)×\(k)×\(n)")
     }
-}
-
-/// The transpose of a row-major `[rows, columns]` matrix, for building
-/// transposed operands in tests.
-private func transposed(_ x: [Float], rows: Int, columns: Int) -> [Float] {
-    var out = [Float](repeating: 0, count: x.count)
-    for r in 0..<rows {
-        for c in 0..<columns { out[c * rows + r] = x[r * columns + c] }
-    }
-    return out
 }

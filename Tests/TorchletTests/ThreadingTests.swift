@@ -17,14 +17,20 @@ import TestSupport
         return body()
     }
 
-    /// Large products split their column panels between threads.
-    @Test(arguments: [2, 3, 4])
-    func matrixProductGivesTheSameBits(threads: Int) {
-        let (m, n, k) = (64, 200, 1000)
+    /// Large products split between threads: a wide one by the column
+    /// panels of `B`, a tall one by the rows of `A` (here 1,000 rows, not a
+    /// whole number of tiles on any thread count; also with `A` transposed,
+    /// as in a weight gradient).
+    @Test(arguments: [2, 3, 4], [(64, 200, 1000, false), (1000, 70, 500, false), (1000, 70, 500, true)])
+    func matrixProductGivesTheSameBits(threads: Int, shape: (m: Int, n: Int, k: Int, transposeA: Bool)) {
+        let (m, n, k) = (shape.m, shape.n, shape.k)
+        #expect(m * n * k >= 2 * GEMM.minimumWorkPerThread, "large enough to split")
         let g = Generator(seed: 5)
         let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
-        let single = Self.with(threads: 1) { MatrixMultiply.matmul(a, b, n: m, k: k, m: n) }
-        let several = Self.with(threads: threads) { MatrixMultiply.matmul(a, b, n: m, k: k, m: n) }
+        let stored = shape.transposeA ? Init.transposedMatrix(a, rows: m, cols: k) : a
+        let product = { MatrixMultiply.matmul(stored, b, n: m, k: k, m: n, transposeA: shape.transposeA) }
+        let single = Self.with(threads: 1, product)
+        let several = Self.with(threads: threads, product)
         #expect(single == several)
         assertClose(single, GEMM.referenceMultiply(a, b, m: m, n: n, k: k), tolerance: 1e-3)
     }

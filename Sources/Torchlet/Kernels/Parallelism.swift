@@ -5,7 +5,8 @@ import Foundation
 ///
 /// The default is two when the machine has two cores or more. Only work
 /// large enough to pay for a second thread is split: matrix products above
-/// `GEMM.minimumWorkPerThread` multiply-adds per thread (by column panels),
+/// `GEMM.minimumWorkPerThread` multiply-adds per thread (by rows of `A` or
+/// column panels of `B`, see `GEMM.multiply`),
 /// and recurrent layers above `RecurrentKernel.minimumWorkPerPart` (by
 /// batch rows, see `RecurrentKernel.rowRanges`). Results are bit-identical
 /// for any thread count: every output value is computed by one thread, by
