@@ -33,11 +33,14 @@ let wideSIMD: [String] = {
     return ["-D", "TORCHLET_WIDE_SIMD"]
 }()
 
-/// TorchletWide is GEMM.swift compiled again for AVX-512 (`skylake-avx512`:
-/// F, CD, BW, DQ and VL, which every AVX-512 CPU since 2017 has);
-/// Torchlet uses it only on CPUs that have it (checked at run time).
+/// TorchletWide is GEMM.swift (and the LSTM's gate arithmetic) compiled
+/// again for AVX-512 (`skylake-avx512`: F, CD, BW, DQ and VL, which every
+/// AVX-512 CPU since 2017 has); Torchlet uses it only on CPUs that have it
+/// (checked at run time). `TORCHLET_WIDE_MODULE` tells the shared files
+/// which module they are in (`TORCHLET_WIDE_SIMD` is also set for Torchlet
+/// itself in a native build).
 #if arch(x86_64)
-let wideTarget = ["-target-cpu", "skylake-avx512", "-D", "TORCHLET_WIDE_SIMD"]
+let wideTarget = ["-target-cpu", "skylake-avx512", "-D", "TORCHLET_WIDE_SIMD", "-D", "TORCHLET_WIDE_MODULE"]
 #else
 let wideTarget: [String] = []
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import TorchletWide
 
 /// One direction of one LSTM layer over a whole sequence, as a single
 /// autograd operation with a hand-written backward pass.
@@ -125,40 +126,23 @@ enum LSTMLayerKernel {
     /// The fused gate arithmetic of one row: activates i, f, g, o in place
     /// and updates `c` and `h`, saving what backward needs in `saved`
     /// (nil when no backward pass will run).
+    ///
+    /// Sixteen units at a time where the AVX-512 build runs, then eight,
+    /// then one (see `LSTMGateMath`).
     @inline(__always)
     static func gateStep(
         gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, hidden: Int,
         h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>,
         saved: SavedRow?, output: UnsafeMutablePointer<Float>
     ) {
-        let gi = UnsafeMutableRawPointer(gates), gf = UnsafeMutableRawPointer(gates + hidden)
-        let gg = UnsafeMutableRawPointer(gates + 2 * hidden), go = UnsafeMutableRawPointer(gates + 3 * hidden)
-        let bi = UnsafeRawPointer(bias), bf = UnsafeRawPointer(bias + hidden)
-        let bg = UnsafeRawPointer(bias + 2 * hidden), bo = UnsafeRawPointer(bias + 3 * hidden)
         var j = 0
+        if MatrixMultiply.usesWideKernel {
+            j = WideLSTMGates.step(gates: gates, bias: bias, hidden: hidden, h: h, c: c, hPrev: saved?.hPrev,
+                                   cPrev: saved?.cPrev, tanhC: saved?.tanhC, output: output)
+        }
         while j + 8 <= hidden {
-            let o4 = j * 4
-            let i = VectorMath.sigmoid(gi.loadUnaligned(fromByteOffset: o4, as: V.self) + bi.loadUnaligned(fromByteOffset: o4, as: V.self))
-            let f = VectorMath.sigmoid(gf.loadUnaligned(fromByteOffset: o4, as: V.self) + bf.loadUnaligned(fromByteOffset: o4, as: V.self))
-            let g = VectorMath.tanh(gg.loadUnaligned(fromByteOffset: o4, as: V.self) + bg.loadUnaligned(fromByteOffset: o4, as: V.self))
-            let o = VectorMath.sigmoid(go.loadUnaligned(fromByteOffset: o4, as: V.self) + bo.loadUnaligned(fromByteOffset: o4, as: V.self))
-            gi.storeBytes(of: i, toByteOffset: o4, as: V.self)
-            gf.storeBytes(of: f, toByteOffset: o4, as: V.self)
-            gg.storeBytes(of: g, toByteOffset: o4, as: V.self)
-            go.storeBytes(of: o, toByteOffset: o4, as: V.self)
-            let cp = UnsafeRawPointer(c).loadUnaligned(fromByteOffset: o4, as: V.self)
-            let hp = UnsafeRawPointer(h).loadUnaligned(fromByteOffset: o4, as: V.self)
-            let cn = f * cp + i * g
-            let tc = VectorMath.tanh(cn)
-            let hn = o * tc
-            if let saved {
-                UnsafeMutableRawPointer(saved.hPrev).storeBytes(of: hp, toByteOffset: o4, as: V.self)
-                UnsafeMutableRawPointer(saved.cPrev).storeBytes(of: cp, toByteOffset: o4, as: V.self)
-                UnsafeMutableRawPointer(saved.tanhC).storeBytes(of: tc, toByteOffset: o4, as: V.self)
-            }
-            UnsafeMutableRawPointer(output).storeBytes(of: hn, toByteOffset: o4, as: V.self)
-            UnsafeMutableRawPointer(c).storeBytes(of: cn, toByteOffset: o4, as: V.self)
-            UnsafeMutableRawPointer(h).storeBytes(of: hn, toByteOffset: o4, as: V.self)
+            LSTMGateMath.step(at: j, gates: gates, bias: bias, hidden: hidden, h: h, c: c,
+                              hPrev: saved?.hPrev, cPrev: saved?.cPrev, tanhC: saved?.tanhC, output: output)
             j += 8
         }
         // The last hidden % 8 values, one at a time.

@@ -1,5 +1,5 @@
-/// `exp`, `sigmoid` and `tanh` on eight floats at once, for the LSTM's
-/// fused gate loop.
+/// `exp`, `sigmoid` and `tanh` on a vector of floats at once (eight, or
+/// sixteen in the AVX-512 build), for the recurrent layers' fused gate loops.
 ///
 /// Calling the C library's `expf`/`tanhf` once per value costs more than
 /// all the LSTM's matrix products together at the sizes of this course, so
@@ -13,10 +13,26 @@
 /// `exp(r)` is Cephes' degree-6 polynomial; `2ⁿ` is built directly in the
 /// float's exponent bits. `x` is clamped to ±87 first, so nothing
 /// overflows: `sigmoid` and `tanh` saturate cleanly.
+///
+/// Every operation is lane by lane, so a value gets the same bits at any
+/// vector width. This file is compiled twice, like `GEMM`: here with
+/// eight-wide vectors, and through a symbolic link in `TorchletWide` with
+/// sixteen-wide ones (see `LSTMGateMath`). The width is a type, not a
+/// generic parameter: generic SIMD code compiled its comparisons to one
+/// lane at a time (the forward pass 1.6× slower). The functions are
+/// `@_transparent` (always inlined, as the standard library's SIMD
+/// operators are) because `@inline(__always)` left the sixteen-wide ones
+/// as calls that passed each vector through the stack (1.3× slower).
 enum VectorMath {
+    #if TORCHLET_WIDE_MODULE
+    typealias V = SIMD16<Float>
+    typealias Bits = SIMD16<Int32>
+    #else
     typealias V = SIMD8<Float>
+    typealias Bits = SIMD8<Int32>
+    #endif
 
-    @inline(__always)
+    @_transparent
     static func exp(_ x: V) -> V {
         // replacing(with:where:) compiles to two vector compares and blends;
         // clamped(lowerBound:upperBound:) does not inline here.
@@ -38,24 +54,25 @@ enum VectorMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_12e-1
         let y = (p * r * r + r) + 1
-        let integerN = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self)
+        let integerN = unsafeBitCast(shifted, to: Bits.self) &- unsafeBitCast(magic, to: Bits.self)
         let exponent = (integerN &+ 127) &<< 23
         return y * unsafeBitCast(exponent, to: V.self)
     }
 
     /// 1 / (1 + e⁻ˣ).
-    @inline(__always)
+    @_transparent
     static func sigmoid(_ x: V) -> V {
         1 / (1 + exp(-x))
     }
 
     /// tanh x = 2σ(2x) − 1.
-    @inline(__always)
+    @_transparent
     static func tanh(_ x: V) -> V {
         2 / (1 + exp(-2 * x)) - 1
     }
 }
 
+#if !TORCHLET_WIDE_MODULE
 extension VectorMath {
     /// The `count` ≤ 8 floats at `p` as a vector (the other lanes zero), so
     /// a loop over `hidden` values handles its last `hidden % 8` with the
@@ -78,3 +95,4 @@ extension VectorMath {
         for i in 0..<count { p[i] = v[i] }
     }
 }
+#endif

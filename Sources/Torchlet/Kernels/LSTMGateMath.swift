@@ -1,0 +1,41 @@
+/// The LSTM's fused gate arithmetic on one vector of hidden units:
+/// `LSTMLayerKernel.gateStep` runs it eight units at a time, and
+/// `TorchletWide` (through a symbolic link to this file, like `GEMM`)
+/// sixteen at a time on a CPU with AVX-512 (see `VectorMath.V`).
+///
+/// Why two widths: the gate arithmetic (five `exp`s and five divisions per
+/// unit) was 30% of the LSTM's forward pass (`perf` of `lstm_dense_nograd`
+/// at one thread), and sixteen-wide vectors do it in half the instructions.
+/// Every operation is lane by lane, so each unit gets the same bits at
+/// either width (`LSTMGateMathTests` checks it).
+enum LSTMGateMath {
+    typealias V = VectorMath.V
+
+    /// Activates the gates of units `j ..< j + V.scalarCount` in place
+    /// (i, f, g, o at `gates`, `gates + hidden`, …, before the bias) and
+    /// updates `c` and `h` and the output; when `hPrev` is not nil, saves
+    /// `h` and `c` before the step and `tanh` of `c` after it.
+    @inline(__always)
+    static func step(
+        at j: Int, gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, hidden: Int,
+        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, hPrev: UnsafeMutablePointer<Float>?,
+        cPrev: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>
+    ) {
+        func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p + j).loadUnaligned(as: V.self) }
+        func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p + j).storeBytes(of: v, as: V.self) }
+        let gi = gates, gf = gates + hidden, gg = gates + 2 * hidden, go = gates + 3 * hidden
+        let i = VectorMath.sigmoid(load(gi) + load(bias))
+        let f = VectorMath.sigmoid(load(gf) + load(bias + hidden))
+        let g = VectorMath.tanh(load(gg) + load(bias + 2 * hidden))
+        let o = VectorMath.sigmoid(load(go) + load(bias + 3 * hidden))
+        store(i, gi); store(f, gf); store(g, gg); store(o, go)
+        let cp = load(c), hp = load(h)
+        let cn = f * cp + i * g
+        let tc = VectorMath.tanh(cn)
+        let hn = o * tc
+        if let hPrev, let cPrev, let tanhC {
+            store(hp, hPrev); store(cp, cPrev); store(tc, tanhC)
+        }
+        store(hn, output); store(cn, c); store(hn, h)
+    }
+}

@@ -1,0 +1,1 @@
+../Torchlet/Kernels/VectorMath.swift

@@ -1,0 +1,24 @@
+/// The AVX-512 build of `LSTMGateMath`: the same source (a symbolic link)
+/// compiled for `skylake-avx512`, run sixteen units at a time. Torchlet
+/// calls it only where it runs `WideGEMM` (see `MatrixMultiply`).
+public enum WideLSTMGates {
+    /// Runs `LSTMGateMath.step` on units `0 ..< 16 · (hidden / 16)` and
+    /// returns where it stopped (the caller does the rest).
+    public static func step(
+        gates: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, hidden: Int,
+        h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>, hPrev: UnsafeMutablePointer<Float>?,
+        cPrev: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>
+    ) -> Int {
+        #if TORCHLET_WIDE_MODULE
+        var j = 0
+        while j + VectorMath.V.scalarCount <= hidden {
+            LSTMGateMath.step(at: j, gates: gates, bias: bias, hidden: hidden, h: h, c: c,
+                              hPrev: hPrev, cPrev: cPrev, tanhC: tanhC, output: output)
+            j += VectorMath.V.scalarCount
+        }
+        return j
+        #else
+        return 0
+        #endif
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+import TestSupport
+import TorchletWide
+@testable import Torchlet
+
+/// The LSTM's gate arithmetic gives the same bits sixteen units at a time
+/// (the AVX-512 build, `WideLSTMGates`) as eight at a time (`LSTMGateMath`
+/// here), so a model's results do not depend on which CPU ran it.
+@Suite struct LSTMGateMathTests {
+    /// One row of pre-activation gates, bias and state, with values from
+    /// deep saturation (±100, where `exp` is clamped) to tiny, and the
+    /// row's results after a step at each width.
+    @Test(arguments: [16, 48, 128])
+    func sixteenWideEqualsEightWide(hidden: Int) throws {
+        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: only the eight-wide path runs")
+        let g = Generator(seed: 11)
+        let scales: [Float] = [1e-6, 0.1, 1, 3, 10, 100]
+        func values(_ count: Int) -> [Float] { (0..<count).map { scales[$0 % scales.count] * g.nextNormal() } }
+        let gates = values(4 * hidden), bias = values(4 * hidden), h = values(hidden), c = values(hidden)
+
+        /// The row after one step: gates, h, c, the saved h, c and tanh c, and the output.
+        func run(wide: Bool) -> [[Float]] {
+            var (gates, h, c) = (gates, h, c)
+            var hPrev = [Float](repeating: .nan, count: hidden), cPrev = hPrev, tanhC = hPrev, output = hPrev
+            let done = gates.withUnsafeMutableBufferPointer { gates in
+                bias.withUnsafeBufferPointer { bias in
+                    h.withUnsafeMutableBufferPointer { h in
+                        c.withUnsafeMutableBufferPointer { c in
+                            hPrev.withUnsafeMutableBufferPointer { hPrev in
+                                cPrev.withUnsafeMutableBufferPointer { cPrev in
+                                    tanhC.withUnsafeMutableBufferPointer { tanhC in
+                                        output.withUnsafeMutableBufferPointer { output in
+                                            let args = (gates.baseAddress!, bias.baseAddress!, h.baseAddress!, c.baseAddress!,
+                                                        hPrev.baseAddress!, cPrev.baseAddress!, tanhC.baseAddress!, output.baseAddress!)
+                                            if wide {
+                                                return WideLSTMGates.step(
+                                                    gates: args.0, bias: args.1, hidden: hidden, h: args.2, c: args.3,
+                                                    hPrev: args.4, cPrev: args.5, tanhC: args.6, output: args.7)
+                                            }
+                                            for j in stride(from: 0, to: hidden, by: 8) {
+                                                LSTMGateMath.step(
+                                                    at: j, gates: args.0, bias: args.1, hidden: hidden, h: args.2, c: args.3,
+                                                    hPrev: args.4, cPrev: args.5, tanhC: args.6, output: args.7)
+                                            }
+                                            return hidden
+                                        }}}}}}}}
+            #expect(done == hidden, "the wide path covers every unit of a multiple of 16")
+            return [gates, h, c, hPrev, cPrev, tanhC, output]
+        }
+        let eight = run(wide: false), sixteen = run(wide: true)
+        for (name, (a, b)) in zip(["gates", "h", "c", "hPrev", "cPrev", "tanhC", "output"], zip(eight, sixteen)) {
+            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(name) differs between 8 and 16 wide")
+        }
+        #expect(eight[6].allSatisfy { $0.isFinite && abs($0) <= 1 }, "h = o · tanh c is in [-1, 1]")
+    }
+}
