@@ -4,11 +4,12 @@ as Sources/bench/main.swift, printed in the same format:
     bench: case=NAME ms=MEDIAN gflops=... threads=N
     bench: memory start_rss_mb=... peak_rss_mb=...
 
-Usage: python3 scripts/bench_pytorch.py [--repeats N] [--threads N] [--scaling] [CASE ...]
+Usage: python3 scripts/bench_pytorch.py [--repeats N] [--threads N] [--scaling [--point I ...]] [CASE ...]
 
 The memory line is the process's peak resident set (ru_maxrss), meaningful
 for one case run alone; start_rss_mb is the same after `import torch`.
---scaling times lstm_dense's shape against T, B and H instead of the cases.
+--scaling times lstm_dense's shape against T, B and H instead of the cases
+(--point I: only index I of the sweep, as bench --scaling --point I).
 There is no peak line: the FMA peak is the machine's, measured by bench.
 Needs torch (tested with 2.13.0+cpu: pip install 'torch==2.13.0+cpu').
 scripts/bench_compare.sh runs both sides and prints the ratios.
@@ -116,9 +117,10 @@ def lstm_output_and_h(lstm):
     return run
 
 
-def run_scaling_sweep(repeats):
-    """Times forward + backward at every shape of the sweep, one line each."""
-    for varied, steps, batch, hidden in SCALING_SWEEP:
+def run_scaling_sweep(repeats, points):
+    """Times forward + backward at every shape of the sweep (or at the
+    given indices into it), one line each."""
+    for varied, steps, batch, hidden in [SCALING_SWEEP[i] for i in points or range(len(SCALING_SWEEP))]:
         lstm = nn.LSTM(64, hidden)
         ms = training_ms(lstm, torch.randn(steps, batch, 64), lstm_output_and_h(lstm), repeats, warmup=1)
         flops = 3 * lstm_flops(steps * batch, 64, hidden)
@@ -168,14 +170,18 @@ def main():
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--point", type=int, action="append", default=[],
+                        help="with --scaling: only this index of the sweep (repeatable)")
     parser.add_argument("cases", nargs="*")
     args = parser.parse_args()
+    if any(not 0 <= i < len(SCALING_SWEEP) for i in args.point):
+        parser.error("--point must be in 0...%d" % (len(SCALING_SWEEP) - 1))
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     wanted = lambda name: not args.cases or name in args.cases
     repeats = args.repeats
     if args.scaling:
-        run_scaling_sweep(repeats)
+        run_scaling_sweep(repeats, args.point)
         return
 
     for n in [128, 256, 512, 1024]:

@@ -5,9 +5,17 @@
 # prints both with the ratio and how the time per step grows with T, and
 # plots ms against T, B and H (log axes) as three SVGs.
 #
-# Usage: scripts/bench_scaling.sh [--native] [--repeats N] [--threads N] [--out DIR]
+# As in bench_compare.sh, each shape runs on both sides back to back, each
+# in its own process, Torchlet first in odd rounds and PyTorch first in
+# even ones; a side's time is its median over the rounds, and the ratio's
+# range over the rounds is printed (running all of one side, then all of
+# the other, let a drift in the machine's speed between the halves move
+# every ratio: 1.14 to 1.76 across T in one such run).
+#
+# Usage: scripts/bench_scaling.sh [--native] [--repeats N] [--threads N] [--rounds N] [--out DIR]
 #   --repeats  timed runs per point, after one warm-up (default 15)
 #   --threads  threads for both sides (default 1, as PyTorch is measured)
+#   --rounds   rounds (default 3)
 #   --native   build Torchlet for this machine's CPU (TORCHLET_CPU=native)
 #   --out      where the SVGs go (default docs/figures: scaling-steps.svg,
 #              scaling-batch.svg, scaling-hidden.svg); the raw lines are
@@ -18,6 +26,7 @@ cd "$(dirname "$0")/.."
 
 scratch=.build
 threads=1
+rounds=3
 out=docs/figures
 args=()
 while [ $# -gt 0 ]; do
@@ -25,8 +34,9 @@ while [ $# -gt 0 ]; do
         --native) export TORCHLET_CPU=native; scratch=.build-native ;;
         --repeats) args+=("$1" "$2"); shift ;;
         --threads) threads="$2"; shift ;;
+        --rounds) rounds="$2"; shift ;;
         --out) out="$2"; shift ;;
-        *) echo "usage: $0 [--native] [--repeats N] [--threads N] [--out DIR]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--native] [--repeats N] [--threads N] [--rounds N] [--out DIR]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -34,8 +44,52 @@ done
 swift build -c release --product bench --scratch-path "$scratch" >&2
 swift build -c release --product scalingplot --scratch-path "$scratch" >&2
 mkdir -p "$scratch/scaling"
-"$scratch"/release/bench --scaling --threads "$threads" "${args[@]}" | tee "$scratch/scaling/torchlet.txt" >&2
-python3 scripts/bench_pytorch.py --scaling --threads "$threads" "${args[@]}" | tee "$scratch/scaling/pytorch.txt" >&2
+ours() { "$scratch"/release/bench --scaling --threads "$threads" "${args[@]}" "$@"; }
+theirs() { python3 scripts/bench_pytorch.py --scaling --threads "$threads" "${args[@]}" "$@"; }
 
-echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); threads $threads"
+# Every round's lines, each prefixed with "ROUND SIDE ".
+lines="$scratch/scaling/rounds.txt"
+: >"$lines"
+points=$(ours --list | wc -l)
+for round in $(seq "$rounds"); do
+    for point in $(seq 0 $((points - 1))); do
+        if [ $((round % 2)) = 1 ]; then
+            ours --point "$point" | sed "s/^/$round torchlet /" | tee -a "$lines" >&2
+            theirs --point "$point" | sed "s/^/$round pytorch /" | tee -a "$lines" >&2
+        else
+            theirs --point "$point" | sed "s/^/$round pytorch /" | tee -a "$lines" >&2
+            ours --point "$point" | sed "s/^/$round torchlet /" | tee -a "$lines" >&2
+        fi
+    done
+done
+
+# Each side's median over the rounds, in bench's own line format (what
+# scalingplot reads), and the range of the per-round ratios.
+python3 - "$lines" "$scratch/scaling" <<'PY'
+import re, statistics, sys
+from collections import defaultdict
+
+ms = defaultdict(dict)  # shape label -> (round, side) -> ms
+gflops = defaultdict(list)  # (shape label, side) -> GFLOP/s of each round
+threads = {}
+for line in open(sys.argv[1]):
+    round_, side, rest = line.split(" ", 2)
+    if m := re.match(r"bench: scaling (vary=\S+ T=\S+ B=\S+ H=\S+) ms=(\S+) gflops=(\S+) threads=(\S+)", rest):
+        ms[m.group(1)][(round_, side)] = float(m.group(2))
+        gflops[(m.group(1), side)].append(float(m.group(3)))
+        threads[side] = m.group(4)
+print("per-round ratio torchlet / pytorch, range over the rounds:")
+for side in ("torchlet", "pytorch"):
+    with open("%s/%s.txt" % (sys.argv[2], side), "w") as out:
+        for label, times in ms.items():
+            median = statistics.median(v for (r, s), v in times.items() if s == side)
+            out.write("bench: scaling %s ms=%.3f gflops=%.1f threads=%s\n" % (
+                label, median, statistics.median(gflops[(label, side)]), threads[side]))
+for label, times in ms.items():
+    ratios = [times[(r, "torchlet")] / times[(r, "pytorch")] for r in sorted({r for r, _ in times})
+              if (r, "torchlet") in times and (r, "pytorch") in times]
+    print("  %-28s median %.2f  range %.2f-%.2f" % (label, statistics.median(ratios), min(ratios), max(ratios)))
+PY
+
+echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); threads $threads, $rounds rounds (medians)"
 "$scratch"/release/scalingplot "$scratch/scaling/torchlet.txt" "$scratch/scaling/pytorch.txt" "$out"

@@ -16,12 +16,17 @@ struct ScalingShape {
         + [32, 64, 128, 256, 512, 1024].map { ScalingShape(varied: "H", steps: 50, batch: 32, hidden: $0) }
 }
 
-/// Times forward + backward (as lstm_dense) at every shape of the sweep
-/// and prints one line per shape:
+extension ScalingShape {
+    /// The shape as `bench --scaling` prints it: `vary=T T=400 B=32 H=128`.
+    var label: String { "vary=\(varied) T=\(steps) B=\(batch) H=\(hidden)" }
+}
+
+/// Times forward + backward (as lstm_dense) at each of `shapes` and prints
+/// one line per shape:
 ///
 ///     bench: scaling vary=T T=400 B=32 H=128 ms=MEDIAN gflops=… threads=N
-func runScalingSweep(repeats: Int, generator: Generator) {
-    for shape in ScalingShape.sweep {
+func runScalingSweep(_ shapes: [ScalingShape], repeats: Int, generator: Generator) {
+    for shape in shapes {
         let lstm = LSTM(inputSize: ScalingShape.inputSize, hiddenSize: shape.hidden, generator: generator)
         let input = Tensor.normal([shape.steps, shape.batch, ScalingShape.inputSize], generator: generator)
         let ms = trainingMilliseconds(lstm, input, repeats: repeats, warmup: 1) { x in
@@ -29,7 +34,7 @@ func runScalingSweep(repeats: Int, generator: Generator) {
             return (output, h)
         }
         let flops = 3 * lstmFlops(tokens: shape.steps * shape.batch, input: ScalingShape.inputSize, hidden: shape.hidden)
-        print("bench: scaling vary=\(shape.varied) T=\(shape.steps) B=\(shape.batch) H=\(shape.hidden) "
+        print("bench: scaling \(shape.label) "
               + "ms=\(String(format: "%.3f", ms)) gflops=\(String(format: "%.1f", flops / (ms * 1e6))) "
               + "threads=\(Parallelism.threadCount)")
     }

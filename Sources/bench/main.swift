@@ -7,6 +7,8 @@
 //
 // Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [--scaling] [--list] [CASE…]`.
 // `--list` prints the case names, one per line; an unknown name is an error.
+// With `--scaling`, `--list` prints the sweep's shapes and `--point I` runs
+// only the I-th (repeatable), so a script can alternate sides shape by shape.
 // The peak is one core's FMA loop (Peak.swift), printed before the gemm
 // cases (or alone: `bench peak`); gemm lines add their share of it. The
 // memory line is the process's peak resident set, meaningful for one case
@@ -25,7 +27,8 @@ let caseNames = ["gemm_128", "gemm_256", "gemm_512", "gemm_1024", "lstm_dense", 
 
 let startResidentMegabytes = peakResidentMegabytes()
 var repeats = 15
-var scaling = false
+var scaling = false, listing = false
+var points: [Int] = []
 var selected: Set<String> = []
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -35,11 +38,15 @@ while let argument = arguments.popFirst() {
         Parallelism.threadCount = n
     } else if argument == "--scaling" {
         scaling = true
+    } else if argument == "--point", let value = arguments.popFirst(), let i = Int(value),
+              ScalingShape.sweep.indices.contains(i) {
+        points.append(i)
     } else if argument == "--list" {
-        print(caseNames.joined(separator: "\n"))
-        exit(0)
+        listing = true
     } else if argument.hasPrefix("-") {
-        FileHandle.standardError.write("usage: bench [--repeats N] [--threads N] [--scaling] [--list] [CASE…]\n".data(using: .utf8)!)
+        FileHandle.standardError.write(
+            ("usage: bench [--repeats N] [--threads N] [--list] [CASE…]\n"
+             + "       bench --scaling [--list] [--point I…]   (I in 0…\(ScalingShape.sweep.count - 1))\n").data(using: .utf8)!)
         exit(2)
     } else if argument == "peak" || caseNames.contains(argument) {
         selected.insert(argument)
@@ -53,10 +60,16 @@ func wanted(_ name: String) -> Bool {
     return selected.isEmpty || selected.contains(name)
 }
 
+if listing {
+    print((scaling ? ScalingShape.sweep.map(\.label) : caseNames).joined(separator: "\n"))
+    exit(0)
+}
+
 let generator = Generator(seed: 0)
 
 if scaling {
-    runScalingSweep(repeats: repeats, generator: generator)
+    runScalingSweep(points.isEmpty ? ScalingShape.sweep : points.map { ScalingShape.sweep[$0] },
+                    repeats: repeats, generator: generator)
     exit(0)
 }
 
