@@ -13,7 +13,7 @@ import TorchletWide
     static let sizes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (6, 16, 8), (7, 17, 3), (5, 15, 300), (32, 512, 128), (97, 33, 257), (13, 1, 600), (2, 40, 0),
         (12, 32, 16), (11, 31, 9), (25, 33, 40), (3, 65, 7), (9, 48, 513), (23, 20, 1030), (109, 47, 33),
-        (192, 64, 5), (4, 8, 2),
+        (192, 64, 5), (4, 8, 2), (109, 300, 520),
     ]
 
     @Test(arguments: sizes.indices)
@@ -27,6 +27,21 @@ import TorchletWide
         let aT = Init.transposedMatrix(a, rows: m, cols: k), bT = Init.transposedMatrix(b, rows: k, cols: n)
         assertClose(MatrixMultiply.matmul(aT, b, n: m, k: k, m: n, transposeA: true), expected, tolerance: 1e-4, "Aᵀᵀ·B")
         assertClose(MatrixMultiply.matmul(a, bT, n: m, k: k, m: n, transposeB: true), expected, tolerance: 1e-4, "A·Bᵀᵀ")
+    }
+
+    /// `Aᵀ` stored transposed gives the same bits as `A` stored as it is:
+    /// each value is the same multiply-adds in the same order whether the
+    /// kernel reads `A` in place or from tiles it copied (with 8 panels or
+    /// more, `GEMM.minimumPanelsToCopyA`).
+    @Test(arguments: [(100, 600, 530), (13, 256, 40), (40, 600, 300), (100, 70, 300)])
+    func transposedAGivesTheSameBits(m: Int, n: Int, k: Int) {
+        let g = Generator(seed: 9)
+        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
+        let aT = Init.transposedMatrix(a, rows: m, cols: k)
+        let plain = MatrixMultiply.matmul(a, b, n: m, k: k, m: n)
+        let transposed = MatrixMultiply.matmul(aT, b, n: m, k: k, m: n, transposeA: true)
+        let differing = zip(plain, transposed).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(differing == 0, "\(differing) of \(plain.count) values differ for \(m)×\(k)×\(n)")
     }
 
     /// A large `B` is packed on several threads, each taking a range of

@@ -29,7 +29,8 @@ import Dispatch
 ///   Copying `A` into tiles (as BLIS does) measured slower here: the scalar
 ///   copy costs about a cycle per element, 6–12% of a 256³ product. Only a
 ///   partial last tile of rows is copied (zero-padded), for the shorter
-///   kernels of 8, 4 or 2 rows.
+///   kernels of 8, 4 or 2 rows, and a transposed `A` when many panels
+///   reuse it (see `multiply(panels:…)`).
 /// - **Cache blocking.** `k` is cut into blocks of `kc` = 256 and the rows
 ///   into blocks of `mc` = 96: the `[kc][nr]` slice of a panel (16–32 KB)
 ///   is reused for every tile of the block while the block's rows of `A`
@@ -247,6 +248,10 @@ enum GEMM {
     /// a 256³ product, 17M, is 1.6× faster.)
     static let minimumWorkPerThread = 1 << 22
 
+    /// Panels per call from which a transposed `A` is copied into tiles
+    /// (see `multiply(panels:…)`).
+    static let minimumPanelsToCopyA = 8
+
     /// The blocked loops over the column panels in `panelRange`: for each
     /// `kc` block of `k` and `mc` block of rows, the micro-kernel on every
     /// `mr`-row tile of the block against every panel.
@@ -256,10 +261,25 @@ enum GEMM {
         packedB: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
-        // The last tile of rows, if partial, is packed (zero-padded) for
-        // the shorter kernels; one buffer per call, so per thread.
+        // The buffers below are one per call, so per thread.
         let bPanels = panels(of: packedB)
-        let edge = m % mr
+        // A transposed `A` (a weight gradient's `dYᵀ`) read in place steps a
+        // whole row of the stored matrix per `p` (8 KB for an LSTM(·→512)'s
+        // gates, 40 KB for a 10,000-word output layer), so a tile's values
+        // share a few L1 sets and are fetched again for every panel: with
+        // enough panels to repay the copy, each block of rows is copied into
+        // tiles first (`packA`). Measured on an LSTM(·→512)'s weight
+        // gradient, 2,048 × 6,400 × 512, at one thread: 135–199 ms in place,
+        // 108–157 copied (3 alternating rounds); on whole runs, median of 8
+        // alternating rounds, `lstm_large` 0.95× the time at one thread and
+        // 0.86× at two, `lm_step` 0.95× and 0.91×. With 2–4 panels
+        // (`lstm_dense`, `day3_epoch`) the copy cost more than it saved.
+        let tilesTransposed = aRowStride == 1 && aColumnStride > 1 && panelRange.count >= minimumPanelsToCopyA
+        let packedTiles = UnsafeMutablePointer<Float>.allocate(capacity: tilesTransposed ? mc * min(kc, k) : 0)
+        defer { packedTiles.deallocate() }
+        // Otherwise only the last tile of rows, if partial, is packed
+        // (zero-padded) for the shorter kernels.
+        let edge = tilesTransposed ? 0 : m % mr
         let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edge > 0 ? mr * min(kc, k) : 0)
         defer { packedEdge.deallocate() }
         var p0 = 0
@@ -273,6 +293,20 @@ enum GEMM {
             var i0 = 0
             while i0 < m {
                 let mBlock = min(mc, m - i0)
+                if tilesTransposed {
+                    packA(a + i0 + p0 * aColumnStride, rows: mBlock, k: kBlock, rowStride: 1, columnStride: aColumnStride,
+                          into: packedTiles)
+                    for panel in panelRange {
+                        let j0 = panel * nr, columns = min(nr, n - j0)
+                        let b = bPanels + panel * k * nr + p0 * nr
+                        for i in stride(from: i0, to: i0 + mBlock, by: mr) {
+                            microKernel(k: kBlock, a: packedTiles + (i - i0) * kBlock, rows: min(mr, m - i),
+                                        b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                        }
+                    }
+                    i0 += mBlock
+                    continue
+                }
                 for panel in panelRange {
                     let j0 = panel * nr, columns = min(nr, n - j0)
                     let b = bPanels + panel * k * nr + p0 * nr
