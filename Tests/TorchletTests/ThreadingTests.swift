@@ -111,6 +111,26 @@ import TestSupport
         return results.map(\.scalars) + [x.grad!.scalars] + module.parameters().map { $0.grad!.scalars }
     }
 
+    /// A bias's gradient (column sums) and a large bias add split between
+    /// threads, by columns and by rows: the same bits as the plain loops
+    /// (1,100 × 1,000, above the 1M-value split; 1,000 columns, not a
+    /// whole number of 16-float lines per thread).
+    @Test(arguments: [2, 3])
+    func columnSumsAndBiasAddGiveTheSameBits(threads: Int) {
+        let (rows, columns) = (1_100, 1_000)
+        let g = Generator(seed: 8)
+        let y = (0..<(rows * columns)).map { _ in g.nextNormal() }, b = (0..<columns).map { _ in g.nextNormal() }
+        var sums = [Float](repeating: 0, count: columns), added = y
+        for r in 0..<rows {
+            for j in 0..<columns { sums[j] += y[r * columns + j]; added[r * columns + j] += b[j] }
+        }
+        #expect(Self.with(threads: threads) { Broadcasting.columnSums(y, columns: columns) } == sums)
+        var biased = y
+        Self.with(threads: threads) { LinearKernel.addRows(b, to: &biased) }
+        let differing = zip(biased, added).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(differing == 0, "\(differing) of \(added.count) values differ")
+    }
+
     /// The threads' row ranges: contiguous, covering the batch, balancing
     /// the row-steps; one range when the layer is small.
     @Test func rowRangesBalanceRowSteps() {

@@ -10,8 +10,9 @@ import TorchletWide
 /// - the input projection `x W_ihᵀ` of all time steps is one matrix product
 ///   before the loop; only `h W_hhᵀ` is computed per step, with `W_hhᵀ`
 ///   packed once for the whole sequence (see `GEMM`);
-/// - the gate arithmetic is one fused pass, eight values at a time with
-///   vector `sigmoid`/`tanh` (see `VectorMath`);
+/// - the gate arithmetic is one fused pass, sixteen values at a time on
+///   AVX-512 CPUs and eight elsewhere, with vector `sigmoid`/`tanh` (see
+///   `LSTMGateMath` and `VectorMath`);
 /// - backward accumulates the weight gradients with one matrix product over
 ///   all steps after the loop, and allocates nothing per step.
 ///

@@ -113,28 +113,7 @@ enum RecurrentKernel {
     ) -> (dInput: [Float]?, dWeight: [Float], dBias: [Float]) {
         let dInput = needsInputGrad ? MatrixMultiply.matmul(dY, weight, n: rows, k: width, m: inputSize) : nil
         let dWeight = MatrixMultiply.matmul(dY, v, n: width, k: rows, m: inputSize, transposeA: true)
-        var dBias = [Float](repeating: 0, count: width)
-        // Eight columns at a time (the plain loop compiled to scalar adds:
-        // 3% of lstm_dense), split by columns across threads; each column
-        // is still summed in row order, so the bits do not change.
-        dY.withUnsafeBufferPointer { d in
-        dBias.withUnsafeMutableBufferPointer { b in
-            let lines = (width + 15) / 16  // 16-float cache lines: parts do not share one
-            let parts = rows * width >= 1 << 20 ? min(Parallelism.threadCount, lines) : 1
-            Parallelism.perform(parts) { p in
-                let start = min(width, lines * p / parts * 16), end = min(width, lines * (p + 1) / parts * 16)
-                let sums = b.baseAddress!
-                for r in 0..<rows {
-                    let row = d.baseAddress! + r * width
-                    for j in stride(from: start, to: end, by: 8) {
-                        let lanes = min(8, end - j)
-                        VectorMath.store(VectorMath.load(sums + j, count: lanes) + VectorMath.load(row + j, count: lanes),
-                                         sums + j, count: lanes)
-                    }
-                }
-            }
-        }}
-        return (dInput, dWeight, dBias)
+        return (dInput, dWeight, Broadcasting.columnSums(dY, columns: width))
     }
 
     /// A buffer of `count` floats that the caller overwrites completely,

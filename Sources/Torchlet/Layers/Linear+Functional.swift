@@ -78,15 +78,18 @@ enum LinearKernel {
         }
     }
 
-    /// `y[r, j] += b[j]` for every row `r`, in place.
+    /// `y[r, j] += b[j]` for every row `r`, in place; a large `y` (a
+    /// language model's `[2240, 10000]` logits) split by rows across threads.
     static func addRows(_ b: [Float], to y: inout [Float]) {
-        let n = b.count
+        let n = b.count, rows = n == 0 ? 0 : y.count / n
+        let parts = y.count >= 1 << 20 ? Swift.min(Parallelism.threadCount, rows) : 1
         b.withUnsafeBufferPointer { b in
             y.withUnsafeMutableBufferPointer { y in
-                var start = 0
-                while start < y.count {
-                    for j in 0..<n { y[start + j] += b[j] }
-                    start += n
+                Parallelism.perform(parts) { part in
+                    for r in (rows * part / parts)..<(rows * (part + 1) / parts) {
+                        let row = y.baseAddress! + r * n
+                        for j in 0..<n { row[j] += b[j] }
+                    }
                 }
             }
         }

@@ -74,17 +74,32 @@ enum Broadcasting {
 
     /// The sum of each column of row-major `g` `[rows, columns]`, adding the
     /// rows in order: a bias's gradient, and any row broadcast's.
+    ///
+    /// Eight columns at a time (the plain loop compiled to scalar adds: 3%
+    /// of `lstm_dense`), and a large `g` split by columns across threads
+    /// (a language model's output bias sums 2,240 rows of 10,000); each
+    /// column is still summed in row order, so the bits do not change.
     static func columnSums(_ g: [Float], columns: Int) -> [Float] {
         var sums = [Float](repeating: 0, count: columns)
+        guard columns > 0 else { return sums }
+        let rows = g.count / columns
         g.withUnsafeBufferPointer { g in
-            sums.withUnsafeMutableBufferPointer { sums in
-                var start = 0
-                while start < g.count {
-                    for j in 0..<columns { sums[j] += g[start + j] }
-                    start += columns
+        sums.withUnsafeMutableBufferPointer { sums in
+            let lines = (columns + 15) / 16  // 16-float cache lines: parts do not share one
+            let parts = g.count >= 1 << 20 ? min(Parallelism.threadCount, lines) : 1
+            Parallelism.perform(parts) { p in
+                let start = min(columns, lines * p / parts * 16), end = min(columns, lines * (p + 1) / parts * 16)
+                let total = sums.baseAddress!
+                for r in 0..<rows {
+                    let row = g.baseAddress! + r * columns
+                    for j in stride(from: start, to: end, by: 8) {
+                        let lanes = min(8, end - j)
+                        VectorMath.store(VectorMath.load(total + j, count: lanes) + VectorMath.load(row + j, count: lanes),
+                                         total + j, count: lanes)
+                    }
                 }
             }
-        }
+        }}
         return sums
     }
 
