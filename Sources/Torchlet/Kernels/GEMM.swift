@@ -271,9 +271,11 @@ enum GEMM {
         // tiles first (`packA`). Measured on an LSTM(·→512)'s weight
         // gradient, 2,048 × 6,400 × 512, at one thread: 135–199 ms in place,
         // 108–157 copied (3 alternating rounds); on whole runs, median of 8
-        // alternating rounds, `lstm_large` 0.95× the time at one thread and
-        // 0.86× at two, `lm_step` 0.95× and 0.91×. With 2–4 panels
-        // (`lstm_dense`, `day3_epoch`) the copy cost more than it saved.
+        // alternating rounds, `lstm_large` 0.86× the time at two threads,
+        // `lm_step` 0.91× (at one thread 0.95× for both in one such series,
+        // no difference beyond the noise in a later one of 4). With 2–4
+        // panels (`lstm_dense`, `day3_epoch`) the copy cost more than it
+        // saved.
         let tilesTransposed = aRowStride == 1 && aColumnStride > 1 && panelRange.count >= minimumPanelsToCopyA
         let packedTiles = UnsafeMutablePointer<Float>.allocate(capacity: tilesTransposed ? mc * min(kc, k) : 0)
         defer { packedTiles.deallocate() }
