@@ -269,7 +269,7 @@ enum GEMM {
         // share a few L1 sets and are fetched again for every panel: with
         // enough panels to repay the copy, each block of rows is copied into
         // tiles first (`packA`). Measured on an LSTM(·→512)'s weight
-        // gradient, 2,048 × 6,400 × 512, at one thread: 135–199 ms in place,
+        // gradient, 2,048 × 6,400 × 512, at one thread: 132–199 ms in place,
         // 108–157 copied (3 alternating rounds); on whole runs, median of 8
         // alternating rounds, `lstm_large` 0.86× the time at two threads,
         // `lm_step` 0.91× (at one thread 0.95× for both in one such series,
