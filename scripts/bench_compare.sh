@@ -39,6 +39,7 @@ done
 swift build -c release --product bench --scratch-path "$scratch" >&2
 ours() { "$scratch"/release/bench --threads "$threads" "${args[@]}" "$@"; }
 theirs() { python3 scripts/bench_pytorch.py --threads "$threads" "${args[@]}" "$@"; }
+source scripts/both_sides.sh
 
 # Every round's lines, each prefixed with "ROUND SIDE ".
 lines=$(mktemp)
@@ -46,13 +47,7 @@ trap 'rm -f "$lines"' EXIT
 for round in $(seq "$rounds"); do
     ours peak | sed "s/^/$round torchlet /" >>"$lines"
     for case in $(ours --list); do
-        if [ $((round % 2)) = 1 ]; then
-            ours "$case" | sed "s/^/$round torchlet /" >>"$lines"
-            theirs "$case" | sed "s/^/$round pytorch /" >>"$lines"
-        else
-            theirs "$case" | sed "s/^/$round pytorch /" >>"$lines"
-            ours "$case" | sed "s/^/$round torchlet /" >>"$lines"
-        fi
+        both_sides "$round" "$lines" "$case"
     done
 done
 

@@ -46,20 +46,16 @@ swift build -c release --product scalingplot --scratch-path "$scratch" >&2
 mkdir -p "$scratch/scaling"
 ours() { "$scratch"/release/bench --scaling --threads "$threads" "${args[@]}" "$@"; }
 theirs() { python3 scripts/bench_pytorch.py --scaling --threads "$threads" "${args[@]}" "$@"; }
+source scripts/both_sides.sh
 
 # Every round's lines, each prefixed with "ROUND SIDE ".
 lines="$scratch/scaling/rounds.txt"
 : >"$lines"
 points=$(ours --list | wc -l)
 for round in $(seq "$rounds"); do
+    echo "round $round of $rounds" >&2
     for point in $(seq 0 $((points - 1))); do
-        if [ $((round % 2)) = 1 ]; then
-            ours --point "$point" | sed "s/^/$round torchlet /" | tee -a "$lines" >&2
-            theirs --point "$point" | sed "s/^/$round pytorch /" | tee -a "$lines" >&2
-        else
-            theirs --point "$point" | sed "s/^/$round pytorch /" | tee -a "$lines" >&2
-            ours --point "$point" | sed "s/^/$round torchlet /" | tee -a "$lines" >&2
-        fi
+        both_sides "$round" "$lines" --point "$point"
     done
 done
 

@@ -22,10 +22,10 @@ import Dispatch
 ///   but measured no faster overall: 5% faster on 1024³, 5% slower on 256³
 ///   and on 7-row LSTM steps). Both run from one source, `block`, compiled
 ///   per height; the generated loops were checked for spills with objdump.
-/// - **A read in place.** The kernel reads `A`'s rows through one pointer
-///   and the row stride (the compiler steps a register down the rows), not
-///   `mr` row pointers, which is what made an earlier 6-row AVX2 kernel
-///   spill.
+/// - **A read in place.** The kernel reads `A`'s rows through four
+///   pointers (rows 0, 3, 6 and 9) and the row stride, not `mr` row
+///   pointers, which is what made an earlier 6-row AVX2 kernel spill (see
+///   `block`).
 ///   Copying `A` into tiles (as BLIS does) measured slower here: the scalar
 ///   copy costs about a cycle per element, 6–12% of a 256³ product. Only a
 ///   partial last tile of rows is copied (zero-padded), for the shorter
@@ -298,23 +298,16 @@ enum GEMM {
                 if tilesTransposed {
                     packA(a + i0 + p0 * aColumnStride, rows: mBlock, k: kBlock, rowStride: 1, columnStride: aColumnStride,
                           into: packedTiles)
-                    for panel in panelRange {
-                        let j0 = panel * nr, columns = min(nr, n - j0)
-                        let b = bPanels + panel * k * nr + p0 * nr
-                        for i in stride(from: i0, to: i0 + mBlock, by: mr) {
-                            microKernel(k: kBlock, a: packedTiles + (i - i0) * kBlock, rows: min(mr, m - i),
-                                        b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
-                        }
-                    }
-                    i0 += mBlock
-                    continue
                 }
                 for panel in panelRange {
                     let j0 = panel * nr, columns = min(nr, n - j0)
                     let b = bPanels + panel * k * nr + p0 * nr
                     var i = i0
                     while i < i0 + mBlock {
-                        if i + mr <= m {
+                        if tilesTransposed {
+                            microKernel(k: kBlock, a: packedTiles + (i - i0) * kBlock, rows: min(mr, m - i),
+                                        b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                        } else if i + mr <= m {
                             block(AllRows.self, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
                                   aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
                                   b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)

@@ -14,6 +14,12 @@ import Foundation
 public enum Parallelism {
     nonisolated(unsafe) public static var threadCount = min(2, ProcessInfo.processInfo.activeProcessorCount)
 
+    /// Values below which a loop that touches each value once (a bias's
+    /// column sums, a bias add) stays on one thread: 1M, a few hundred
+    /// microseconds of memory traffic, against a few microseconds to wake
+    /// a worker.
+    static let minimumValuesToSplit = 1 << 20
+
     /// Runs `body(0)`, …, `body(count − 1)` on up to `threadCount` threads
     /// (the caller's and the workers of `WorkerPool`) and returns when all
     /// have finished; each piece must write only its own part of the output.

@@ -82,7 +82,7 @@ enum LinearKernel {
     /// language model's `[2240, 10000]` logits) split by rows across threads.
     static func addRows(_ b: [Float], to y: inout [Float]) {
         let n = b.count, rows = n == 0 ? 0 : y.count / n
-        let parts = y.count >= 1 << 20 ? Swift.min(Parallelism.threadCount, rows) : 1
+        let parts = y.count >= Parallelism.minimumValuesToSplit ? Swift.min(Parallelism.threadCount, rows) : 1
         b.withUnsafeBufferPointer { b in
             y.withUnsafeMutableBufferPointer { y in
                 Parallelism.perform(parts) { part in

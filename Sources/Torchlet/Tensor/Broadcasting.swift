@@ -86,7 +86,7 @@ enum Broadcasting {
         g.withUnsafeBufferPointer { g in
         sums.withUnsafeMutableBufferPointer { sums in
             let lines = (columns + 15) / 16  // 16-float cache lines: parts do not share one
-            let parts = g.count >= 1 << 20 ? min(Parallelism.threadCount, lines) : 1
+            let parts = g.count >= Parallelism.minimumValuesToSplit ? min(Parallelism.threadCount, lines) : 1
             Parallelism.perform(parts) { p in
                 let start = min(columns, lines * p / parts * 16), end = min(columns, lines * (p + 1) / parts * 16)
                 let total = sums.baseAddress!
