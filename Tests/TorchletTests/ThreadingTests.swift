@@ -131,6 +131,36 @@ import TestSupport
         #expect(differing == 0, "\(differing) of \(added.count) values differ")
     }
 
+    /// Adam's update, eight values at a time and split between threads,
+    /// gives every value the same bits as the plain loop it replaced (with
+    /// Adam's L2 term and with AdamW's shrink; a count that is not a whole
+    /// number of vectors, large enough to split; on two and three threads).
+    @Test(arguments: [(2, false), (3, true)])
+    func adamUpdateGivesTheSameBitsAsThePlainLoop(threads: Int, decoupled: Bool) {
+        let count = Parallelism.minimumValuesToSplit + 5
+        let g = Generator(seed: 9)
+        let x0 = (0..<count).map { _ in g.nextNormal() }, grad = (0..<count).map { _ in g.nextNormal() }
+        let m0 = (0..<count).map { _ in 0.1 * g.nextNormal() }, v0 = (0..<count).map { _ in 0.01 * abs(g.nextNormal()) }
+        let update = AdamUpdate(l2: decoupled ? 0 : 0.1, shrink: decoupled ? 0.999 : 1, beta1: 0.9, beta2: 0.999,
+                                epsilon: 1e-8, stepSize: 0.01 / 0.19, correction2Root: 0.0447)
+        var (x, m, v) = (x0, m0, v0)
+        for i in 0..<count {
+            let gi = grad[i] + update.l2 * x[i]
+            m[i] = update.beta1 * m[i] + (1 - update.beta1) * gi
+            v[i] = update.beta2 * v[i] + (1 - update.beta2) * gi * gi
+            x[i] = x[i] * update.shrink
+                - update.stepSize * m[i] / (v[i].squareRoot() / update.correction2Root + update.epsilon)
+        }
+        var (fx, fm, fv) = (x0, m0, v0)
+        Self.with(threads: threads) {
+            update.apply(x: &fx, g: grad, m: &fm, v: &fv, count: count)
+        }
+        let differing = [(fx, x), (fm, m), (fv, v)].map { fast, plain in
+            zip(fast, plain).filter { $0.bitPattern != $1.bitPattern }.count
+        }
+        #expect(differing == [0, 0, 0], "values that differ in x, m, v")
+    }
+
     /// The threads' row ranges: contiguous, covering the batch, balancing
     /// the row-steps; one range when the layer is small.
     @Test func rowRangesBalanceRowSteps() {

@@ -70,20 +70,16 @@ public class Adam: Optimizer {
             steps[k] += 1
             let correction1 = 1 - Foundation.pow(beta1, Float(steps[k]))
             let correction2Root = (1 - Foundation.pow(beta2, Float(steps[k]))).squareRoot()
-            let stepSize = learningRate / correction1
-            // Raw buffers: this loop runs over every parameter value at every
-            // step, so it avoids per-element exclusivity and bounds checks.
-            let beta1 = beta1, beta2 = beta2, epsilon = epsilon
+            let update = AdamUpdate(
+                l2: l2, shrink: shrink, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                stepSize: learningRate / correction1, correction2Root: correction2Root)
             grad.scalars.withUnsafeBufferPointer { g in
                 p.scalars.withUnsafeMutableBufferPointer { x in
+                    guard x.count > 0 else { return }
                     m[k].withUnsafeMutableBufferPointer { m in
                         v[k].withUnsafeMutableBufferPointer { v in
-                            for i in 0..<x.count {
-                                let gi = g[i] + l2 * x[i]
-                                m[i] = beta1 * m[i] + (1 - beta1) * gi
-                                v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
-                                x[i] = x[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / correction2Root + epsilon)
-                            }
+                            update.apply(x: x.baseAddress!, g: g.baseAddress!, m: m.baseAddress!, v: v.baseAddress!,
+                                         count: x.count)
                         }
                     }
                 }
