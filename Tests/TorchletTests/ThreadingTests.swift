@@ -131,6 +131,26 @@ import TestSupport
         #expect(differing == 0, "\(differing) of \(added.count) values differ")
     }
 
+    /// The fused cross-entropy splits its rows between threads when large:
+    /// the per-row losses and the gradient are the same bits on 1 and 3
+    /// threads (301 rows, not a multiple of 3).
+    @Test func crossEntropyGivesTheSameBits() {
+        let (rows, columns) = (301, 2_000)
+        #expect(rows * columns >= 2 * CrossEntropyKernel.minimumValuesPerThread, "large enough to split")
+        let g = Generator(seed: 10)
+        let scores = (0..<(rows * columns)).map { _ in 3 * g.nextNormal() }
+        let targets = (0..<rows).map { $0 * 7 % columns }
+        func lossesAndGradient() -> ([Float], [Float]) {
+            let logits = Tensor(scores, shape: [rows, columns], requiresGrad: true)
+            let losses = crossEntropy(logits, targets: targets, reduction: .none)
+            losses.sum().backward()
+            return (losses.scalars, logits.grad!.scalars)
+        }
+        let single = Self.with(threads: 1, lossesAndGradient), several = Self.with(threads: 3, lossesAndGradient)
+        #expect(single.0 == several.0)
+        #expect(single.1 == several.1)
+    }
+
     /// Adam's update, eight values at a time and split between threads,
     /// gives every value the same bits as the plain loop it replaced (with
     /// Adam's L2 term and with AdamW's shrink; a count that is not a whole

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// The two passes of the fused cross-entropy (see ``crossEntropy(_:targets:ignoreIndex:reduction:)``),
@@ -30,7 +29,7 @@ enum CrossEntropyKernel {
             body(0..<rows)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: threads) { t in
+        Parallelism.perform(threads) { t in
             body((rows * t / threads)..<(rows * (t + 1) / threads))
         }
     }
