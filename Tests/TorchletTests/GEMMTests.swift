@@ -8,12 +8,13 @@ import TorchletWide
 /// transposed strides and accumulation: rows around the kernels' heights
 /// (12 and its 8-, 4- and 2-row edge kernels with AVX-512; 4 and 2 with
 /// AVX2) and the 96-row cache block, columns around the 16- and 32-wide
-/// panels, `k` across the 512 cache block.
+/// panels, `k` across the 256 cache block, and more column panels than
+/// one group (`GEMM.panelsPerGroup`).
 @Suite struct GEMMTests {
     static let sizes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (6, 16, 8), (7, 17, 3), (5, 15, 300), (32, 512, 128), (97, 33, 257), (13, 1, 600), (2, 40, 0),
         (12, 32, 16), (11, 31, 9), (25, 33, 40), (3, 65, 7), (9, 48, 513), (23, 20, 1030), (109, 47, 33),
-        (192, 64, 5), (4, 8, 2), (109, 300, 520),
+        (192, 64, 5), (4, 8, 2), (109, 300, 520), (30, 1100, 300),
     ]
 
     @Test(arguments: sizes.indices)

@@ -20,8 +20,10 @@ import TestSupport
     /// Large products split between threads: a wide one by the column
     /// panels of `B`, a tall one by the rows of `A` (here 1,000 rows, not a
     /// whole number of tiles on any thread count; also with `A` transposed,
-    /// as in a weight gradient).
-    @Test(arguments: [2, 3, 4], [(64, 200, 1000, false), (1000, 70, 500, false), (1000, 70, 500, true)])
+    /// as in a weight gradient; and a wide one whose threads' groups of
+    /// panels start at other panels than on one thread).
+    @Test(arguments: [2, 3, 4], [(64, 200, 1000, false), (1000, 70, 500, false), (1000, 70, 500, true),
+                                 (40, 1100, 600, false)])
     func matrixProductGivesTheSameBits(threads: Int, shape: (m: Int, n: Int, k: Int, transposeA: Bool)) {
         let (m, n, k) = (shape.m, shape.n, shape.k)
         #expect(m * n * k >= 2 * GEMM.minimumWorkPerThread, "large enough to split")

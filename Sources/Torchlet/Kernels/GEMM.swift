@@ -37,11 +37,14 @@ import Dispatch
 ///   (`mc` · `kc`, 96 KB) stay in L2, which every x86-64 CPU since 2013
 ///   has (256 KB–2 MB). A larger `kc` means fewer passes that re-read and
 ///   re-write all of `C` (512 measured 5–10% faster than 256 on a 1024³
-///   product; 1024 no faster; `mc` from 48 to 384 made no measurable
-///   difference), but each block's sum is added to `C` separately, so `kc`
-///   decides the rounding of every product with `k` > 256: 512 changed the
-///   recorded results of Days 5 and 7–10. It stays 256 until the lessons
-///   are recorded again with it.
+///   product in separate runs, but only 0.94–1.04× the time in one process,
+///   alternating, on 1024³ and an LSTM's gradients; 1024 no faster; `mc`
+///   from 48 to 384 made no measurable difference), and each block's sum
+///   is added to `C` separately, so `kc` decides the rounding of every
+///   product with `k` > 256: 512 changed the recorded results of Days 5
+///   and 7–10. It stays 256. When `k` spans several blocks, the panels are
+///   also taken in groups of 16 (`panelsPerGroup`), so that a wide `B`'s
+///   `kc` block stays in L2 (see `multiply(panels:…)`).
 /// - **Strides, not copies, for transposes.** `A`'s element `(i, p)` is at
 ///   `a[i · rowStride + p · columnStride]`, so `Aᵀ · B` (every weight
 ///   gradient) needs no transposed copy.
@@ -252,9 +255,15 @@ enum GEMM {
     /// (see `multiply(panels:…)`).
     static let minimumPanelsToCopyA = 8
 
+    /// Column panels per group when `k` spans several `kc` blocks (see
+    /// `multiply(panels:…)`): 16 panels of a `kc` block are 512 KB of `B`
+    /// with AVX-512 (256 KB with AVX2), which stays in L2.
+    static let panelsPerGroup = 16
+
     /// The blocked loops over the column panels in `panelRange`: for each
-    /// `kc` block of `k` and `mc` block of rows, the micro-kernel on every
-    /// `mr`-row tile of the block against every panel.
+    /// group of panels, `kc` block of `k` and `mc` block of rows, the
+    /// micro-kernel on every `mr`-row tile of the block against every panel
+    /// of the group.
     static func multiply(
         panels panelRange: Range<Int>, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
@@ -284,43 +293,60 @@ enum GEMM {
         let edge = tilesTransposed ? 0 : m % mr
         let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edge > 0 ? mr * min(kc, k) : 0)
         defer { packedEdge.deallocate() }
-        var p0 = 0
-        while p0 < k {
-            let kBlock = min(kc, k - p0)
-            let add = accumulate || p0 > 0
-            if edge > 0 {
-                packA(a + (m - edge) * aRowStride + p0 * aColumnStride, rows: edge, k: kBlock,
-                      rowStride: aRowStride, columnStride: aColumnStride, into: packedEdge)
-            }
-            var i0 = 0
-            while i0 < m {
-                let mBlock = min(mc, m - i0)
-                if tilesTransposed {
-                    packA(a + i0 + p0 * aColumnStride, rows: mBlock, k: kBlock, rowStride: 1, columnStride: aColumnStride,
-                          into: packedTiles)
+        // Groups of panels (the outer `nc` loop of BLIS): a `kc` block of
+        // every panel of a wide `B` does not fit in L2 (10 MB for a
+        // 10,000-word decoder's 313 panels), so without groups each block of
+        // rows fetched it again from L3; a group's part stays in L2 for all
+        // the blocks of rows, and `A` is read again once per group instead.
+        // Only when `k` spans several `kc` blocks: measured on single
+        // products at one thread, each against the ungrouped loop in the
+        // same process, alternating, median of 12: the decoder's forward
+        // product (2,240 × 10,000 × 512) 0.88–0.94× the time in four runs,
+        // its half on one of two threads 0.96×, 2,048³ 0.94–0.98×, 1,536³
+        // 0.94–1.05×, 1,024³ 0.98–1.01×; with a single `kc` block (6,400 ×
+        // 2,048 × 256, 4,096 × 4,096 × 256) 1.02–1.05×, so those are not
+        // grouped.
+        let groupPanels = k > kc ? panelsPerGroup : max(1, panelRange.count)
+        for groupStart in stride(from: panelRange.lowerBound, to: panelRange.upperBound, by: groupPanels) {
+            let group = groupStart..<min(panelRange.upperBound, groupStart + groupPanels)
+            var p0 = 0
+            while p0 < k {
+                let kBlock = min(kc, k - p0)
+                let add = accumulate || p0 > 0
+                if edge > 0 {
+                    packA(a + (m - edge) * aRowStride + p0 * aColumnStride, rows: edge, k: kBlock,
+                          rowStride: aRowStride, columnStride: aColumnStride, into: packedEdge)
                 }
-                for panel in panelRange {
-                    let j0 = panel * nr, columns = min(nr, n - j0)
-                    let b = bPanels + panel * k * nr + p0 * nr
-                    var i = i0
-                    while i < i0 + mBlock {
-                        if tilesTransposed {
-                            microKernel(k: kBlock, a: packedTiles + (i - i0) * kBlock, rows: min(mr, m - i),
-                                        b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
-                        } else if i + mr <= m {
-                            block(AllRows.self, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
-                                  aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
-                                  b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
-                        } else {
-                            microKernel(k: kBlock, a: packedEdge, rows: edge,
-                                        b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
-                        }
-                        i += mr
+                var i0 = 0
+                while i0 < m {
+                    let mBlock = min(mc, m - i0)
+                    if tilesTransposed {
+                        packA(a + i0 + p0 * aColumnStride, rows: mBlock, k: kBlock, rowStride: 1, columnStride: aColumnStride,
+                              into: packedTiles)
                     }
+                    for panel in group {
+                        let j0 = panel * nr, columns = min(nr, n - j0)
+                        let b = bPanels + panel * k * nr + p0 * nr
+                        var i = i0
+                        while i < i0 + mBlock {
+                            if tilesTransposed {
+                                microKernel(k: kBlock, a: packedTiles + (i - i0) * kBlock, rows: min(mr, m - i),
+                                            b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                            } else if i + mr <= m {
+                                block(AllRows.self, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
+                                      aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
+                                      b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                            } else {
+                                microKernel(k: kBlock, a: packedEdge, rows: edge,
+                                            b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                            }
+                            i += mr
+                        }
+                    }
+                    i0 += mBlock
                 }
-                i0 += mBlock
+                p0 += kBlock
             }
-            p0 += kBlock
         }
     }
 
