@@ -21,4 +21,24 @@ public enum WideLSTMGates {
         return 0
         #endif
     }
+
+    /// Runs `LSTMGateMath.gradients` on units `0 ..< 16 · (hidden / 16)`
+    /// and returns where it stopped (the caller does the rest).
+    public static func gradients(
+        gates: UnsafePointer<Float>, tanhC: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
+        gradOutput: UnsafePointer<Float>, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
+        dGates: UnsafeMutablePointer<Float>, hidden: Int
+    ) -> Int {
+        #if TORCHLET_WIDE_MODULE
+        var j = 0
+        while j + VectorMath.V.scalarCount <= hidden {
+            LSTMGateMath.gradients(at: j, gates: gates, tanhC: tanhC, cPrev: cPrev, gradOutput: gradOutput, dh: dh,
+                                   dc: dc, dGates: dGates, hidden: hidden)
+            j += VectorMath.V.scalarCount
+        }
+        return j
+        #else
+        return 0
+        #endif
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 import TorchletWide
@@ -52,5 +53,48 @@ import TorchletWide
             #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(name) differs between 8 and 16 wide")
         }
         #expect(eight[6].allSatisfy { $0.isFinite && abs($0) <= 1 }, "h = o · tanh c is in [-1, 1]")
+    }
+
+    /// The same for the backward gate arithmetic: `dGates` and the new `dc`
+    /// of one row, sixteen units at a time and eight at a time, from saved
+    /// activations in (0, 1) and (−1, 1) and gradients of every scale.
+    @Test(arguments: [16, 48, 128])
+    func gradientsSixteenWideEqualEightWide(hidden: Int) throws {
+        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: only the eight-wide path runs")
+        let g = Generator(seed: 12)
+        let scales: [Float] = [1e-6, 0.1, 1, 3, 10, 100]
+        func values(_ count: Int) -> [Float] { (0..<count).map { scales[$0 % scales.count] * g.nextNormal() } }
+        // i, f, o are sigmoids and g a tanh: the saved activations are in their ranges.
+        let gates = (0..<(4 * hidden)).map { j in
+            j / hidden == 2 ? Foundation.tanh(3 * g.nextNormal()) : 1 / (1 + Foundation.exp(-3 * g.nextNormal()))
+        }
+        let tanhC = (0..<hidden).map { _ in Foundation.tanh(3 * g.nextNormal()) }
+        let cPrev = values(hidden), gradOutput = values(hidden), dh = values(hidden), dc = values(hidden)
+
+        /// `dGates` and `dc` after the row's gradients at one width.
+        func run(wide: Bool) -> [[Float]] {
+            var dc = dc, dGates = [Float](repeating: .nan, count: 4 * hidden)
+            let done = dc.withUnsafeMutableBufferPointer { dc in
+                dGates.withUnsafeMutableBufferPointer { dGates in
+                    let (dcp, dgp) = (dc.baseAddress!, dGates.baseAddress!)
+                    if wide {
+                        return WideLSTMGates.gradients(gates: gates, tanhC: tanhC, cPrev: cPrev, gradOutput: gradOutput,
+                                                       dh: dh, dc: dcp, dGates: dgp, hidden: hidden)
+                    }
+                    for j in stride(from: 0, to: hidden, by: 8) {
+                        LSTMGateMath.gradients(at: j, gates: gates, tanhC: tanhC, cPrev: cPrev, gradOutput: gradOutput,
+                                               dh: dh, dc: dcp, dGates: dgp, hidden: hidden)
+                    }
+                    return hidden
+                }
+            }
+            #expect(done == hidden, "the wide path covers every unit of a multiple of 16")
+            return [dGates, dc]
+        }
+        let eight = run(wide: false), sixteen = run(wide: true)
+        for (name, (a, b)) in zip(["dGates", "dc"], zip(eight, sixteen)) {
+            #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(name) differs between 8 and 16 wide")
+        }
+        #expect(eight[0].allSatisfy { $0.isFinite }, "every gate gradient was written")
     }
 }

@@ -1,7 +1,8 @@
-/// The LSTM's fused gate arithmetic on one vector of hidden units:
-/// `LSTMLayerKernel.gateStep` runs it eight units at a time, and
-/// `TorchletWide` (through a symbolic link to this file, like `GEMM`)
-/// sixteen at a time on a CPU with AVX-512 (see `VectorMath.V`).
+/// The LSTM's fused gate arithmetic on one vector of hidden units, forward
+/// (`step`) and backward (`gradients`): `LSTMLayerKernel` runs it eight
+/// units at a time, and `TorchletWide` (through a symbolic link to this
+/// file, like `GEMM`) sixteen at a time on a CPU with AVX-512 (see
+/// `VectorMath.V`).
 ///
 /// Why two widths: the gate arithmetic (five `exp`s and five divisions per
 /// unit) was 30% of the LSTM's forward pass (`perf` of `lstm_dense_nograd`
@@ -37,5 +38,28 @@ enum LSTMGateMath {
             store(hp, hPrev); store(cp, cPrev); store(tc, tanhC)
         }
         store(hn, output); store(cn, c); store(hn, h)
+    }
+
+    /// The gate gradients of units `j ..< j + V.scalarCount` of one row
+    /// (see `LSTMLayerKernel.gateGradients` for the formulas): writes
+    /// `dGates` (before activation) and replaces `dc` with the gradient of
+    /// the previous cell state.
+    @inline(__always)
+    static func gradients(
+        at j: Int, gates: UnsafePointer<Float>, tanhC: UnsafePointer<Float>, cPrev: UnsafePointer<Float>,
+        gradOutput: UnsafePointer<Float>, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
+        dGates: UnsafeMutablePointer<Float>, hidden: Int
+    ) {
+        func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p + j).loadUnaligned(as: V.self) }
+        func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p + j).storeBytes(of: v, as: V.self) }
+        let i = load(gates), f = load(gates + hidden), g = load(gates + 2 * hidden), o = load(gates + 3 * hidden)
+        let tc = load(tanhC)
+        let dhv = load(dh) + load(gradOutput)
+        let dcv = load(dc) + dhv * o * (1 - tc * tc)
+        store(dcv * g * i * (1 - i), dGates)
+        store(dcv * load(cPrev) * f * (1 - f), dGates + hidden)
+        store(dcv * i * (1 - g * g), dGates + 2 * hidden)
+        store(dhv * tc * o * (1 - o), dGates + 3 * hidden)
+        store(dcv * f, dc)
     }
 }

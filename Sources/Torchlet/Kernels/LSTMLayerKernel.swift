@@ -19,8 +19,6 @@ import TorchletWide
 /// The sequence is given in packed layout (see `RecurrentKernel`, which
 /// holds what this kernel shares with `GRULayerKernel`).
 enum LSTMLayerKernel {
-    typealias V = SIMD8<Float>
-
     /// What backward needs from the forward pass.
     struct Saved {
         var gates: [Float]        // [N, 4H] activated i, f, g, o
@@ -162,10 +160,11 @@ enum LSTMLayerKernel {
         }
     }
 
-    /// The gate gradients of one row, eight values at a time: from the
-    /// saved activations and the incoming `dh` (plus the output's own
-    /// gradient) and `dc`, writes `dGates` (before activation) and replaces
-    /// `dc` with the gradient of the previous cell state.
+    /// The gate gradients of one row: from the saved activations and the
+    /// incoming `dh` (plus the output's own gradient) and `dc`, writes
+    /// `dGates` (before activation) and replaces `dc` with the gradient of
+    /// the previous cell state. Sixteen units at a time where the AVX-512
+    /// build runs, then eight, then one (see `LSTMGateMath`).
     ///
     /// ```
     /// dh = dh + dOutput            dc = dc + dh ⊙ o ⊙ (1 − tanh²c')
@@ -179,19 +178,14 @@ enum LSTMLayerKernel {
         gradOutput: UnsafePointer<Float>, dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
         dGates: UnsafeMutablePointer<Float>, hidden: Int
     ) {
-        func load(_ p: UnsafePointer<Float>, _ j: Int) -> V { UnsafeRawPointer(p + j).loadUnaligned(as: V.self) }
-        func store(_ v: V, _ p: UnsafeMutablePointer<Float>, _ j: Int) { UnsafeMutableRawPointer(p + j).storeBytes(of: v, as: V.self) }
         var j = 0
+        if MatrixMultiply.usesWideKernel {
+            j = WideLSTMGates.gradients(gates: gates, tanhC: tanhC, cPrev: cPrev, gradOutput: gradOutput, dh: dh, dc: dc,
+                                        dGates: dGates, hidden: hidden)
+        }
         while j + 8 <= hidden {
-            let i = load(gates, j), f = load(gates + hidden, j), g = load(gates + 2 * hidden, j), o = load(gates + 3 * hidden, j)
-            let tc = load(tanhC, j)
-            let dhv = load(dh, j) + load(gradOutput, j)
-            let dcv = load(dc, j) + dhv * o * (1 - tc * tc)
-            store(dcv * g * i * (1 - i), dGates, j)
-            store(dcv * load(cPrev, j) * f * (1 - f), dGates + hidden, j)
-            store(dcv * i * (1 - g * g), dGates + 2 * hidden, j)
-            store(dhv * tc * o * (1 - o), dGates + 3 * hidden, j)
-            store(dcv * f, dc, j)
+            LSTMGateMath.gradients(at: j, gates: gates, tanhC: tanhC, cPrev: cPrev, gradOutput: gradOutput, dh: dh, dc: dc,
+                                   dGates: dGates, hidden: hidden)
             j += 8
         }
         while j < hidden {
