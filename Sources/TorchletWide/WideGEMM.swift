@@ -27,4 +27,12 @@ public enum WideGEMM {
         GEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                       packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: threads, perform: perform)
     }
+
+    /// See `GEMM.kernelMultiplyAdds`.
+    public static let kernelMultiplyAdds = GEMM.kernelMultiplyAdds
+
+    /// See `GEMM.kernelInCache`.
+    public static func kernelInCache(calls: Int) -> Float {
+        GEMM.kernelInCache(calls: calls)
+    }
 }

@@ -2,6 +2,7 @@
 // warm-up, one line per case:
 //
 //     bench: peak gflops=… (16-wide FMA, 1 thread)
+//     bench: kernel gflops=… peak_share=…   (only when asked for: `bench kernel`)
 //     bench: case=NAME ms=MEDIAN gflops=… threads=N [peak_share=… (gemm) or first_loss=… (lm_step)]
 //     bench: memory start_rss_mb=… peak_rss_mb=…
 //
@@ -10,7 +11,10 @@
 // With `--scaling`, `--list` prints the sweep's shapes and `--point I` runs
 // only the I-th (repeatable), so a script can alternate sides shape by shape.
 // The peak is one core's FMA loop (Peak.swift), printed before the gemm
-// cases (or alone: `bench peak`); gemm lines add their share of it. The
+// cases (or alone: `bench peak`); gemm lines add their share of it.
+// `bench kernel` adds the product's micro-kernel alone on operands in L1
+// (Peak.swift), with its share of the peak: what the kernel can do when
+// no cache misses slow it. The
 // memory line is the process's peak resident set, meaningful for one case
 // run alone (`bench lstm_large`). `--scaling` times lstm_dense's shape
 // against T, B and H instead of the cases (Scaling.swift).
@@ -48,7 +52,7 @@ while let argument = arguments.popFirst() {
             ("usage: bench [--repeats N] [--threads N] [--list] [CASE…]\n"
              + "       bench --scaling [--list] [--point I…]   (I in 0…\(ScalingShape.sweep.count - 1))\n").data(using: .utf8)!)
         exit(2)
-    } else if argument == "peak" || caseNames.contains(argument) {
+    } else if argument == "peak" || argument == "kernel" || caseNames.contains(argument) {
         selected.insert(argument)
     } else {
         FileHandle.standardError.write("bench: no case named '\(argument)' (bench --list shows them)\n".data(using: .utf8)!)
@@ -56,7 +60,7 @@ while let argument = arguments.popFirst() {
     }
 }
 func wanted(_ name: String) -> Bool {
-    precondition(name == "peak" || caseNames.contains(name), "bench: case \(name) is missing from caseNames")
+    precondition(name == "peak" || name == "kernel" || caseNames.contains(name), "bench: case \(name) is missing from caseNames")
     return selected.isEmpty || selected.contains(name)
 }
 
@@ -74,9 +78,14 @@ if scaling {
 }
 
 let gemmSizes = [128, 256, 512, 1024].filter { wanted("gemm_\($0)") }
-let peakGigaflops = wanted("peak") || !gemmSizes.isEmpty ? measuredPeakGigaflops(repeats: repeats) : nil
+let kernelWanted = selected.contains("kernel")
+let peakGigaflops = wanted("peak") || kernelWanted || !gemmSizes.isEmpty ? measuredPeakGigaflops(repeats: repeats) : nil
 if let peakGigaflops {
     print("bench: peak gflops=\(String(format: "%.1f", peakGigaflops)) (\(FMAPeak.vectorWidth)-wide FMA, 1 thread)")
+}
+if kernelWanted, let peakGigaflops {
+    let kernel = measuredKernelGigaflops(repeats: repeats)
+    print("bench: kernel gflops=\(String(format: "%.1f", kernel)) peak_share=\(String(format: "%.2f", kernel / peakGigaflops))")
 }
 for n in gemmSizes {
     let a = Tensor.normal([n, n], generator: generator), b = Tensor.normal([n, n], generator: generator)

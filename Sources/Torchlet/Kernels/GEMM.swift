@@ -560,6 +560,33 @@ enum GEMM {
         }
     }
 
+    /// Multiply-adds per call of `kernelInCache` with `k` = `kc`.
+    static let kernelMultiplyAdds = kc * mr * nr
+
+    /// Runs the micro-kernel `calls` times on one tile of `A` and one `kc`
+    /// slice of a panel of `B` that stay in L1, adding into one block of
+    /// `C`, and returns a value of `C` (use it, so the work is not
+    /// dropped): what the kernel does when no cache misses slow it, for
+    /// comparing with a whole product (see `bench kernel`).
+    static func kernelInCache(calls: Int) -> Float {
+        let aTile = [Float](repeating: 1e-3, count: kc * mr)
+        // `B` on a 64-byte boundary, as `packB` leaves it.
+        let b = [Float](repeating: 1e-3, count: kc * nr + headerCount)
+        var c = [Float](repeating: 0, count: mr * nr)
+        aTile.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    let bAligned = b.baseAddress! + (headerCount - (Int(bitPattern: b.baseAddress!) % 64) / 4) % headerCount
+                    for _ in 0..<calls {
+                        block(AllRows.self, k: kc, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr, rows: mr,
+                              b: bAligned, c: c.baseAddress!, ldc: nr, columns: nr, accumulate: true)
+                    }
+                }
+            }
+        }
+        return c[0]
+    }
+
     /// The plain triple loop `C = A · B` (row-major, no strides) that the
     /// fast path is tested against.
     static func referenceMultiply(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> [Float] {
