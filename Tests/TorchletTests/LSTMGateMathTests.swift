@@ -8,15 +8,24 @@ import TorchletWide
 /// (the AVX-512 build, `WideLSTMGates`) as eight at a time (`LSTMGateMath`
 /// here), so a model's results do not depend on which CPU ran it.
 @Suite struct LSTMGateMathTests {
+    static func requireWideKernel() throws {
+        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: only the eight-wide path runs")
+    }
+
+    /// `count` normal values scaled in turn by 10⁻⁶ … 100.
+    static func values(_ count: Int, _ g: Generator) -> [Float] {
+        let scales: [Float] = [1e-6, 0.1, 1, 3, 10, 100]
+        return (0..<count).map { scales[$0 % scales.count] * g.nextNormal() }
+    }
+
     /// One row of pre-activation gates, bias and state, with values from
     /// deep saturation (±100, where `exp` is clamped) to tiny, and the
     /// row's results after a step at each width.
     @Test(arguments: [16, 48, 128])
     func sixteenWideEqualsEightWide(hidden: Int) throws {
-        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: only the eight-wide path runs")
+        try Self.requireWideKernel()
         let g = Generator(seed: 11)
-        let scales: [Float] = [1e-6, 0.1, 1, 3, 10, 100]
-        func values(_ count: Int) -> [Float] { (0..<count).map { scales[$0 % scales.count] * g.nextNormal() } }
+        func values(_ count: Int) -> [Float] { Self.values(count, g) }
         let gates = values(4 * hidden), bias = values(4 * hidden), h = values(hidden), c = values(hidden)
 
         /// The row after one step: gates, h, c, the saved h, c and tanh c, and the output.
@@ -60,10 +69,9 @@ import TorchletWide
     /// activations in (0, 1) and (−1, 1) and gradients of every scale.
     @Test(arguments: [16, 48, 128])
     func gradientsSixteenWideEqualEightWide(hidden: Int) throws {
-        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: only the eight-wide path runs")
+        try Self.requireWideKernel()
         let g = Generator(seed: 12)
-        let scales: [Float] = [1e-6, 0.1, 1, 3, 10, 100]
-        func values(_ count: Int) -> [Float] { (0..<count).map { scales[$0 % scales.count] * g.nextNormal() } }
+        func values(_ count: Int) -> [Float] { Self.values(count, g) }
         // i, f, o are sigmoids and g a tanh: the saved activations are in their ranges.
         let gates = (0..<(4 * hidden)).map { j in
             j / hidden == 2 ? Foundation.tanh(3 * g.nextNormal()) : 1 / (1 + Foundation.exp(-3 * g.nextNormal()))
