@@ -19,9 +19,15 @@ extension Tensor {
         let n = count
         return Tensor.result(op: "narrowed", shape: outShape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: n)
-            for o in 0..<outer {
-                let base = (o * size + start) * inner
-                for j in 0..<(length * inner) { gx[base + j] = g[o * length * inner + j] }
+            // Block copies: the LSTM layers split their combined result into
+            // output, h and c with this, so it runs on every training step.
+            gx.withUnsafeMutableBufferPointer { gx in
+                g.withUnsafeBufferPointer { g in
+                    for o in 0..<outer where length * inner > 0 {
+                        let base = (o * size + start) * inner
+                        (gx.baseAddress! + base).update(from: g.baseAddress! + o * length * inner, count: length * inner)
+                    }
+                }
             }
             return [gx]
         }
