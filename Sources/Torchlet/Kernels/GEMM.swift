@@ -284,7 +284,10 @@ enum GEMM {
         // `lm_step` 0.91× (at one thread 0.95× for both in one such series,
         // no difference beyond the noise in a later one of 4). With 2–4
         // panels (`lstm_dense`, `day3_epoch`) the copy cost more than it
-        // saved.
+        // saved; measured again with the threshold at 1: `lstm_dense`'s
+        // weight gradients alone took 0.68–0.78× the time, but in the
+        // layer's backward the copy (`multiply`, 2.3% → 6.9% of a profile)
+        // cost what the kernel saved (61.0% → 56.4%), whole runs 1.03×.
         let tilesTransposed = aRowStride == 1 && aColumnStride > 1 && panelRange.count >= minimumPanelsToCopyA
         let packedTiles = UnsafeMutablePointer<Float>.allocate(capacity: tilesTransposed ? mc * min(kc, k) : 0)
         defer { packedTiles.deallocate() }
@@ -570,16 +573,17 @@ enum GEMM {
     /// comparing with a whole product (see `bench kernel`).
     static func kernelInCache(calls: Int) -> Float {
         let aTile = [Float](repeating: 1e-3, count: kc * mr)
-        // `B` on a 64-byte boundary, as `packB` leaves it.
-        let b = [Float](repeating: 1e-3, count: kc * nr + headerCount)
+        // One panel of `B`, packed as a product packs it (64-byte aligned).
+        let b = [Float](repeating: 1e-3, count: kc * nr)
+        let packedB = b.withUnsafeBufferPointer { packed($0.baseAddress!, k: kc, n: nr, rowStride: nr, columnStride: 1) }
         var c = [Float](repeating: 0, count: mr * nr)
         aTile.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
+            packedB.withUnsafeBufferPointer { packedB in
                 c.withUnsafeMutableBufferPointer { c in
-                    let bAligned = b.baseAddress! + (headerCount - (Int(bitPattern: b.baseAddress!) % 64) / 4) % headerCount
+                    let panel = panels(of: packedB.baseAddress!)
                     for _ in 0..<calls {
                         block(AllRows.self, k: kc, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr, rows: mr,
-                              b: bAligned, c: c.baseAddress!, ldc: nr, columns: nr, accumulate: true)
+                              b: panel, c: c.baseAddress!, ldc: nr, columns: nr, accumulate: true)
                     }
                 }
             }
