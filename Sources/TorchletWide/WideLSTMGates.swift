@@ -10,13 +10,10 @@ public enum WideLSTMGates {
         cPrev: UnsafeMutablePointer<Float>?, tanhC: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>
     ) -> Int {
         #if TORCHLET_WIDE_MODULE
-        var j = 0
-        while j + VectorMath.V.scalarCount <= hidden {
-            LSTMGateMath.step(at: j, gates: gates, bias: bias, hidden: hidden, h: h, c: c,
-                              hPrev: hPrev, cPrev: cPrev, tanhC: tanhC, output: output)
-            j += VectorMath.V.scalarCount
-        }
-        return j
+        let end = hidden - hidden % VectorMath.V.scalarCount
+        LSTMGateMath.step(units: 0..<end, gates: gates, bias: bias, hidden: hidden, h: h, c: c,
+                          hPrev: hPrev, cPrev: cPrev, tanhC: tanhC, output: output)
+        return end
         #else
         return 0
         #endif

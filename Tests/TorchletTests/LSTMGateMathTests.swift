@@ -47,11 +47,9 @@ import TorchletWide
                                                     gates: args.0, bias: args.1, hidden: hidden, h: args.2, c: args.3,
                                                     hPrev: args.4, cPrev: args.5, tanhC: args.6, output: args.7)
                                             }
-                                            for j in stride(from: 0, to: hidden, by: 8) {
-                                                LSTMGateMath.step(
-                                                    at: j, gates: args.0, bias: args.1, hidden: hidden, h: args.2, c: args.3,
-                                                    hPrev: args.4, cPrev: args.5, tanhC: args.6, output: args.7)
-                                            }
+                                            LSTMGateMath.step(
+                                                units: 0..<hidden, gates: args.0, bias: args.1, hidden: hidden, h: args.2,
+                                                c: args.3, hPrev: args.4, cPrev: args.5, tanhC: args.6, output: args.7)
                                             return hidden
                                         }}}}}}}}
             #expect(done == hidden, "the wide path covers every unit of a multiple of 16")

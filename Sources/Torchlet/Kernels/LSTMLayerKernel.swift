@@ -10,7 +10,7 @@ import TorchletWide
 /// - the input projection `x W_ihᵀ` of all time steps is one matrix product
 ///   before the loop; only `h W_hhᵀ` is computed per step, with `W_hhᵀ`
 ///   packed once for the whole sequence (see `GEMM`);
-/// - the gate arithmetic is one fused pass, sixteen values at a time on
+/// - the gate arithmetic is fused (two passes over a row), sixteen values at a time on
 ///   AVX-512 CPUs and eight elsewhere, with vector `sigmoid`/`tanh` (see
 ///   `LSTMGateMath` and `VectorMath`);
 /// - backward accumulates the weight gradients with one matrix product over
@@ -139,11 +139,10 @@ enum LSTMLayerKernel {
             j = WideLSTMGates.step(gates: gates, bias: bias, hidden: hidden, h: h, c: c, hPrev: saved?.hPrev,
                                    cPrev: saved?.cPrev, tanhC: saved?.tanhC, output: output)
         }
-        while j + 8 <= hidden {
-            LSTMGateMath.step(at: j, gates: gates, bias: bias, hidden: hidden, h: h, c: c,
-                              hPrev: saved?.hPrev, cPrev: saved?.cPrev, tanhC: saved?.tanhC, output: output)
-            j += 8
-        }
+        let end = j + (hidden - j) / 8 * 8
+        LSTMGateMath.step(units: j..<end, gates: gates, bias: bias, hidden: hidden, h: h, c: c,
+                          hPrev: saved?.hPrev, cPrev: saved?.cPrev, tanhC: saved?.tanhC, output: output)
+        j = end
         // The last hidden % 8 values, one at a time.
         while j < hidden {
             let i = stableSigmoid(gates[j] + bias[j])
