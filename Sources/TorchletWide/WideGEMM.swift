@@ -18,6 +18,18 @@ public enum WideGEMM {
         GEMM.packed(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, threads: threads, perform: perform)
     }
 
+    /// See `GEMM.packed(_:k:threads:perform:)`: matrices side by side.
+    public static func packed(
+        sideBySide operands: [(b: UnsafePointer<Float>, n: Int, rowStride: Int, columnStride: Int)], k: Int, threads: Int,
+        perform: (_ count: Int, _ piece: (Int) -> Void) -> Void
+    ) -> [Float] {
+        GEMM.packed(operands.map { GEMM.Operand(b: $0.b, n: $0.n, rowStride: $0.rowStride, columnStride: $0.columnStride) },
+                    k: k, threads: threads, perform: perform)
+    }
+
+    /// Columns per packed panel (see `GEMM.nr`).
+    public static let panelWidth = GEMM.nr
+
     /// See `GEMM.multiply`.
     public static func multiply(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,

@@ -32,7 +32,7 @@ import TorchletWide
 
     /// `Aᵀ` stored transposed gives the same bits as `A` stored as it is:
     /// each value is the same multiply-adds in the same order whether the
-    /// kernel reads `A` in place or from tiles it copied (with 8 panels or
+    /// kernel reads `A` in place or from tiles it copied (with 6 panels or
     /// more, `GEMM.minimumPanelsToCopyA`).
     @Test(arguments: [(100, 600, 530), (13, 256, 40), (40, 600, 300), (100, 70, 300)])
     func transposedAGivesTheSameBits(m: Int, n: Int, k: Int) {
@@ -43,6 +43,27 @@ import TorchletWide
         let transposed = MatrixMultiply.matmul(aT, b, n: m, k: k, m: n, transposeA: true)
         let differing = zip(plain, transposed).filter { $0.bitPattern != $1.bitPattern }.count
         #expect(differing == 0, "\(differing) of \(plain.count) values differ for \(m)×\(k)×\(n)")
+    }
+
+    /// Two products with one transposed `A`, computed as one over the two
+    /// `B`s side by side (`MatrixMultiply.transposedProducts`, an LSTM's
+    /// weight gradients), give the same bits as two `matmul`s: widths that
+    /// end in partial panels, `k` across the cache block, and enough panels
+    /// together to copy `A` into tiles.
+    @Test(arguments: [(n: 30, k: 300, m1: 5, m2: 37), (n: 512, k: 1600, m1: 64, m2: 128), (n: 13, k: 7, m1: 40, m2: 1),
+                      (n: 100, k: 260, m1: 200, m2: 90)])
+    func transposedProductsEqualTwoProducts(n: Int, k: Int, m1: Int, m2: Int) {
+        let g = Generator(seed: 4)
+        func values(_ count: Int) -> [Float] { (0..<count).map { _ in g.nextNormal() } }
+        let a = values(k * n), b1 = values(k * m1), b2 = values(k * m2)
+        let (c1, c2) = MatrixMultiply.transposedProducts(a, b1, b2, n: n, k: k, m1: m1, m2: m2)
+        let (one, two) = (MatrixMultiply.matmul(a, b1, n: n, k: k, m: m1, transposeA: true),
+                          MatrixMultiply.matmul(a, b2, n: n, k: k, m: m2, transposeA: true))
+        for (name, (joint, alone)) in [("Aᵀ·B₁", (c1, one)), ("Aᵀ·B₂", (c2, two))] {
+            let differing = zip(joint, alone).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(joint.count == alone.count && differing == 0,
+                    "\(name): \(differing) of \(alone.count) values differ for n \(n), k \(k), m \(m1), \(m2)")
+        }
     }
 
     /// A large `B` is packed on several threads, each taking a range of

@@ -114,20 +114,45 @@ enum GEMM {
         into out: UnsafeMutablePointer<Float>, threads maxThreads: Int,
         perform: (_ count: Int, _ piece: (Int) -> Void) -> Void
     ) {
+        packB([Operand(b: b, n: n, rowStride: rowStride, columnStride: columnStride)], k: k, into: out,
+              threads: maxThreads, perform: perform)
+    }
+
+    /// One `[k, n]` matrix for `packB`: element `(p, j)` at `b[p · rowStride
+    /// + j · columnStride]`.
+    struct Operand {
+        var b: UnsafePointer<Float>
+        var n: Int, rowStride: Int, columnStride: Int
+    }
+
+    /// Packs matrices with the same `k` side by side, `[B₁ | B₂ | …]`, each
+    /// from a panel of its own (see `packB`): a product with it computes
+    /// `A · Bᵢ` in the columns from `nr` · (the panels before `Bᵢ`) on.
+    /// `out` holds `packedCount(k:, n:)` floats for `n` = `nr` · all panels.
+    static func packB(
+        _ operands: [Operand], k: Int, into out: UnsafeMutablePointer<Float>, threads maxThreads: Int,
+        perform: (_ count: Int, _ piece: (Int) -> Void) -> Void
+    ) {
         let offset = headerCount - (Int(bitPattern: out) % 64) / MemoryLayout<Float>.size  // 1...16
         for i in 0..<headerCount { out[i] = 0 }
         out[0] = Float(offset)
-        let panels = (n + nr - 1) / nr
-        let threads = min(maxThreads, panels, max(1, k * n / minimumPackPerThread))
-        if threads > 1 {
-            perform(threads) { t in
-                packPanels((panels * t / threads)..<(panels * (t + 1) / threads), of: b, k: k, n: n,
-                           rowStride: rowStride, columnStride: columnStride, into: out + offset)
+        var start = out + offset, allPanels = 0
+        for operand in operands {
+            let (b, n, rowStride, columnStride) = (operand.b, operand.n, operand.rowStride, operand.columnStride)
+            let panels = (n + nr - 1) / nr
+            let threads = min(maxThreads, panels, max(1, k * n / minimumPackPerThread))
+            if threads > 1 {
+                perform(threads) { t in
+                    packPanels((panels * t / threads)..<(panels * (t + 1) / threads), of: b, k: k, n: n,
+                               rowStride: rowStride, columnStride: columnStride, into: start)
+                }
+            } else {
+                packPanels(0..<panels, of: b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, into: start)
             }
-        } else {
-            packPanels(0..<panels, of: b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, into: out + offset)
+            start += panels * nr * k
+            allPanels += panels
         }
-        for i in (offset + panels * nr * k)..<packedCount(k: k, n: n) { out[i] = 0 }
+        for i in (offset + allPanels * nr * k)..<packedCount(k: k, n: allPanels * nr) { out[i] = 0 }
     }
 
     /// Floats of `B` per thread below which `packB` does not split: 64K
@@ -186,9 +211,18 @@ enum GEMM {
         _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int, threads: Int = 1,
         perform: (_ count: Int, _ piece: (Int) -> Void) -> Void = dispatchPerform
     ) -> [Float] {
+        packed([Operand(b: b, n: n, rowStride: rowStride, columnStride: columnStride)], k: k, threads: threads,
+               perform: perform)
+    }
+
+    /// Packs matrices side by side into a new array (see `packB`).
+    static func packed(
+        _ operands: [Operand], k: Int, threads: Int = 1,
+        perform: (_ count: Int, _ piece: (Int) -> Void) -> Void = dispatchPerform
+    ) -> [Float] {
+        let n = operands.reduce(0) { $0 + ($1.n + nr - 1) / nr } * nr
         return [Float](unsafeUninitializedCapacity: packedCount(k: k, n: n)) { buffer, count in
-            packB(b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, into: buffer.baseAddress!,
-                  threads: threads, perform: perform)
+            packB(operands, k: k, into: buffer.baseAddress!, threads: threads, perform: perform)
             count = packedCount(k: k, n: n)
         }
     }
@@ -253,7 +287,7 @@ enum GEMM {
 
     /// Panels per call from which a transposed `A` is copied into tiles
     /// (see `multiply(panels:…)`).
-    static let minimumPanelsToCopyA = 8
+    static let minimumPanelsToCopyA = 6
 
     /// Column panels per group when `k` spans several `kc` blocks (see
     /// `multiply(panels:…)`): 16 panels of a `kc` block are 512 KB of `B`
@@ -288,6 +322,10 @@ enum GEMM {
         // weight gradients alone took 0.68–0.78× the time, but in the
         // layer's backward the copy (`multiply`, 2.3% → 6.9% of a profile)
         // cost what the kernel saved (61.0% → 56.4%), whole runs 1.03×.
+        // From 6 panels it pays: `lstm_dense`'s two weight gradients as one
+        // product have 6 (`MatrixMultiply.transposedProducts`), and with the
+        // threshold at 6 instead of 8 `lstm_dense` took 0.96× and 0.98× the
+        // time at one thread, 0.93× at two (16 alternating rounds each).
         let tilesTransposed = aRowStride == 1 && aColumnStride > 1 && panelRange.count >= minimumPanelsToCopyA
         let packedTiles = UnsafeMutablePointer<Float>.allocate(capacity: tilesTransposed ? mc * min(kc, k) : 0)
         defer { packedTiles.deallocate() }

@@ -272,9 +272,9 @@ enum GRULayerKernel {
             }
         }}}}}}}}
 
-        let (dx, dWih, dBih) = RecurrentKernel.linearGradients(
+        let (dx, dWih, _, dBih) = RecurrentKernel.linearGradients(
             dX, input: x, weight: weightIH, rows: n, inputSize: inputSize, width: width, needsInputGrad: needsInputGrad)
-        let (_, dWhh, dBhh) = RecurrentKernel.linearGradients(
+        let (_, dWhh, _, dBhh) = RecurrentKernel.linearGradients(
             dH, input: saved.hPrev, weight: weightHH, rows: n, inputSize: hidden, width: width, needsInputGrad: false)
         return [dx, dh, dWih, dWhh, dBih, dBhh]
     }

@@ -255,9 +255,10 @@ enum LSTMLayerKernel {
             }
         }}}}}}}}
 
-        let (dx, dWih, dBias) = RecurrentKernel.linearGradients(
-            dGates, input: x, weight: weightIH, rows: n, inputSize: inputSize, width: gates, needsInputGrad: needsInputGrad)
-        let dWhh = MatrixMultiply.matmul(dGates, saved.hPrev, n: gates, k: n, m: hidden, transposeA: true)
+        // dW_ih = dGatesᵀ · x and dW_hh = dGatesᵀ · h_prev in one product.
+        let (dx, dWih, dWhh, dBias) = RecurrentKernel.linearGradients(
+            dGates, input: x, weight: weightIH, rows: n, inputSize: inputSize, width: gates, needsInputGrad: needsInputGrad,
+            alsoFor: (saved.hPrev, hidden))
         return [dx, dh, dc, dWih, dWhh, dBias, dBias]
     }
 }

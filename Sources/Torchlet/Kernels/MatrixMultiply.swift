@@ -31,6 +31,23 @@ enum MatrixMultiply {
                           perform: Parallelism.perform)
     }
 
+    /// Matrices `[k, nᵢ]` packed side by side for one `multiply` (see
+    /// `GEMM.packB`); operand `i`'s columns of the product start at
+    /// `panelWidth` · (the panels before it).
+    static func packed(
+        sideBySide operands: [(b: UnsafePointer<Float>, n: Int, rowStride: Int, columnStride: Int)], k: Int,
+        threads: Int = Parallelism.threadCount
+    ) -> [Float] {
+        Allocator.configured
+        return usesWideKernel
+            ? WideGEMM.packed(sideBySide: operands, k: k, threads: threads, perform: Parallelism.perform)
+            : GEMM.packed(operands.map { GEMM.Operand(b: $0.b, n: $0.n, rowStride: $0.rowStride, columnStride: $0.columnStride) },
+                          k: k, threads: threads, perform: Parallelism.perform)
+    }
+
+    /// Columns per packed panel of the kernel in use (16 or 32).
+    static var panelWidth: Int { usesWideKernel ? WideGEMM.panelWidth : GEMM.nr }
+
     /// `C (+)= A · B` (see `GEMM.multiply`), on up to `threads` threads
     /// of the worker pool (see `Parallelism`).
     static func multiply(
@@ -73,6 +90,47 @@ enum MatrixMultiply {
             }
             count = n * m
         }
+    }
+}
+
+extension MatrixMultiply {
+    /// `Aᵀ · B₁` and `Aᵀ · B₂` for row-major `A` `[k, n]` and `Bᵢ` `[k, mᵢ]`:
+    /// one product with `B₁` and `B₂` side by side, so the transposed `A`,
+    /// read in place, is read once for both (an LSTM's two weight
+    /// gradients, `dGatesᵀ · x` and `dGatesᵀ · h`). Each result `[n, mᵢ]`
+    /// has the bits of its own `matmul(transposeA: true)`: every value is
+    /// the same multiply-adds in the same order.
+    static func transposedProducts(
+        _ a: [Float], _ b1: [Float], _ b2: [Float], n: Int, k: Int, m1: Int, m2: Int
+    ) -> ([Float], [Float]) {
+        let width1 = (m1 + panelWidth - 1) / panelWidth * panelWidth
+        let width = width1 + (m2 + panelWidth - 1) / panelWidth * panelWidth
+        let packedB = b1.withUnsafeBufferPointer { b1 in
+            b2.withUnsafeBufferPointer { b2 in
+                packed(sideBySide: [(b1.baseAddress!, m1, m1, 1), (b2.baseAddress!, m2, m2, 1)], k: k)
+            }
+        }
+        var c = RecurrentKernel.uninitialized(n * width)
+        a.withUnsafeBufferPointer { a in
+            packedB.withUnsafeBufferPointer { packedB in
+                c.withUnsafeMutableBufferPointer { c in
+                    multiply(m: n, n: width, k: k, a: a.baseAddress!, aRowStride: 1, aColumnStride: n,
+                             packedB: packedB.baseAddress!, c: c.baseAddress!, ldc: width, accumulate: false)
+                }
+            }
+        }
+        // Each result's columns out of the combined rows (a copy of n · (m₁ + m₂) floats).
+        func columns(_ start: Int, _ count: Int) -> [Float] {
+            [Float](unsafeUninitializedCapacity: n * count) { out, initialized in
+                c.withUnsafeBufferPointer { c in
+                    for i in 0..<n {
+                        (out.baseAddress! + i * count).initialize(from: c.baseAddress! + i * width + start, count: count)
+                    }
+                }
+                initialized = n * count
+            }
+        }
+        return (columns(0, m1), columns(width1, m2))
     }
 }
 
