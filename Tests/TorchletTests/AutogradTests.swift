@@ -5,6 +5,30 @@ import TestSupport
 /// How `backward()` behaves: shared nodes, accumulation, detach, no-grad
 /// and deep graphs.
 @Suite struct AutogradTests {
+    /// An operation with several results (`Tensor.results`, as the LSTM
+    /// layer's output, h and c) runs its one backward with the gradient of
+    /// each result that a gradient reached and nil for the others, also
+    /// when a kept graph is walked again from fewer of its results.
+    @Test func severalResultsShareOneBackward() {
+        let x = Tensor([1, 2, 3], requiresGrad: true)
+        var seen: [[[Float]?]] = []
+        // y = (2x₀, 2x₁) and z = (3x₂): backward maps each result's gradient back.
+        let results = Tensor.results(op: "split", shapes: [[2], [1]], scalars: [[2, 4], [9]], inputs: [x]) { g in
+            seen.append(g)
+            return [[2 * (g[0]?[0] ?? 0), 2 * (g[0]?[1] ?? 0), 3 * (g[1]?[0] ?? 0)]]
+        }
+        let (y, z) = (results[0], results[1])
+        #expect(y.scalars == [2, 4] && z.scalars == [9] && y.requiresGrad && z.requiresGrad)
+        let loss = (y * Tensor([1, 10])).sum() + z.sum()
+        loss.backward()
+        #expect(x.grad!.scalars == [2, 20, 3])
+        y.sum().backward()  // the same graph again, from y alone: z's gradient must not linger
+        #expect(x.grad!.scalars == [4, 22, 3])
+        #expect(seen.count == 2 && seen[0][0] == [1, 10] && seen[0][1] == [1] && seen[1][0] == [1, 1] && seen[1][1] == nil)
+        let plain = withNoGrad { Tensor.results(op: "split", shapes: [[1]], scalars: [[5]], inputs: [x]) { _ in [nil] } }
+        #expect(!plain[0].requiresGrad && plain[0].scalars == [5])
+    }
+
     @Test func nodeUsedTwice() {
         let x = Tensor([1, -2, 3], requiresGrad: true)
         (x * x).sum().backward()

@@ -43,6 +43,43 @@ extension Tensor {
         return Tensor(shape: shape, scalars: scalars, requiresGrad: false, inputs: [], backwardRule: nil)
     }
 
+    /// Creates the several results of the operation `op` (an LSTM layer's
+    /// output, final `h` and final `c`), recording one `backward` for all of
+    /// them that receives the gradient of each (nil for a result that no
+    /// gradient reached), like PyTorch's multi-output functions.
+    ///
+    /// How, without a combined tensor to copy the results out of and their
+    /// gradients back into: the results' one input is a hidden node with no
+    /// values, holding `inputs` and `backward`. Each result's backward
+    /// hands its gradient to that node (through a box they share) and sends
+    /// it an empty gradient, so `backward()` reaches the node after all of
+    /// them (they use it) and runs `backward` on what they handed over.
+    static func results(
+        op: String, shapes: [[Int]], scalars: [[Float]], inputs: [Tensor], savedScalarCount: Int = 0,
+        backward: @escaping (_ gradients: [[Float]?]) -> [[Float]?]
+    ) -> [Tensor] {
+        if AnomalyMode.isEnabled {
+            for (shape, values) in zip(shapes, scalars) {
+                AnomalyMode.checkForward(op, inputs: inputs, shape: shape, scalars: values)
+            }
+        }
+        guard recordsGraph(for: inputs) else {
+            return zip(shapes, scalars).map {
+                Tensor(shape: $0, scalars: $1, requiresGrad: false, inputs: [], backwardRule: nil, op: op)
+            }
+        }
+        let handed = HandedGradients(count: shapes.count)
+        let node = Tensor(shape: [0], scalars: [], requiresGrad: true, inputs: inputs,
+                          backwardRule: { _ in backward(handed.take()) }, op: op)
+        node.savedScalarCount = savedScalarCount
+        return shapes.indices.map { i in
+            Tensor(shape: shapes[i], scalars: scalars[i], requiresGrad: true, inputs: [node], backwardRule: { g in
+                handed.gradients[i] = g
+                return [[]]
+            }, op: op)
+        }
+    }
+
     /// A new leaf with the same values that is cut off from the graph, like
     /// PyTorch's `detach()`: no gradient flows back through it.
     public func detached() -> Tensor {
@@ -148,5 +185,19 @@ func addInPlace(_ a: inout [Float], _ b: [Float]) {
         b.withUnsafeBufferPointer { b in
             for i in 0..<a.count { a[i] += b[i] }
         }
+    }
+}
+
+/// The gradients that the results of one multi-result operation hand to
+/// its hidden node during one `backward()` (see `Tensor.results`).
+private final class HandedGradients {
+    var gradients: [[Float]?]
+
+    init(count: Int) { gradients = Array(repeating: nil, count: count) }
+
+    /// The gradients handed over so far, leaving none for the next `backward()`.
+    func take() -> [[Float]?] {
+        defer { gradients = Array(repeating: nil, count: gradients.count) }
+        return gradients
     }
 }

@@ -67,9 +67,7 @@ enum GRULayerKernel {
         // Every row of these is written at its step.
         var saved = Saved(gates: [], hPrev: RecurrentKernel.uninitialized(n * hidden),
                           hiddenN: RecurrentKernel.uninitialized(n * hidden))
-        // The result's scalars: the outputs [N, H], then the final h [B, H],
-        // copied in after the loop (see below).
-        var output = RecurrentKernel.uninitialized((n + batch) * hidden)
+        var output = RecurrentKernel.uninitialized(n * hidden)  // [N, H]
 
         acts.withUnsafeMutableBufferPointer { acts in
         h.withUnsafeMutableBufferPointer { h in
@@ -96,12 +94,10 @@ enum GRULayerKernel {
                         hiddenN: hiddenN.baseAddress! + row * hidden, output: output.baseAddress! + row * hidden)
                 }
             }
-            (output.baseAddress! + n * hidden).initialize(from: h.baseAddress!, count: batch * hidden)
         }}}}}}}}}
         saved.gates = acts
 
-        // One tensor holds both results so one backward rule serves them:
-        // rows 0..<N are the outputs, then B rows of h.
+        // Two results with one backward rule (see Tensor.results).
         let inputs = [x, h0, weightIH, weightHH, biasIH, biasHH]
         // Snapshots (copy-on-write, so free unless someone writes): backward
         // uses the values of this forward pass even if an optimizer has
@@ -109,15 +105,18 @@ enum GRULayerKernel {
         let xValues = x.scalars, wihValues = weightIH.scalars, whhValues = weightHH.scalars
         let needsInputGrad = x.requiresGrad
         let savedCount = saved.gates.count + saved.hPrev.count + saved.hiddenN.count
-        let combined = Tensor.result(
-            op: "GRU", shape: [n + batch, hidden], scalars: output, inputs: inputs, savedScalarCount: savedCount
+        let results = Tensor.results(
+            op: "GRU", shapes: [[n, hidden], [batch, hidden]], scalars: [output, h], inputs: inputs,
+            savedScalarCount: savedCount
         ) { g in
             backward(
-                g, x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
+                gradOutput: g[0] ?? [Float](repeating: 0, count: n * hidden),
+                dh: g[1] ?? [Float](repeating: 0, count: batch * hidden),
+                x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
                 offsets: offsets, order: order, n: n, batch: batch, saved: saved, hidden: hidden,
                 weightIH: wihValues, weightHH: whhValues)
         }
-        return (combined.narrowed(dim: 0, start: 0, length: n), combined.narrowed(dim: 0, start: n, length: batch))
+        return (results[0], results[1])
     }
 
     /// The fused gate arithmetic of one row: activates r, z, n in place
@@ -230,14 +229,15 @@ enum GRULayerKernel {
         VectorMath.store(dhv * z, dh + j, count: lanes)
     }
 
-    /// The gradients of `[x, h0, W_ih, W_hh, b_ih, b_hh]` from the gradient
-    /// `g` of the combined result, walking the steps in reverse.
+    /// The gradients of `[x, h0, W_ih, W_hh, b_ih, b_hh]` from those of the
+    /// outputs (`g`) and of the final `h`, walking the steps in reverse.
     private static func backward(
-        _ g: [Float], x: [Float], inputSize: Int, needsInputGrad: Bool, batchSizes: [Int], offsets: [Int],
-        order: [Int], n: Int, batch: Int, saved: Saved, hidden: Int, weightIH: [Float], weightHH: [Float]
+        gradOutput g: [Float], dh: [Float], x: [Float], inputSize: Int, needsInputGrad: Bool, batchSizes: [Int],
+        offsets: [Int], order: [Int], n: Int, batch: Int, saved: Saved, hidden: Int, weightIH: [Float],
+        weightHH: [Float]
     ) -> [[Float]?] {
         let width = 3 * hidden
-        var dh = Array(g[(n * hidden)...])
+        var dh = dh
         // Every row of these is written at its step.
         var dX = RecurrentKernel.uninitialized(n * width)
         var dH = RecurrentKernel.uninitialized(n * width)

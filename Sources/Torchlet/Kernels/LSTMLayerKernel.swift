@@ -62,9 +62,7 @@ enum LSTMLayerKernel {
         var saved = Saved(gates: [], hPrev: RecurrentKernel.uninitialized(savedRows * hidden),
                           cPrev: RecurrentKernel.uninitialized(savedRows * hidden),
                           tanhC: RecurrentKernel.uninitialized(savedRows * hidden))
-        // The result's scalars: the outputs [N, H], then (for backward, see
-        // below) the final h and c [B, H] each, copied in after the loop.
-        var output = RecurrentKernel.uninitialized((n + (recordsGraph ? 2 * batch : 0)) * hidden)
+        var output = RecurrentKernel.uninitialized(n * hidden)  // [N, H]
 
         acts.withUnsafeMutableBufferPointer { acts in
         h.withUnsafeMutableBufferPointer { h in
@@ -92,41 +90,32 @@ enum LSTMLayerKernel {
                         output: output.baseAddress! + (off + r) * hidden)
                 }
             }
-            if recordsGraph {
-                (output.baseAddress! + n * hidden).initialize(from: h.baseAddress!, count: batch * hidden)
-                (output.baseAddress! + (n + batch) * hidden).initialize(from: c.baseAddress!, count: batch * hidden)
-            }
         }}}}}}}}}
-        if !recordsGraph {
-            // No backward pass: three results as they are, with no combined
-            // tensor to copy them out of (`memmove` was 2.7% of
-            // `lstm_dense_nograd`'s samples at one thread, now 0.1%).
-            func result(_ rows: Int, _ scalars: [Float]) -> Tensor {
-                Tensor.result(op: "LSTM", shape: [rows, hidden], scalars: scalars, inputs: inputs) { _ in [] }
-            }
-            return (result(n, output), result(batch, h), result(batch, c))
-        }
-        saved.gates = acts
+        if recordsGraph { saved.gates = acts }
 
-        // One tensor holds all three results so one backward rule serves them:
-        // rows 0..<N are the outputs, then B rows of h, then B rows of c.
+        // Three results with one backward rule (see Tensor.results): no
+        // combined tensor to copy them out of, and their gradients back into
+        // (`memmove` and `memset` were 2.2% of `lstm_dense`'s samples at one
+        // thread, 2.1% at two, all on one thread).
         // Snapshots (copy-on-write, so free unless someone writes): backward
         // uses the values of this forward pass even if an optimizer has
         // updated the weights in place since.
         let xValues = x.scalars, wihValues = weightIH.scalars, whhValues = weightHH.scalars
         let needsInputGrad = x.requiresGrad
         let savedCount = saved.gates.count + saved.hPrev.count + saved.cPrev.count + saved.tanhC.count
-        let combined = Tensor.result(
-            op: "LSTM", shape: [n + 2 * batch, hidden], scalars: output, inputs: inputs, savedScalarCount: savedCount
+        let results = Tensor.results(
+            op: "LSTM", shapes: [[n, hidden], [batch, hidden], [batch, hidden]], scalars: [output, h, c], inputs: inputs,
+            savedScalarCount: savedCount
         ) { g in
             backward(
-                g, x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
+                gradOutput: g[0] ?? [Float](repeating: 0, count: n * hidden),
+                dh: g[1] ?? [Float](repeating: 0, count: batch * hidden),
+                dc: g[2] ?? [Float](repeating: 0, count: batch * hidden),
+                x: xValues, inputSize: inputSize, needsInputGrad: needsInputGrad, batchSizes: batchSizes,
                 offsets: offsets, order: order, batch: batch, saved: saved, hidden: hidden,
                 weightIH: wihValues, weightHH: whhValues)
         }
-        return (combined.narrowed(dim: 0, start: 0, length: n),
-                combined.narrowed(dim: 0, start: n, length: batch),
-                combined.narrowed(dim: 0, start: n + batch, length: batch))
+        return (results[0], results[1], results[2])
     }
 
     /// Where one row's step saves what backward needs: `h` and `c` before
@@ -213,16 +202,17 @@ enum LSTMLayerKernel {
         }
     }
 
-    /// The gradients of `[x, h0, c0, W_ih, W_hh, b_ih, b_hh]` from the
-    /// gradient `g` of the combined result, walking the steps in reverse.
+    /// The gradients of `[x, h0, c0, W_ih, W_hh, b_ih, b_hh]` from those of
+    /// the outputs (`g`) and of the final `h` and `c`, walking the steps in
+    /// reverse.
     private static func backward(
-        _ g: [Float], x: [Float], inputSize: Int, needsInputGrad: Bool, batchSizes: [Int], offsets: [Int],
-        order: [Int], batch: Int, saved: Saved, hidden: Int, weightIH: [Float], weightHH: [Float]
+        gradOutput g: [Float], dh: [Float], dc: [Float], x: [Float], inputSize: Int, needsInputGrad: Bool,
+        batchSizes: [Int], offsets: [Int], order: [Int], batch: Int, saved: Saved, hidden: Int,
+        weightIH: [Float], weightHH: [Float]
     ) -> [[Float]?] {
         let n = offsets.isEmpty ? 0 : offsets.last! + batchSizes.last!
         let gates = 4 * hidden
-        var dh = Array(g[(n * hidden)..<((n + batch) * hidden)])
-        var dc = Array(g[((n + batch) * hidden)...])
+        var dh = dh, dc = dc
         var dGates = RecurrentKernel.uninitialized(n * gates)  // every row is written at its step
         // W_hh [4H, H] packed once: dh_prev = dGates_t · W_hh at every step.
         let packedWhh = RecurrentKernel.packedBackward(weightHH, hidden: hidden, width: gates)
