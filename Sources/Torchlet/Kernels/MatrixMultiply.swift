@@ -110,14 +110,14 @@ extension MatrixMultiply {
                 packed(sideBySide: [(b1.baseAddress!, m1, m1, 1), (b2.baseAddress!, m2, m2, 1)], k: k)
             }
         }
-        var c = RecurrentKernel.uninitialized(n * width)
-        a.withUnsafeBufferPointer { a in
-            packedB.withUnsafeBufferPointer { packedB in
-                c.withUnsafeMutableBufferPointer { c in
+        let c = [Float](unsafeUninitializedCapacity: n * width) { c, count in
+            a.withUnsafeBufferPointer { a in
+                packedB.withUnsafeBufferPointer { packedB in
                     multiply(m: n, n: width, k: k, a: a.baseAddress!, aRowStride: 1, aColumnStride: n,
                              packedB: packedB.baseAddress!, c: c.baseAddress!, ldc: width, accumulate: false)
                 }
             }
+            count = n * width
         }
         // Each result's columns out of the combined rows (a copy of n · (m₁ + m₂) floats).
         func columns(_ start: Int, _ count: Int) -> [Float] {
