@@ -10,9 +10,11 @@ import TorchletWide
 /// - the input projection `x W_ihᵀ` of all time steps is one matrix product
 ///   before the loop; only `h W_hhᵀ` is computed per step, with `W_hhᵀ`
 ///   packed once for the whole sequence (see `GEMM`);
-/// - the gate arithmetic is fused (two passes over a row), sixteen values at a time on
-///   AVX-512 CPUs and eight elsewhere, with vector `sigmoid`/`tanh` (see
-///   `LSTMGateMath` and `VectorMath`);
+/// - the gate arithmetic is fused (two passes over a row), sixteen values
+///   at a time on AVX-512 CPUs and eight elsewhere, with vector
+///   `sigmoid`/`tanh` (see `LSTMGateMath` and `VectorMath`);
+/// - output, final `h` and final `c` are three results of one operation
+///   (see `Tensor.results`), not slices copied out of one tensor;
 /// - backward accumulates the weight gradients with one matrix product over
 ///   all steps after the loop, and allocates nothing per step.
 ///

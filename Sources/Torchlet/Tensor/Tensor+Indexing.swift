@@ -19,8 +19,8 @@ extension Tensor {
         let n = count
         return Tensor.result(op: "narrowed", shape: outShape, scalars: out, inputs: [self]) { g in
             var gx = [Float](repeating: 0, count: n)
-            // Block copies: the LSTM layers split their combined result into
-            // output, h and c with this, so it runs on every training step.
+            // Block copies, one per outer index (`selected`, `chunked` and
+            // `split` run on this too).
             gx.withUnsafeMutableBufferPointer { gx in
                 g.withUnsafeBufferPointer { g in
                     for o in 0..<outer where length * inner > 0 {
