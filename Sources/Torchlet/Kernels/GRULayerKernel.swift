@@ -55,7 +55,7 @@ enum GRULayerKernel {
         let bIH = biasIH.scalars, bHH = biasHH.scalars
         let bias = (0..<width).map { $0 < 2 * hidden ? bIH[$0] + bHH[$0] : bIH[$0] }
         let biasHN = Array(bHH[(2 * hidden)...])
-        let packedWhhT = RecurrentKernel.packedForward(weightHH.scalars, hidden: hidden, width: width)
+        let packedWhhT = RecurrentKernel.packedForward(weightHH.scalars, k: hidden, width: width)
 
         // Split the batch rows across threads when the recurrence is large
         // enough; otherwise each step's product may still split its columns.

@@ -90,11 +90,11 @@ enum RecurrentKernel {
         reverse ? Array(batchSizes.indices.reversed()) : Array(batchSizes.indices)
     }
 
-    /// `W_hhᵀ` `[H, G]` packed for `h · W_hhᵀ` at every forward step
-    /// (`W_hh` is `[G, H]`, G = gates·H).
-    static func packedForward(_ weightHH: [Float], hidden: Int, width: Int) -> [Float] {
-        weightHH.withUnsafeBufferPointer {
-            MatrixMultiply.packed($0.baseAddress!, k: hidden, n: width, rowStride: 1, columnStride: hidden)
+    /// `Wᵀ` `[K, G]` packed for `h · W_hhᵀ` (K = H) or `x · W_ihᵀ` (K = I)
+    /// at every forward step (`W` is `[G, K]`, G = gates·H).
+    static func packedForward(_ weight: [Float], k: Int, width: Int) -> [Float] {
+        weight.withUnsafeBufferPointer {
+            MatrixMultiply.packed($0.baseAddress!, k: k, n: width, rowStride: 1, columnStride: k)
         }
     }
 
