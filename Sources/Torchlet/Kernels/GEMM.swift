@@ -44,7 +44,10 @@ import Dispatch
 ///   product with `k` > 256: 512 changed the recorded results of Days 5
 ///   and 7–10. It stays 256. When `k` spans several blocks, the panels are
 ///   also taken in groups of 16 (`panelsPerGroup`), so that a wide `B`'s
-///   `kc` block stays in L2 (see `multiply(panels:…)`).
+///   `kc` block stays in L2 (see `multiply(panels:…)`). With a large `C`
+///   (2 MB or more), each tile of `C` runs all its `kc` blocks back to
+///   back instead, so it stays in L1 between them rather than making a
+///   round trip to memory per block (`multiplyTileByTile`).
 /// - **Strides, not copies, for transposes.** `A`'s element `(i, p)` is at
 ///   `a[i · rowStride + p · columnStride]`, so `Aᵀ · B` (every weight
 ///   gradient) needs no transposed copy.
