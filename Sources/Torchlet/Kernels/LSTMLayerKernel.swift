@@ -66,14 +66,17 @@ enum LSTMLayerKernel {
         // step's gates are still in cache (projected all at once, the [N, 4H]
         // gates went out to L3 and came back one step at a time). Without a
         // graph, the gates of one step are all a step needs: one [B, 4H]
-        // buffer instead of [N, 4H]. Measured on `lstm_dense_nograd`'s shapes
-        // at one thread, both orders in one process, median of 60 alternating
-        // rounds: 0.94–0.96× the time per step into [B, 4H], 0.96× into
-        // [N, 4H]. Each value is the same sum in the same order either way
-        // (a row of `C` depends on its row of `A` alone), so the same bits.
+        // buffer instead of [N, 4H]. Measured on `bench`'s LSTM(64→128),
+        // both ways in one process, median of 30 alternating rounds: forward
+        // only 0.94× the time at one thread and at two, packed 0.96× and
+        // 0.93×; forward + backward 1.00× (the backward is most of it). Each
+        // value is the same sum in the same order either way (a row of `C`
+        // depends on its row of `A` alone), so the same bits.
         // With fewer than `minimumRowsToProjectPerStep` rows per part (one
         // sequence, as on Day 1) each step would stream all of W_ihᵀ for a
-        // row or two, so all steps are projected at once before the loop.
+        // row or two, so all steps are projected at once before the loop
+        // (forward only per step, one thread, 20 rounds: batch 1 1.18× the
+        // time, 2 1.06×, 4 1.03×, 8 0.99×, 16 0.98×).
         let projectsPerStep = batch / ranges.count >= minimumRowsToProjectPerStep
         let keepsAllSteps = recordsGraph || !projectsPerStep
         var acts = projectsPerStep
