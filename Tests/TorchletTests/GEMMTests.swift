@@ -35,8 +35,10 @@ import TorchletWide
     /// kernel reads `A` in place or from tiles it copied (with 6 panels or
     /// more, `GEMM.minimumPanelsToCopyA`), and whether it runs the `kc`
     /// blocks tile by tile (`A` in place with a large `C`, as 725 × 1,600,
-    /// see `GEMM.multiplyTileByTile`) or block by block (`A` copied).
-    @Test(arguments: [(100, 600, 530), (13, 256, 40), (40, 600, 300), (100, 70, 300), (725, 1600, 300)])
+    /// see `GEMM.multiplyTileByTile`; `k` = 2,100 in two spans) or block by
+    /// block (`A` copied).
+    @Test(arguments: [(100, 600, 530), (13, 256, 40), (40, 600, 300), (100, 70, 300), (725, 1600, 300),
+                      (725, 1600, 2100)])
     func transposedAGivesTheSameBits(m: Int, n: Int, k: Int) {
         let g = Generator(seed: 9)
         let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }

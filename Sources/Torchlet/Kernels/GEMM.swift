@@ -330,7 +330,7 @@ enum GEMM {
         // threshold at 6 instead of 8 `lstm_dense` took 0.96× and 0.98× the
         // time at one thread, 0.93× at two (16 alternating rounds each).
         let tilesTransposed = aRowStride == 1 && aColumnStride > 1 && panelRange.count >= minimumPanelsToCopyA
-        if !tilesTransposed && k > kc && k <= maximumKTileByTile && m * panelRange.count * nr >= minimumCTileByTile {
+        if !tilesTransposed && k > kc && m * panelRange.count * nr >= minimumCTileByTile {
             multiplyTileByTile(panels: panelRange, m: m, n: n, k: k, a: a, aRowStride: aRowStride,
                                aColumnStride: aColumnStride, packedB: packedB, c: c, ldc: ldc, accumulate: accumulate)
             return
@@ -406,9 +406,10 @@ enum GEMM {
     /// lower it.)
     nonisolated(unsafe) static var minimumCTileByTile = 1 << 19
 
-    /// The largest `k` run tile by tile: each tile reads its panel over all
-    /// of `k` (256 KB at 2,048 with AVX-512) from L2.
-    static let maximumKTileByTile = 2048
+    /// The longest span of `k` run tile by tile (see `multiplyTileByTile`):
+    /// each tile reads its panel over the span (256 KB at 2,048 with
+    /// AVX-512) from L2.
+    static let tileByTileSpan = 2048
 
     /// The loops of `multiply(panels:…)` with the `kc` blocks innermost:
     /// each tile of `C` runs all its blocks back to back, so it is read
@@ -416,14 +417,18 @@ enum GEMM {
     /// to memory and back once per block (a 1,024³ product's `C`, 4 MB,
     /// four times). The price: a panel's blocks are no longer reused from
     /// L1 by the next tile but read again from L2, so the panels are taken
-    /// in groups of about 1 MB over all of `k`, which stay there. Each
+    /// in groups of about 1 MB over all of `k`, which stay there; a longer
+    /// `k` is cut into spans of `tileByTileSpan`, each run this way (`C`
+    /// goes out to memory once per span instead of once per block). Each
     /// block's sum is still added to `C` in the same order, so the bits are
     /// the same. Measured at one and two threads, both orders in one
-    /// process, alternating, median of 9: 1,024³ 0.94–0.96× the time, an
-    /// LSTM's `dx` (6,400 × 2,048 × 512) 0.93–0.96×, the 10,000-word
-    /// decoder's forward product (2,240 × 10,000 × 512) 0.91–0.93×; 512³
-    /// 0.97–1.0×; with a small `C` (64 × 512 × 2,048) up to 1.19× slower,
-    /// hence `minimumCTileByTile`.
+    /// process, alternating, median of 7–9 (m × n × k): 1,024³ 0.94–0.96×
+    /// the time, 6,400 × 256 × 2,048 (an LSTM(·→512)'s `dx` over 100 × 64
+    /// tokens) 0.93–0.95×, the 10,000-word decoder's forward product
+    /// (2,240 × 10,000 × 512) 0.91–0.93× and its `dx` (2,240 × 512 ×
+    /// 10,000, five spans) 0.91–0.96×; 512³ 0.97–1.0×, 1,024 × 512 × 4,096
+    /// 1.00–1.05× at one thread; with a small `C` (64 × 512 × 2,048) up
+    /// to 1.19× slower, hence `minimumCTileByTile`.
     static func multiplyTileByTile(
         panels panelRange: Range<Int>, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
@@ -439,27 +444,28 @@ enum GEMM {
             packA(a + (m - edge) * aRowStride, rows: edge, k: k, rowStride: aRowStride, columnStride: aColumnStride,
                   into: packedEdge)
         }
-        let groupPanels = max(1, (1 << 20) / (k * nr * MemoryLayout<Float>.size))
-        for groupStart in stride(from: panelRange.lowerBound, to: panelRange.upperBound, by: groupPanels) {
-            let group = groupStart..<min(panelRange.upperBound, groupStart + groupPanels)
-            for i0 in stride(from: 0, to: m, by: mc) {
-                for panel in group {
-                    let j0 = panel * nr, columns = min(nr, n - j0)
-                    for i in stride(from: i0, to: min(m, i0 + mc), by: mr) {
-                        var p0 = 0
-                        while p0 < k {
-                            let kBlock = min(kc, k - p0)
-                            let b = bPanels + panel * k * nr + p0 * nr
-                            let add = accumulate || p0 > 0
-                            if i + mr <= m {
-                                block(AllRows.self, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
-                                      aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
-                                      b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
-                            } else {
-                                microKernel(k: kBlock, a: packedEdge + p0 * mr, rows: edge,
-                                            b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+        for spanStart in stride(from: 0, to: k, by: tileByTileSpan) {
+            let span = spanStart..<min(k, spanStart + tileByTileSpan)
+            let groupPanels = max(1, (1 << 20) / (span.count * nr * MemoryLayout<Float>.size))
+            for groupStart in stride(from: panelRange.lowerBound, to: panelRange.upperBound, by: groupPanels) {
+                let group = groupStart..<min(panelRange.upperBound, groupStart + groupPanels)
+                for i0 in stride(from: 0, to: m, by: mc) {
+                    for panel in group {
+                        let j0 = panel * nr, columns = min(nr, n - j0)
+                        for i in stride(from: i0, to: min(m, i0 + mc), by: mr) {
+                            for p0 in stride(from: span.lowerBound, to: span.upperBound, by: kc) {
+                                let kBlock = min(kc, span.upperBound - p0)
+                                let b = bPanels + panel * k * nr + p0 * nr
+                                let add = accumulate || p0 > 0
+                                if i + mr <= m {
+                                    block(AllRows.self, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
+                                          aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
+                                          b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                                } else {
+                                    microKernel(k: kBlock, a: packedEdge + p0 * mr, rows: edge,
+                                                b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                                }
                             }
-                            p0 += kBlock
                         }
                     }
                 }
