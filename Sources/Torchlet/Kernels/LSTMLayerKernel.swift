@@ -76,8 +76,13 @@ enum LSTMLayerKernel {
         // sequence, as on Day 1) each step would stream all of W_ihᵀ for a
         // row or two, so all steps are projected at once before the loop
         // (forward only per step, one thread, 20 rounds: batch 1 1.18× the
-        // time, 2 1.06×, 4 1.03×, 8 0.99×, 16 0.98×).
+        // time, 2 1.06×, 4 1.03×, 8 0.99×, 16 0.98×). Nor when W_ihᵀ is
+        // larger than `maximumWeightsToProjectPerStep`: each step would read
+        // it from L3 instead of L2 (`lstm_large`'s LSTM(256→512), 2 MB:
+        // 0.97–1.02× the time forward only, 0.96–1.08× forward + backward,
+        // in 8 rounds, no gain).
         let projectsPerStep = batch / ranges.count >= minimumRowsToProjectPerStep
+            && inputSize * gates <= maximumWeightsToProjectPerStep
         let keepsAllSteps = recordsGraph || !projectsPerStep
         var acts = projectsPerStep
             ? RecurrentKernel.uninitialized((keepsAllSteps ? n : batch) * gates)
@@ -158,6 +163,11 @@ enum LSTMLayerKernel {
     /// `run`): below it, all steps are projected in one product. (A
     /// variable only so that a test can compare the two.)
     nonisolated(unsafe) static var minimumRowsToProjectPerStep = 8
+
+    /// The most floats of `W_ih` with which each step projects its own
+    /// input (see `run`): 256K, 1 MB, half the L2 of one core of the Xeon
+    /// it was measured on.
+    static let maximumWeightsToProjectPerStep = 1 << 18
 
     /// Where one row's step saves what backward needs: `h` and `c` before
     /// the step and `tanh` of `c` after it.
