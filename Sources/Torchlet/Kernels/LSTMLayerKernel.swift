@@ -7,9 +7,11 @@ import TorchletWide
 /// This is the hot path of every lesson, so it is shaped for speed rather
 /// than for reading (`LSTMCell` is the readable version; the tests check that
 /// the two agree):
-/// - the input projection `x W_ihᵀ` of all time steps is one matrix product
-///   before the loop; only `h W_hhᵀ` is computed per step, with `W_hhᵀ`
-///   packed once for the whole sequence (see `GEMM`);
+/// - `W_ihᵀ` and `W_hhᵀ` are packed once for the whole sequence (see
+///   `GEMM`); each step projects its own rows' input `x_t W_ihᵀ` just
+///   before adding `h W_hhᵀ` to it, so the step's gates stay in cache (or,
+///   for one or two sequences or a large `W_ih`, all steps are projected
+///   in one product before the loop);
 /// - the gate arithmetic is fused (two passes over a row), sixteen values
 ///   at a time on AVX-512 CPUs and eight elsewhere, with vector
 ///   `sigmoid`/`tanh` (see `LSTMGateMath` and `VectorMath`);
