@@ -331,8 +331,8 @@ enum GEMM {
         // time at one thread, 0.93× at two (16 alternating rounds each).
         let tilesTransposed = aRowStride == 1 && aColumnStride > 1 && panelRange.count >= minimumPanelsToCopyA
         if !tilesTransposed && k > kc && m * panelRange.count * nr >= minimumCTileByTile {
-            multiplyTileByTile(panels: panelRange, m: m, n: n, k: k, a: a, aRowStride: aRowStride,
-                               aColumnStride: aColumnStride, packedB: packedB, c: c, ldc: ldc, accumulate: accumulate)
+            multiplyTileByTile(panels: panelRange, of: bPanels, m: m, n: n, k: k, a: a, aRowStride: aRowStride,
+                               aColumnStride: aColumnStride, c: c, ldc: ldc, accumulate: accumulate)
             return
         }
         let packedTiles = UnsafeMutablePointer<Float>.allocate(capacity: tilesTransposed ? mc * min(kc, k) : 0)
@@ -430,12 +430,10 @@ enum GEMM {
     /// 1.00–1.05× at one thread; with a small `C` (64 × 512 × 2,048) up
     /// to 1.19× slower, hence `minimumCTileByTile`.
     static func multiplyTileByTile(
-        panels panelRange: Range<Int>, m: Int, n: Int, k: Int,
+        panels panelRange: Range<Int>, of bPanels: UnsafePointer<Float>, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
-        packedB: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
-        let bPanels = panels(of: packedB)
         // The partial last tile of rows, over all of `k`, `[k][mr]`.
         let edge = m % mr
         let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edge > 0 ? mr * k : 0)
