@@ -86,9 +86,7 @@ enum LSTMLayerKernel {
         let projectsPerStep = batch / ranges.count >= minimumRowsToProjectPerStep
             && inputSize * gates <= maximumWeightsToProjectPerStep
         let keepsAllSteps = recordsGraph || !projectsPerStep
-        var acts = projectsPerStep
-            ? RecurrentKernel.uninitialized((keepsAllSteps ? n : batch) * gates)
-            : MatrixMultiply.matmul(x.scalars, weightIH.scalars, n: n, k: inputSize, m: gates, transposeB: true)
+        var acts = RecurrentKernel.uninitialized((keepsAllSteps ? n : batch) * gates)
         let xValues = x.scalars
         var saved = Saved(gates: [], hPrev: RecurrentKernel.uninitialized(savedRows * hidden),
                           cPrev: RecurrentKernel.uninitialized(savedRows * hidden),
@@ -106,6 +104,12 @@ enum LSTMLayerKernel {
         xValues.withUnsafeBufferPointer { x in
         packedWihT.withUnsafeBufferPointer { packedWihT in
         packedWhhT.withUnsafeBufferPointer { packedWhhT in
+            if !projectsPerStep && n > 0 {
+                // All steps at once: [N, 4H] = x · W_ihᵀ.
+                MatrixMultiply.multiply(
+                    m: n, n: gates, k: inputSize, a: x.baseAddress!, aRowStride: inputSize, aColumnStride: 1,
+                    packedB: packedWihT.baseAddress!, c: acts.baseAddress!, ldc: gates, accumulate: false)
+            }
             // Each part runs every step for its own rows (see RecurrentKernel.rowRanges).
             RecurrentKernel.forEachStep(order, batchSizes: batchSizes, offsets: offsets, ranges: ranges) { t, off, mine in
                 // This step's gates: rows off..<off + batchSizes[t] of the
