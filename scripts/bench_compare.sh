@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Runs Torchlet's benchmark and PyTorch's on the same cases and prints, per
-# case, the median over rounds of the ratio Torchlet / PyTorch (below 1:
-# Torchlet is faster) with its range, each side's median time and GFLOP/s,
+# case, the median over turns of the ratio Torchlet / PyTorch (below 1:
+# Torchlet is faster) with a 95% confidence interval for it (from the
+# order statistics of the turns' ratios: a ratio whose interval holds 1 is
+# a tie at this many turns), each side's median time and GFLOP/s,
 # and their share of one core's measured FMA peak; then a memory table:
 # lstm_large and lm_step run again, each alone in a fresh process, for the
 # peak resident set of each side.
 #
-# Usage: scripts/bench_compare.sh [--native] [--repeats N] [--threads N] [--rounds N]
+# Usage: scripts/bench_compare.sh [--native] [--threads N] [--turns N]
 #   --threads  threads for both sides (default 1, as PyTorch is measured);
 #              shares of the 1-core peak can pass 1 with more threads
-#   --rounds   rounds (default 3): in each, every case runs on both sides
-#              back to back, each in its own process, Torchlet first in odd
-#              rounds and PyTorch first in even ones, so a ratio compares two
-#              runs seconds apart (a shared machine's speed drifts by 1.5x
-#              over minutes)
+#   --turns    turns per case (default 21): each case's two processes (bench
+#              and bench_pytorch.py, both with --lockstep) set it up, then
+#              take turns, run by run, the first side alternating
+#              (scripts/lockstep.py), so a ratio compares two times taken
+#              milliseconds apart: a shared machine's speed swings by
+#              1.5x within a second, from other tenants
 #   --native   build Torchlet for this machine's CPU (TORCHLET_CPU=native,
 #              AVX-512 kernels where present) instead of the portable default
 # scripts/bench_scaling.sh measures time against T, B and H and plots it.
@@ -23,69 +26,83 @@ cd "$(dirname "$0")/.."
 
 scratch=.build
 threads=1
-rounds=3
-args=()
+turns=21
 while [ $# -gt 0 ]; do
     case "$1" in
         --native) export TORCHLET_CPU=native; scratch=.build-native ;;
-        --repeats) args+=("$1" "$2"); shift ;;
         --threads) threads="$2"; shift ;;
-        --rounds) rounds="$2"; shift ;;
-        *) echo "usage: $0 [--native] [--repeats N] [--threads N] [--rounds N]" >&2; exit 2 ;;
+        --turns) turns="$2"; shift ;;
+        *) echo "usage: $0 [--native] [--threads N] [--turns N]" >&2; exit 2 ;;
     esac
     shift
 done
 
 swift build -c release --product bench --scratch-path "$scratch" >&2
-ours() { "$scratch"/release/bench --threads "$threads" "${args[@]}" "$@"; }
-theirs() { python3 scripts/bench_pytorch.py --threads "$threads" "${args[@]}" "$@"; }
-source scripts/both_sides.sh
+ours="$scratch/release/bench --threads $threads"
+theirs="python3 scripts/bench_pytorch.py --threads $threads"
 
-# Every round's lines, each prefixed with "ROUND SIDE ".
+# Idle time between turns: with more than one thread, long enough for
+# worker threads still spinning after a turn (PyTorch's OpenMP) to sleep.
+gap=$([ "$threads" -gt 1 ] && echo 0.05 || echo 0.005)
+
+# Every turn's lines, "TURN SIDE bench: turn case=NAME ms=…", and each
+# side's other lines (case lines, peak lines) as "all SIDE …".
 lines=$(mktemp)
 trap 'rm -f "$lines"' EXIT
-for round in $(seq "$rounds"); do
-    ours peak | sed "s/^/$round torchlet /" >>"$lines"
-    for case in $(ours --list); do
-        both_sides "$round" "$lines" "$case"
-    done
+for case in $($ours --list); do
+    python3 scripts/lockstep.py --turns "$turns" --gap "$gap" torchlet "$ours --lockstep $case" pytorch "$theirs --lockstep $case" >>"$lines"
 done
 
-echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $threads thread(s), $rounds rounds"
+echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $threads thread(s), $turns turns per case"
 python3 - "$lines" <<'PY'
-import re, statistics, sys
+import math, re, statistics, sys
 from collections import defaultdict
 
-ms, gflops, peaks, losses = defaultdict(dict), defaultdict(list), [], defaultdict(list)
+ms, gflops, peaks, losses = defaultdict(dict), {}, [], defaultdict(list)
 for line in open(sys.argv[1]):
-    round_, side, rest = line.split(" ", 2)
+    turn, side, rest = line.split(" ", 2)
     if m := re.match(r"bench: peak gflops=(\S+)", rest):
         peaks.append(float(m.group(1)))
+    elif m := re.match(r"bench: turn case=(\S+) ms=(\S+)", rest):
+        ms[m.group(1)][(turn, side)] = float(m.group(2))
     elif m := re.match(r"bench: case=(\S+) ms=(\S+) gflops=(\S+)", rest):
-        case = m.group(1)
-        ms[case][(round_, side)] = float(m.group(2))
         if m.group(3) != "-":
-            gflops[(case, side)].append(float(m.group(3)))
+            gflops[(m.group(1), side)] = float(m.group(3))
         if l := re.search(r"first_loss=(\S+)", rest):
             losses[side].append(l.group(1))
 
 peak = statistics.median(peaks) if peaks else None
-print("measured peak gflops=%s (median of %d runs of bench peak)" % ("%.1f" % peak if peak else "-", len(peaks)))
+print("measured peak gflops=%s (median of %d runs of bench's peak loop, one per gemm case)" % ("%.1f" % peak if peak else "-", len(peaks)))
 med = lambda xs: statistics.median(xs) if xs else None
 fmt = lambda x, f: "-" if x is None else f % x
-print("%-20s %12s %12s %8s %13s %16s %16s %15s %14s" % ("case", "torchlet_ms", "pytorch_ms", "ratio", "ratio_range",
+
+
+def median_interval(xs):
+    """A distribution-free 95% confidence interval for the median of the
+    population xs was drawn from: (xs[k], xs[n-1-k]) sorted, for the largest
+    k with 2 P(Binomial(n, 1/2) <= k) <= 0.05; below 6 turns, the full
+    range, which covers the median less surely than that)."""
+    xs, n = sorted(xs), len(xs)
+    k, tail = 0, 1 / 2 ** n
+    while 2 * (tail + math.comb(n, k + 1) / 2 ** n) <= 0.05:
+        k += 1
+        tail += math.comb(n, k) / 2 ** n
+    return xs[k], xs[n - 1 - k]
+
+
+print("%-20s %12s %12s %8s %13s %16s %16s %15s %14s" % ("case", "torchlet_ms", "pytorch_ms", "ratio", "ratio_ci95",
       "torchlet_gflops", "pytorch_gflops", "torchlet_share", "pytorch_share"))
 for case in ms:
-    rounds = sorted({r for r, _ in ms[case]})
-    ratios = [ms[case][(r, "torchlet")] / ms[case][(r, "pytorch")] for r in rounds
-              if (r, "torchlet") in ms[case] and (r, "pytorch") in ms[case]]
-    ours = med([v for (r, s), v in ms[case].items() if s == "torchlet"])
-    theirs = med([v for (r, s), v in ms[case].items() if s == "pytorch"])
-    g = [med(gflops[(case, s)]) for s in ("torchlet", "pytorch")]
+    turns = sorted({t for t, _ in ms[case]})
+    ratios = [ms[case][(t, "torchlet")] / ms[case][(t, "pytorch")] for t in turns
+              if (t, "torchlet") in ms[case] and (t, "pytorch") in ms[case]]
+    ours = med([v for (t, s), v in ms[case].items() if s == "torchlet"])
+    theirs = med([v for (t, s), v in ms[case].items() if s == "pytorch"])
+    g = [gflops.get((case, s)) for s in ("torchlet", "pytorch")]
     share = [None if x is None or peak is None or not case.startswith("gemm") else x / peak for x in g]
     print("%-20s %12s %12s %8s %13s %16s %16s %15s %14s" % (
         case, fmt(ours, "%.3f"), fmt(theirs, "%.3f"), fmt(med(ratios), "%.2f"),
-        "-" if not ratios else "%.2f-%.2f" % (min(ratios), max(ratios)),
+        "-" if not ratios else "%.2f-%.2f" % median_interval(ratios),
         fmt(g[0], "%.1f"), fmt(g[1], "%.1f"), fmt(share[0], "%.2f"), fmt(share[1], "%.2f")))
 # Both should start near ln 10,000 = 9.21: the two sides run the same model.
 print("lm_step first loss: torchlet %s, pytorch %s (ln 10000 = 9.210)" % (
@@ -99,8 +116,8 @@ echo
 echo "peak resident memory (MB; start: after start-up, before any case; growth: peak - start)"
 printf '%-20s %14s %14s %8s %14s %14s %12s\n' case torchlet_peak pytorch_peak ratio torchlet_start pytorch_start growth_ratio
 for case in lstm_large lm_step; do
-    read -r our_start our_peak < <(ours --repeats 1 "$case" | memory)
-    read -r their_start their_peak < <(theirs --repeats 1 "$case" | memory)
+    read -r our_start our_peak < <($ours --repeats 1 "$case" | memory)
+    read -r their_start their_peak < <($theirs --repeats 1 "$case" | memory)
     echo "$case $our_peak $their_peak $our_start $their_start" |
     awk '{ printf "%-20s %14s %14s %8.2f %14s %14s %12.2f\n", $1, $2, $3, $2 / $3, $4, $5, ($2 - $4) / ($3 - $5) }'
 done

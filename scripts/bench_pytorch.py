@@ -4,7 +4,7 @@ as Sources/bench/main.swift, printed in the same format:
     bench: case=NAME ms=MEDIAN gflops=... threads=N
     bench: memory start_rss_mb=... peak_rss_mb=...
 
-Usage: python3 scripts/bench_pytorch.py [--repeats N] [--threads N] [--scaling [--point I ...]] [CASE ...]
+Usage: python3 scripts/bench_pytorch.py [--repeats N] [--threads N] [--lockstep] [--scaling [--point I ...]] [CASE ...]
 
 The memory line is the process's peak resident set (ru_maxrss), meaningful
 for one case run alone; start_rss_mb is the same after `import torch`.
@@ -61,7 +61,8 @@ def peak_rss_mb():
 START_RSS_MB = peak_rss_mb()
 
 
-def median_ms(body, repeats, warmup=2):
+def sorted_ms(body, repeats, warmup):
+    """The times in milliseconds of body over repeats runs after warmup, fastest first."""
     for _ in range(warmup):
         body()
     times = []
@@ -69,8 +70,42 @@ def median_ms(body, repeats, warmup=2):
         start = time.perf_counter()
         body()
         times.append((time.perf_counter() - start) * 1e3)
-    times.sort()
+    return sorted(times)
+
+
+# Set by --lockstep: each case's timed runs take turns with another process.
+LOCKSTEP = False
+
+
+def median_ms(body, repeats, warmup=2):
+    """The median time of body over repeats runs after warmup (with
+    --lockstep, over the turns standard input asks for)."""
+    times = lockstep_ms(body, warmup) if LOCKSTEP else sorted_ms(body, repeats, warmup)
     return times[len(times) // 2]
+
+
+def lockstep_ms(body, warmup):
+    """The times of body's turns, fastest first, as Sources/bench's
+    lockstepMilliseconds: 'bench: ready ms=...' after the warm-up, then for
+    each line 'run W N', W untimed runs and the median of N timed ones as
+    'bench: turn ms=...', until 'stop' or the end of the input."""
+    last = 0.0
+    for _ in range(max(1, warmup)):
+        last = sorted_ms(body, 1, 0)[0]
+    print("bench: ready ms=%.3f" % last, flush=True)
+    turns = []
+    for line in sys.stdin:
+        words = line.split()
+        if words == ["stop"]:
+            break
+        if len(words) != 3 or words[0] != "run" or not words[1].isdigit() or not words[2].isdigit() or words[2] == "0":
+            sys.exit("bench_pytorch: --lockstep expects 'run W N' or 'stop', got %r" % line)
+        times = sorted_ms(body, int(words[2]), int(words[1]))
+        turns.append(times[len(times) // 2])
+        print("bench: turn ms=%.4f" % turns[-1], flush=True)
+    if not turns:
+        sys.exit("bench_pytorch: --lockstep got no 'run' line")
+    return sorted(turns)
 
 
 def report(name, ms, flops=None, extra=""):
@@ -169,6 +204,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--lockstep", action="store_true",
+                        help="one case: take turns with another process, run by run (scripts/lockstep.py)")
     parser.add_argument("--scaling", action="store_true")
     parser.add_argument("--point", type=int, action="append", default=[],
                         help="with --scaling: only this index of the sweep (repeatable)")
@@ -176,6 +213,10 @@ def main():
     args = parser.parse_args()
     if any(not 0 <= i < len(SCALING_SWEEP) for i in args.point):
         parser.error("--point must be in 0...%d" % (len(SCALING_SWEEP) - 1))
+    if args.lockstep and (len(args.point) != 1 if args.scaling else len(args.cases) != 1):
+        parser.error("--lockstep times one case (or one --point of --scaling) at a time")
+    global LOCKSTEP
+    LOCKSTEP = args.lockstep
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     wanted = lambda name: not args.cases or name in args.cases

@@ -13,10 +13,49 @@ func sortedMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> [D
     return times.sorted()
 }
 
-/// The median time in milliseconds of `body` over `repeats` runs after `warmup`.
+/// The median time in milliseconds of `body` over `repeats` runs after
+/// `warmup` (with `--lockstep`, over the turns standard input asks for).
 func medianMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> Double {
-    let times = sortedMilliseconds(repeats: repeats, warmup: warmup, body)
+    let times = lockstep ? lockstepMilliseconds(warmup: warmup, body) : sortedMilliseconds(repeats: repeats, warmup: warmup, body)
     return times[times.count / 2]
+}
+
+/// Whether each case's timed runs take turns with another process (`--lockstep`).
+nonisolated(unsafe) var lockstep = false
+
+/// The times of `body`'s turns, fastest first, when a driver on standard
+/// input alternates this process with another one (`scripts/lockstep.py`),
+/// so that both sides' times are taken milliseconds apart.
+///
+/// After `warmup` runs it prints `bench: ready ms=…` (the last warm-up's
+/// time). Then, for each line `run W N`, it runs `body` `W` times untimed
+/// (to bring its data back into the caches the other process used) and `N`
+/// times timed, and prints `bench: turn ms=…`, the median of the `N`; a
+/// line `stop`, or the end of the input, ends the case.
+func lockstepMilliseconds(warmup: Int, _ body: () -> Void) -> [Double] {
+    var last = 0.0
+    for _ in 0..<max(1, warmup) { last = sortedMilliseconds(repeats: 1, warmup: 0, body)[0] }
+    print("bench: ready ms=\(String(format: "%.3f", last))")
+    fflush(stdout)
+    var turns: [Double] = []
+    while let line = readLine(), line != "stop" {
+        let words = line.split(separator: " ")
+        guard words.count == 3, words[0] == "run", let untimed = Int(words[1]), let timed = Int(words[2]),
+              untimed >= 0, timed > 0
+        else {
+            FileHandle.standardError.write("bench: --lockstep expects 'run W N' or 'stop', got '\(line)'\n".data(using: .utf8)!)
+            exit(2)
+        }
+        let times = sortedMilliseconds(repeats: timed, warmup: untimed, body)
+        turns.append(times[times.count / 2])
+        print("bench: turn ms=\(String(format: "%.4f", turns.last!))")
+        fflush(stdout)
+    }
+    guard !turns.isEmpty else {
+        FileHandle.standardError.write("bench: --lockstep got no 'run' line\n".data(using: .utf8)!)
+        exit(2)
+    }
+    return turns.sorted()
 }
 
 /// The median time of forward + backward through a recurrent layer: `run`

@@ -6,7 +6,7 @@
 //     bench: case=NAME ms=MEDIAN gflops=… threads=N [peak_share=… (gemm) or first_loss=… (lm_step)]
 //     bench: memory start_rss_mb=… peak_rss_mb=…
 //
-// Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [--scaling] [--list] [CASE…]`.
+// Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [--lockstep] [--scaling] [--list] [CASE…]`.
 // `--list` prints the case names, one per line; an unknown name is an error.
 // With `--scaling`, `--list` prints the sweep's shapes and `--point I` runs
 // only the I-th (repeatable), so a script can alternate sides shape by shape.
@@ -17,7 +17,9 @@
 // no cache misses slow it. The
 // memory line is the process's peak resident set, meaningful for one case
 // run alone (`bench lstm_large`). `--scaling` times lstm_dense's shape
-// against T, B and H instead of the cases (Scaling.swift).
+// against T, B and H instead of the cases (Scaling.swift). `--lockstep`
+// (one case) lets scripts/lockstep.py take turns with PyTorch's side, run
+// by run (`lockstepMilliseconds` in Measurement.swift).
 // scripts/bench_pytorch.py prints the same cases for PyTorch, and
 // scripts/bench_compare.sh runs both and prints the ratios. The shapes, the
 // lengths and the tokens here must stay identical to the Python script's.
@@ -40,6 +42,8 @@ while let argument = arguments.popFirst() {
         repeats = n
     } else if argument == "--threads", let value = arguments.popFirst(), let n = Int(value), n > 0 {
         Parallelism.threadCount = n
+    } else if argument == "--lockstep" {
+        lockstep = true
     } else if argument == "--scaling" {
         scaling = true
     } else if argument == "--point", let value = arguments.popFirst(), let i = Int(value),
@@ -49,7 +53,7 @@ while let argument = arguments.popFirst() {
         listing = true
     } else if argument.hasPrefix("-") {
         FileHandle.standardError.write(
-            ("usage: bench [--repeats N] [--threads N] [--list] [CASE…]\n"
+            ("usage: bench [--repeats N] [--threads N] [--lockstep] [--list] [CASE…]\n"
              + "       bench --scaling [--list] [--point I…]   (I in 0…\(ScalingShape.sweep.count - 1))\n").data(using: .utf8)!)
         exit(2)
     } else if argument == "peak" || argument == "kernel" || caseNames.contains(argument) {
@@ -58,6 +62,10 @@ while let argument = arguments.popFirst() {
         FileHandle.standardError.write("bench: no case named '\(argument)' (bench --list shows them)\n".data(using: .utf8)!)
         exit(2)
     }
+}
+if lockstep && (scaling ? points.count != 1 : selected.count != 1 || selected.contains("peak") || selected.contains("kernel")) {
+    FileHandle.standardError.write("bench: --lockstep times one case (or one --point of --scaling) at a time\n".data(using: .utf8)!)
+    exit(2)
 }
 func wanted(_ name: String) -> Bool {
     precondition(name == "peak" || name == "kernel" || caseNames.contains(name), "bench: case \(name) is missing from caseNames")

@@ -1,0 +1,102 @@
+"""Times one benchmark case on two sides in lockstep: both processes set the
+case up, then take turns, run by run, so each pair of times is taken
+milliseconds apart: a shared machine's speed swings by 1.5x within a
+second (other tenants), and a pair's two times see the same swing more
+often than two times seconds apart do.
+
+Usage: python3 scripts/lockstep.py [--turns N] [--gap S] NAME_A 'COMMAND_A' NAME_B 'COMMAND_B'
+
+Each command is one side's benchmark with --lockstep and one case (bench,
+scripts/bench_pytorch.py); the protocol is in Sources/bench/Measurement.swift
+(lockstepMilliseconds). Per turn, the side that goes first alternates (A
+first in odd turns); a turn is one untimed run, to bring the side's data
+back into the caches the other side used, and the median of N timed runs,
+N chosen so that a turn takes about 20 ms (one run, untimed none, when a
+run takes 50 ms or more), the same N for both sides. Between turns the
+machine is left idle for --gap seconds, so that worker threads still
+spinning after one side's turn (PyTorch's OpenMP, Torchlet's pool) have
+gone to sleep before the other side starts.
+
+Prints one line per side and turn, 'TURN NAME bench: turn case=CASE ms=T',
+then each side's other lines (its case line, a median over its turns, and
+any peak and memory lines) as 'all NAME LINE'.
+"""
+import argparse
+import re
+import shlex
+import subprocess
+import sys
+import time
+
+
+class Side:
+    """One side's process, set up for one case and waiting for turns."""
+
+    def __init__(self, name, command):
+        self.name, self.command = name, command
+        self.process = subprocess.Popen(shlex.split(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, bufsize=1)
+        self.other_lines = []
+        self.ready_ms = float(self.read_until("bench: ready ms="))
+
+    def read_until(self, prefix):
+        """The rest of the first line starting with prefix; lines before it are kept."""
+        for line in self.process.stdout:
+            if line.startswith(prefix):
+                return line[len(prefix):].strip()
+            self.other_lines.append(line.rstrip("\n"))
+        sys.exit("lockstep: %s exited (code %s) before printing '%s...': %s"
+                 % (self.name, self.process.wait(), prefix, self.command))
+
+    def turn(self, untimed, timed):
+        """Runs one turn and returns its time in milliseconds."""
+        self.process.stdin.write("run %d %d\n" % (untimed, timed))
+        self.process.stdin.flush()
+        return float(self.read_until("bench: turn ms="))
+
+    def stop(self):
+        """Ends the case; returns the side's remaining lines."""
+        self.process.stdin.write("stop\n")
+        self.process.stdin.close()
+        self.other_lines += [line.rstrip("\n") for line in self.process.stdout]
+        if self.process.wait() != 0:
+            sys.exit("lockstep: %s exited with code %d: %s" % (self.name, self.process.returncode, self.command))
+        return self.other_lines
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--turns", type=int, default=15, help="turns per side (default 15)")
+    parser.add_argument("--gap", type=float, default=0.05, help="idle seconds between turns (default 0.05)")
+    parser.add_argument("name_a")
+    parser.add_argument("command_a")
+    parser.add_argument("name_b")
+    parser.add_argument("command_b")
+    args = parser.parse_args()
+    if args.turns < 1 or args.gap < 0:
+        parser.error("--turns must be at least 1 and --gap at least 0")
+    sides = [Side(args.name_a, args.command_a), Side(args.name_b, args.command_b)]
+    slowest = max(side.ready_ms for side in sides)
+    untimed, timed = (0, 1) if slowest >= 50 else (1, min(25, max(1, int(20 / max(slowest, 1e-3)))))
+    times = {side.name: [] for side in sides}
+    for turn in range(args.turns):
+        for side in sides if turn % 2 == 0 else reversed(sides):
+            time.sleep(args.gap)
+            times[side.name].append(side.turn(untimed, timed))
+    lines = {side.name: side.stop() for side in sides}
+    case = None
+    for line in lines[args.name_a]:
+        if m := re.match(r"bench: case=(\S+)", line):
+            case = m.group(1)
+    if case is None:
+        sys.exit("lockstep: %s printed no case line: %s" % (args.name_a, args.command_a))
+    for turn in range(args.turns):
+        for side in sides:
+            print("%d %s bench: turn case=%s ms=%.4f" % (turn + 1, side.name, case, times[side.name][turn]))
+    for side in sides:
+        for line in lines[side.name]:
+            print("all %s %s" % (side.name, line))
+
+
+if __name__ == "__main__":
+    main()
