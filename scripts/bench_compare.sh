@@ -50,20 +50,23 @@ gap=$([ "$threads" -gt 1 ] && echo 0.05 || echo 0.005)
 lines=$(mktemp)
 trap 'rm -f "$lines"' EXIT
 for case in $($ours --list); do
-    python3 scripts/lockstep.py --turns "$turns" --gap "$gap" torchlet "$ours --lockstep $case" pytorch "$theirs --lockstep $case" >>"$lines"
+    python3 scripts/lockstep.py --turns "$turns" --gap "$gap" --label "$case" torchlet "$ours --lockstep $case" pytorch "$theirs --lockstep $case" >>"$lines"
 done
 
 echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $threads thread(s), $turns turns per case"
 python3 - "$lines" <<'PY'
-import math, re, statistics, sys
+import re, statistics, sys
 from collections import defaultdict
+
+sys.path.insert(0, "scripts")
+from lockstep import median_interval
 
 ms, gflops, peaks, losses = defaultdict(dict), {}, [], defaultdict(list)
 for line in open(sys.argv[1]):
     turn, side, rest = line.split(" ", 2)
     if m := re.match(r"bench: peak gflops=(\S+)", rest):
         peaks.append(float(m.group(1)))
-    elif m := re.match(r"bench: turn case=(\S+) ms=(\S+)", rest):
+    elif m := re.match(r"bench: turn case=(.+) ms=(\S+)$", rest):
         ms[m.group(1)][(turn, side)] = float(m.group(2))
     elif m := re.match(r"bench: case=(\S+) ms=(\S+) gflops=(\S+)", rest):
         if m.group(3) != "-":
@@ -75,19 +78,6 @@ peak = statistics.median(peaks) if peaks else None
 print("measured peak gflops=%s (median of %d runs of bench's peak loop, one per gemm case)" % ("%.1f" % peak if peak else "-", len(peaks)))
 med = lambda xs: statistics.median(xs) if xs else None
 fmt = lambda x, f: "-" if x is None else f % x
-
-
-def median_interval(xs):
-    """A distribution-free 95% confidence interval for the median of the
-    population xs was drawn from: (xs[k], xs[n-1-k]) sorted, for the largest
-    k with 2 P(Binomial(n, 1/2) <= k) <= 0.05; below 6 turns, the full
-    range, which covers the median less surely than that)."""
-    xs, n = sorted(xs), len(xs)
-    k, tail = 0, 1 / 2 ** n
-    while 2 * (tail + math.comb(n, k + 1) / 2 ** n) <= 0.05:
-        k += 1
-        tail += math.comb(n, k) / 2 ** n
-    return xs[k], xs[n - 1 - k]
 
 
 print("%-20s %12s %12s %8s %13s %16s %16s %15s %14s" % ("case", "torchlet_ms", "pytorch_ms", "ratio", "ratio_ci95",

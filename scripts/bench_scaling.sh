@@ -5,17 +5,16 @@
 # prints both with the ratio and how the time per step grows with T, and
 # plots ms against T, B and H (log axes) as three SVGs.
 #
-# As in bench_compare.sh, each shape runs on both sides back to back, each
-# in its own process, Torchlet first in odd rounds and PyTorch first in
-# even ones; a side's time is its median over the rounds, and the ratio's
-# range over the rounds is printed (running all of one side, then all of
-# the other, let a drift in the machine's speed between the halves move
-# every ratio: 1.14 to 1.76 across T in one such run).
+# As in bench_compare.sh, each shape runs in lockstep (scripts/lockstep.py):
+# both sides set it up, then take turns run by run, the first side
+# alternating; a side's time is its median over the turns, and the ratio's
+# median and 95% interval over the turns are printed (running all of one
+# side, then all of the other, let a drift in the machine's speed between
+# the halves move every ratio: 1.14 to 1.76 across T in one such run).
 #
-# Usage: scripts/bench_scaling.sh [--native] [--repeats N] [--threads N] [--rounds N] [--out DIR]
-#   --repeats  timed runs per point, after one warm-up (default 15)
+# Usage: scripts/bench_scaling.sh [--native] [--threads N] [--turns N] [--out DIR]
 #   --threads  threads for both sides (default 1, as PyTorch is measured)
-#   --rounds   rounds (default 3)
+#   --turns    turns per shape (default 21)
 #   --native   build Torchlet for this machine's CPU (TORCHLET_CPU=native)
 #   --out      where the SVGs go (default docs/figures: scaling-steps.svg,
 #              scaling-batch.svg, scaling-hidden.svg); the raw lines are
@@ -26,17 +25,15 @@ cd "$(dirname "$0")/.."
 
 scratch=.build
 threads=1
-rounds=3
+turns=21
 out=docs/figures
-args=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --native) export TORCHLET_CPU=native; scratch=.build-native ;;
-        --repeats) args+=("$1" "$2"); shift ;;
         --threads) threads="$2"; shift ;;
-        --rounds) rounds="$2"; shift ;;
+        --turns) turns="$2"; shift ;;
         --out) out="$2"; shift ;;
-        *) echo "usage: $0 [--native] [--repeats N] [--threads N] [--rounds N] [--out DIR]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--native] [--threads N] [--turns N] [--out DIR]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -44,48 +41,46 @@ done
 swift build -c release --product bench --scratch-path "$scratch" >&2
 swift build -c release --product scalingplot --scratch-path "$scratch" >&2
 mkdir -p "$scratch/scaling"
-ours() { "$scratch"/release/bench --scaling --threads "$threads" "${args[@]}" "$@"; }
-theirs() { python3 scripts/bench_pytorch.py --scaling --threads "$threads" "${args[@]}" "$@"; }
-source scripts/both_sides.sh
+ours="$scratch/release/bench --scaling --threads $threads"
+theirs="python3 scripts/bench_pytorch.py --scaling --threads $threads"
+gap=$([ "$threads" -gt 1 ] && echo 0.05 || echo 0.005)  # as in bench_compare.sh
 
-# Every round's lines, each prefixed with "ROUND SIDE ".
-lines="$scratch/scaling/rounds.txt"
+# Every turn's lines and each side's scaling line (see lockstep.py).
+lines="$scratch/scaling/turns.txt"
 : >"$lines"
-points=$(ours --list | wc -l)
-for round in $(seq "$rounds"); do
-    echo "round $round of $rounds" >&2
-    for point in $(seq 0 $((points - 1))); do
-        both_sides "$round" "$lines" --point "$point"
-    done
+mapfile -t labels < <($ours --list)
+for point in "${!labels[@]}"; do
+    echo "shape $((point + 1)) of ${#labels[@]}: ${labels[$point]}" >&2
+    python3 scripts/lockstep.py --turns "$turns" --gap "$gap" --label "${labels[$point]}" \
+        torchlet "$ours --lockstep --point $point" pytorch "$theirs --lockstep --point $point" >>"$lines"
 done
 
-# Each side's median over the rounds, in bench's own line format (what
-# scalingplot reads), and the range of the per-round ratios.
+# Each side's scaling lines (medians over the turns) in bench's own line
+# format (what scalingplot reads), and the turns' ratios.
 python3 - "$lines" "$scratch/scaling" <<'PY'
 import re, statistics, sys
 from collections import defaultdict
 
-ms = defaultdict(dict)  # shape label -> (round, side) -> ms
-gflops = defaultdict(list)  # (shape label, side) -> GFLOP/s of each round
-threads = {}
+sys.path.insert(0, "scripts")
+from lockstep import median_interval
+
+ms = defaultdict(dict)  # shape label -> (turn, side) -> ms
+medians = defaultdict(list)  # side -> its scaling lines
 for line in open(sys.argv[1]):
-    round_, side, rest = line.split(" ", 2)
-    if m := re.match(r"bench: scaling (vary=\S+ T=\S+ B=\S+ H=\S+) ms=(\S+) gflops=(\S+) threads=(\S+)", rest):
-        ms[m.group(1)][(round_, side)] = float(m.group(2))
-        gflops[(m.group(1), side)].append(float(m.group(3)))
-        threads[side] = m.group(4)
-print("per-round ratio torchlet / pytorch, range over the rounds:")
+    turn, side, rest = line.split(" ", 2)
+    if m := re.match(r"bench: turn case=(.+) ms=(\S+)$", rest):
+        ms[m.group(1)][(turn, side)] = float(m.group(2))
+    elif rest.startswith("bench: scaling "):
+        medians[side].append(rest)
 for side in ("torchlet", "pytorch"):
     with open("%s/%s.txt" % (sys.argv[2], side), "w") as out:
-        for label, times in ms.items():
-            median = statistics.median(v for (r, s), v in times.items() if s == side)
-            out.write("bench: scaling %s ms=%.3f gflops=%.1f threads=%s\n" % (
-                label, median, statistics.median(gflops[(label, side)]), threads[side]))
+        out.writelines(medians[side])
+print("per-turn ratio torchlet / pytorch, median and 95% interval over the turns:")
 for label, times in ms.items():
-    ratios = [times[(r, "torchlet")] / times[(r, "pytorch")] for r in sorted({r for r, _ in times})
-              if (r, "torchlet") in times and (r, "pytorch") in times]
-    print("  %-28s median %.2f  range %.2f-%.2f" % (label, statistics.median(ratios), min(ratios), max(ratios)))
+    ratios = [times[(t, "torchlet")] / times[(t, "pytorch")] for t in sorted({t for t, _ in times})
+              if (t, "torchlet") in times and (t, "pytorch") in times]
+    print("  %-28s median %.2f  ci95 %.2f-%.2f" % ((label, statistics.median(ratios)) + median_interval(ratios)))
 PY
 
-echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); threads $threads, $rounds rounds (medians)"
+echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); threads $threads, $turns turns per shape (medians)"
 "$scratch"/release/scalingplot "$scratch/scaling/torchlet.txt" "$scratch/scaling/pytorch.txt" "$out"

@@ -4,10 +4,10 @@ milliseconds apart: a shared machine's speed swings by 1.5x within a
 second (other tenants), and a pair's two times see the same swing more
 often than two times seconds apart do.
 
-Usage: python3 scripts/lockstep.py [--turns N] [--gap S] NAME_A 'COMMAND_A' NAME_B 'COMMAND_B'
+Usage: python3 scripts/lockstep.py [--turns N] [--gap S] --label LABEL NAME_A 'COMMAND_A' NAME_B 'COMMAND_B'
 
-Each command is one side's benchmark with --lockstep and one case (bench,
-scripts/bench_pytorch.py); the protocol is in Sources/bench/Measurement.swift
+Each command is one side's benchmark with --lockstep and one case, or one
+--point of --scaling (bench, scripts/bench_pytorch.py); the protocol is in Sources/bench/Measurement.swift
 (lockstepMilliseconds). Per turn, the side that goes first alternates (A
 first in odd turns); a turn is one untimed run, to bring the side's data
 back into the caches the other side used, and the median of N timed runs,
@@ -17,12 +17,12 @@ machine is left idle for --gap seconds, so that worker threads still
 spinning after one side's turn (PyTorch's OpenMP, Torchlet's pool) have
 gone to sleep before the other side starts.
 
-Prints one line per side and turn, 'TURN NAME bench: turn case=CASE ms=T',
-then each side's other lines (its case line, a median over its turns, and
-any peak and memory lines) as 'all NAME LINE'.
+Prints one line per side and turn, 'TURN NAME bench: turn case=LABEL ms=T',
+then each side's other lines (its case or scaling line, a median over its
+turns, and any peak and memory lines) as 'all NAME LINE'.
 """
 import argparse
-import re
+import math
 import shlex
 import subprocess
 import sys
@@ -64,10 +64,25 @@ class Side:
         return self.other_lines
 
 
+def median_interval(xs):
+    """A distribution-free 95% confidence interval for the median of the
+    population xs was drawn from (bench_compare.sh's turns' ratios):
+    (xs[k], xs[n-1-k]) sorted, for the largest k with
+    2 P(Binomial(n, 1/2) <= k) <= 0.05; below 6 values, the full range,
+    which covers the median less surely than that."""
+    xs, n = sorted(xs), len(xs)
+    k, tail = 0, 1 / 2 ** n
+    while 2 * (tail + math.comb(n, k + 1) / 2 ** n) <= 0.05:
+        k += 1
+        tail += math.comb(n, k) / 2 ** n
+    return xs[k], xs[n - 1 - k]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=15, help="turns per side (default 15)")
     parser.add_argument("--gap", type=float, default=0.05, help="idle seconds between turns (default 0.05)")
+    parser.add_argument("--label", required=True, help="what the turn lines call the case")
     parser.add_argument("name_a")
     parser.add_argument("command_a")
     parser.add_argument("name_b")
@@ -84,15 +99,9 @@ def main():
             time.sleep(args.gap)
             times[side.name].append(side.turn(untimed, timed))
     lines = {side.name: side.stop() for side in sides}
-    case = None
-    for line in lines[args.name_a]:
-        if m := re.match(r"bench: case=(\S+)", line):
-            case = m.group(1)
-    if case is None:
-        sys.exit("lockstep: %s printed no case line: %s" % (args.name_a, args.command_a))
     for turn in range(args.turns):
         for side in sides:
-            print("%d %s bench: turn case=%s ms=%.4f" % (turn + 1, side.name, case, times[side.name][turn]))
+            print("%d %s bench: turn case=%s ms=%.4f" % (turn + 1, side.name, args.label, times[side.name][turn]))
     for side in sides:
         for line in lines[side.name]:
             print("all %s %s" % (side.name, line))
