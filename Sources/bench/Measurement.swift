@@ -16,7 +16,9 @@ func sortedMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> [D
 /// The median time in milliseconds of `body` over `repeats` runs after
 /// `warmup` (with `--lockstep`, over the turns standard input asks for).
 func medianMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> Double {
-    let times = lockstep ? lockstepMilliseconds(warmup: warmup, body) : sortedMilliseconds(repeats: repeats, warmup: warmup, body)
+    let times = lockstep
+        ? lockstepMilliseconds(warmup: warmup, body)
+        : sortedMilliseconds(repeats: repeats, warmup: warmup, body)
     return times[times.count / 2]
 }
 

@@ -18,8 +18,8 @@
 // memory line is the process's peak resident set, meaningful for one case
 // run alone (`bench lstm_large`). `--scaling` times lstm_dense's shape
 // against T, B and H instead of the cases (Scaling.swift). `--lockstep`
-// (one case) lets scripts/lockstep.py take turns with PyTorch's side, run
-// by run (`lockstepMilliseconds` in Measurement.swift).
+// (one case, or one `--point`) lets scripts/lockstep.py take turns with
+// PyTorch's side, run by run (`lockstepMilliseconds` in Measurement.swift).
 // scripts/bench_pytorch.py prints the same cases for PyTorch, and
 // scripts/bench_compare.sh runs both and prints the ratios. The shapes, the
 // lengths and the tokens here must stay identical to the Python script's.
@@ -54,7 +54,7 @@ while let argument = arguments.popFirst() {
     } else if argument.hasPrefix("-") {
         FileHandle.standardError.write(
             ("usage: bench [--repeats N] [--threads N] [--lockstep] [--list] [CASE…]\n"
-             + "       bench --scaling [--list] [--point I…]   (I in 0…\(ScalingShape.sweep.count - 1))\n").data(using: .utf8)!)
+             + "       bench --scaling [--lockstep] [--list] [--point I…]   (I in 0…\(ScalingShape.sweep.count - 1))\n").data(using: .utf8)!)
         exit(2)
     } else if argument == "peak" || argument == "kernel" || caseNames.contains(argument) {
         selected.insert(argument)
@@ -63,7 +63,8 @@ while let argument = arguments.popFirst() {
         exit(2)
     }
 }
-if lockstep && (scaling ? points.count != 1 : selected.count != 1 || selected.contains("peak") || selected.contains("kernel")) {
+let timesOne = scaling ? points.count == 1 : selected.count == 1 && !selected.contains("peak") && !selected.contains("kernel")
+if lockstep && !timesOne {
     FileHandle.standardError.write("bench: --lockstep times one case (or one --point of --scaling) at a time\n".data(using: .utf8)!)
     exit(2)
 }
