@@ -56,36 +56,29 @@ done
 echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $threads thread(s), $turns turns per case"
 python3 - "$lines" <<'PY'
 import re, statistics, sys
-from collections import defaultdict
 
 sys.path.insert(0, "scripts")
-from lockstep import median_interval
+from lockstep import median_interval, read_output, turn_ratios
 
-ms, gflops, peaks, losses = defaultdict(dict), {}, [], defaultdict(list)
-for line in open(sys.argv[1]):
-    turn, side, rest = line.split(" ", 2)
-    if m := re.match(r"bench: peak gflops=(\S+)", rest):
+ms, others = read_output(sys.argv[1])
+gflops, peaks, losses = {}, [], {"torchlet": [], "pytorch": []}
+for side, line in others:
+    if m := re.match(r"bench: peak gflops=(\S+)", line):
         peaks.append(float(m.group(1)))
-    elif m := re.match(r"bench: turn case=(.+) ms=(\S+)$", rest):
-        ms[m.group(1)][(turn, side)] = float(m.group(2))
-    elif m := re.match(r"bench: case=(\S+) ms=(\S+) gflops=(\S+)", rest):
+    elif m := re.match(r"bench: case=(\S+) ms=(\S+) gflops=(\S+)", line):
         if m.group(3) != "-":
             gflops[(m.group(1), side)] = float(m.group(3))
-        if l := re.search(r"first_loss=(\S+)", rest):
+        if l := re.search(r"first_loss=(\S+)", line):
             losses[side].append(l.group(1))
 
 peak = statistics.median(peaks) if peaks else None
 print("measured peak gflops=%s (median of %d runs of bench's peak loop, one per gemm case)" % ("%.1f" % peak if peak else "-", len(peaks)))
 med = lambda xs: statistics.median(xs) if xs else None
 fmt = lambda x, f: "-" if x is None else f % x
-
-
 print("%-20s %12s %12s %8s %13s %16s %16s %15s %14s" % ("case", "torchlet_ms", "pytorch_ms", "ratio", "ratio_ci95",
       "torchlet_gflops", "pytorch_gflops", "torchlet_share", "pytorch_share"))
 for case in ms:
-    turns = sorted({t for t, _ in ms[case]})
-    ratios = [ms[case][(t, "torchlet")] / ms[case][(t, "pytorch")] for t in turns
-              if (t, "torchlet") in ms[case] and (t, "pytorch") in ms[case]]
+    ratios = turn_ratios(ms[case], "torchlet", "pytorch")
     ours = med([v for (t, s), v in ms[case].items() if s == "torchlet"])
     theirs = med([v for (t, s), v in ms[case].items() if s == "pytorch"])
     g = [gflops.get((case, s)) for s in ("torchlet", "pytorch")]

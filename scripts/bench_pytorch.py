@@ -98,8 +98,8 @@ def lockstep_ms(body, warmup):
         words = line.split()
         if words == ["stop"]:
             break
-        if len(words) != 3 or words[0] != "run" or not words[1].isdigit() or not words[2].isdigit() or words[2] == "0":
-            sys.exit("bench_pytorch: --lockstep expects 'run W N' or 'stop', got %r" % line)
+        if len(words) != 3 or words[0] != "run" or not words[1].isdigit() or not words[2].isdigit() or int(words[2]) == 0:
+            sys.exit("bench_pytorch: --lockstep expects 'run W N' (N > 0) or 'stop', got %r" % line)
         times = sorted_ms(body, int(words[2]), int(words[1]))
         turns.append(times[len(times) // 2])
         print("bench: turn ms=%.4f" % turns[-1], flush=True)

@@ -58,27 +58,18 @@ done
 # Each side's scaling lines (medians over the turns) in bench's own line
 # format (what scalingplot reads), and the turns' ratios.
 python3 - "$lines" "$scratch/scaling" <<'PY'
-import re, statistics, sys
-from collections import defaultdict
+import statistics, sys
 
 sys.path.insert(0, "scripts")
-from lockstep import median_interval
+from lockstep import median_interval, read_output, turn_ratios
 
-ms = defaultdict(dict)  # shape label -> (turn, side) -> ms
-medians = defaultdict(list)  # side -> its scaling lines
-for line in open(sys.argv[1]):
-    turn, side, rest = line.split(" ", 2)
-    if m := re.match(r"bench: turn case=(.+) ms=(\S+)$", rest):
-        ms[m.group(1)][(turn, side)] = float(m.group(2))
-    elif rest.startswith("bench: scaling "):
-        medians[side].append(rest)
+ms, others = read_output(sys.argv[1])  # ms: shape label -> (turn, side) -> ms
 for side in ("torchlet", "pytorch"):
     with open("%s/%s.txt" % (sys.argv[2], side), "w") as out:
-        out.writelines(medians[side])
+        out.writelines(line + "\n" for s, line in others if s == side and line.startswith("bench: scaling "))
 print("per-turn ratio torchlet / pytorch, median and 95% interval over the turns:")
 for label, times in ms.items():
-    ratios = [times[(t, "torchlet")] / times[(t, "pytorch")] for t in sorted({t for t, _ in times})
-              if (t, "torchlet") in times and (t, "pytorch") in times]
+    ratios = turn_ratios(times, "torchlet", "pytorch")
     print("  %-28s median %.2f  ci95 %.2f-%.2f" % ((label, statistics.median(ratios)) + median_interval(ratios)))
 PY
 

@@ -7,8 +7,8 @@ often than two times seconds apart do.
 Usage: python3 scripts/lockstep.py [--turns N] [--gap S] --label LABEL NAME_A 'COMMAND_A' NAME_B 'COMMAND_B'
 
 Each command is one side's benchmark with --lockstep and one case, or one
---point of --scaling (bench, scripts/bench_pytorch.py); the protocol is in Sources/bench/Measurement.swift
-(lockstepMilliseconds). Per turn, the side that goes first alternates (A
+--point of --scaling (bench, scripts/bench_pytorch.py); the protocol is in
+Sources/bench/Measurement.swift (lockstepMilliseconds). Per turn, the side that goes first alternates (A
 first in odd turns); a turn is one untimed run, to bring the side's data
 back into the caches the other side used, and the median of N timed runs,
 N chosen so that a turn takes about 20 ms (one run, untimed none, when a
@@ -19,10 +19,12 @@ gone to sleep before the other side starts.
 
 Prints one line per side and turn, 'TURN NAME bench: turn case=LABEL ms=T',
 then each side's other lines (its case or scaling line, a median over its
-turns, and any peak and memory lines) as 'all NAME LINE'.
+turns, and any peak and memory lines) as 'all NAME LINE'. bench_compare.sh
+and bench_scaling.sh read that back with read_output and turn_ratios.
 """
 import argparse
 import math
+import re
 import shlex
 import subprocess
 import sys
@@ -64,6 +66,26 @@ class Side:
         return self.other_lines
 
 
+def read_output(path):
+    """What lockstep.py printed into path (one run per case, appended): the
+    turn times of each label, {label: {(turn, side): ms}}, and every other
+    line as (side, line)."""
+    times, others = {}, []
+    for line in open(path):
+        turn, side, rest = line.rstrip("\n").split(" ", 2)
+        if m := re.match(r"bench: turn case=(.+) ms=(\S+)$", rest):
+            times.setdefault(m.group(1), {})[(turn, side)] = float(m.group(2))
+        else:
+            others.append((side, rest))
+    return times, others
+
+
+def turn_ratios(times, a, b):
+    """Side a's time over side b's, turn by turn, for one label's times."""
+    return [times[(t, a)] / times[(t, b)] for t in sorted({t for t, _ in times})
+            if (t, a) in times and (t, b) in times]
+
+
 def median_interval(xs):
     """A distribution-free 95% confidence interval for the median of the
     population xs was drawn from (bench_compare.sh's turns' ratios):
@@ -80,7 +102,7 @@ def median_interval(xs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--turns", type=int, default=15, help="turns per side (default 15)")
+    parser.add_argument("--turns", type=int, default=21, help="turns per side (default 21)")
     parser.add_argument("--gap", type=float, default=0.05, help="idle seconds between turns (default 0.05)")
     parser.add_argument("--label", required=True, help="what the turn lines call the case")
     parser.add_argument("name_a")
