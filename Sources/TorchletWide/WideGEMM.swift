@@ -40,6 +40,24 @@ public enum WideGEMM {
                       packedB: packedB, c: c, ldc: ldc, accumulate: accumulate, threads: threads, perform: perform)
     }
 
+    /// See `GEMM.multiply(m:n:k:a:aRowStride:aColumnStride:b:scratch:…)`:
+    /// `B` packed on the way, into `scratch` (`packedCount(k:n:)` floats).
+    public static func multiply(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        b: UnsafePointer<Float>, bRowStride: Int, bColumnStride: Int, scratch: UnsafeMutablePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads: Int,
+        perform: (_ count: Int, _ piece: (Int) -> Void) -> Void
+    ) {
+        GEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                      b: GEMM.Operand(b: b, n: n, rowStride: bRowStride, columnStride: bColumnStride), scratch: scratch,
+                      c: c, ldc: ldc, accumulate: accumulate, threads: threads, perform: perform)
+    }
+
+    /// See `GEMM.packedCount`.
+    public static func packedCount(k: Int, n: Int) -> Int {
+        GEMM.packedCount(k: k, n: n)
+    }
+
     /// See `GEMM.kernelMultiplyAdds`.
     public static let kernelMultiplyAdds = GEMM.kernelMultiplyAdds
 

@@ -95,6 +95,43 @@ import TorchletWide
         }
     }
 
+    /// Packing `B` inside the product, each thread the panels it
+    /// multiplies (`GEMM.multiply(…b:scratch:…)`), gives the bits of
+    /// packing first and multiplying on one thread: row-major and
+    /// transposed `B`, a partial last panel, `k` across the cache block,
+    /// accumulating into `C`, and a tall product (split by rows, packed
+    /// first).
+    @Test(arguments: [(m: 40, n: 1000, k: 500), (m: 26, n: 519, k: 1030), (m: 700, n: 100, k: 200)])
+    func packingInsideTheProductGivesTheSameBits(m: Int, n: Int, k: Int) {
+        let g = Generator(seed: 6)
+        let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }
+        let c0 = (0..<(m * n)).map { _ in g.nextNormal() }
+        #expect(m * n * k >= 2 * GEMM.minimumWorkPerThread, "large enough to split")
+        for (rowStride, columnStride) in [(n, 1), (1, k)] {
+            var expected = c0
+            let packedB = b.withUnsafeBufferPointer {
+                GEMM.packed($0.baseAddress!, k: k, n: n, rowStride: rowStride, columnStride: columnStride)
+            }
+            packedB.withUnsafeBufferPointer { packedB in
+                GEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: k, aColumnStride: 1, packedB: packedB.baseAddress!,
+                              c: &expected, ldc: n, accumulate: true)
+            }
+            for threads in [1, 2, 3] {
+                var c = c0
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: GEMM.packedCount(k: k, n: n))
+                defer { scratch.deallocate() }
+                b.withUnsafeBufferPointer { b in
+                    GEMM.multiply(m: m, n: n, k: k, a: a, aRowStride: k, aColumnStride: 1,
+                                  b: GEMM.Operand(b: b.baseAddress!, n: n, rowStride: rowStride, columnStride: columnStride),
+                                  scratch: scratch, c: &c, ldc: n, accumulate: true, threads: threads,
+                                  perform: Parallelism.perform)
+                }
+                let differing = zip(c, expected).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(differing == 0, "\(differing) of \(c.count) values differ: \(m)×\(k)×\(n), strides \(rowStride), \(columnStride), \(threads) threads")
+            }
+        }
+    }
+
     @Test func accumulateAddsToC() {
         let (m, n, k) = (7, 19, 5)
         let g = Generator(seed: 9)

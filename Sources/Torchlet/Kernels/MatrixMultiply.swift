@@ -76,19 +76,41 @@ enum MatrixMultiply {
         transposeA: Bool = false, transposeB: Bool = false
     ) -> [Float] {
         // Transposes are strides, not copies: see GEMM.
-        let packedB = b.withUnsafeBufferPointer { b in
-            MatrixMultiply.packed(b.baseAddress!, k: k, n: m, rowStride: transposeB ? 1 : m, columnStride: transposeB ? k : 1)
-        }
-        return [Float](unsafeUninitializedCapacity: n * m) { c, count in
+        product(a: a, aRowStride: transposeA ? 1 : k, aColumnStride: transposeA ? n : 1,
+                b: b, bRowStride: transposeB ? 1 : m, bColumnStride: transposeB ? k : 1, m: n, n: m, k: k)
+    }
+
+    /// `C = A · B`, `[m, n]`, for `A` `[m, k]` and `B` `[k, n]` given by
+    /// strides (element `(i, p)` of `A` at `a[i · aRowStride + p · aColumnStride]`),
+    /// on up to `Parallelism.threadCount` threads; `B` is packed on the way
+    /// (see `GEMM.multiply(m:n:k:a:aRowStride:aColumnStride:b:scratch:…)`).
+    static func product(
+        a: [Float], aRowStride: Int, aColumnStride: Int, b: [Float], bRowStride: Int, bColumnStride: Int,
+        m: Int, n: Int, k: Int, threads: Int = Parallelism.threadCount
+    ) -> [Float] {
+        if m == 0 || n == 0 || k == 0 { return [Float](repeating: 0, count: m * n) }
+        Allocator.configured
+        let scratch = UnsafeMutablePointer<Float>.allocate(
+            capacity: usesWideKernel ? WideGEMM.packedCount(k: k, n: n) : GEMM.packedCount(k: k, n: n))
+        defer { scratch.deallocate() }
+        return [Float](unsafeUninitializedCapacity: m * n) { c, count in
             a.withUnsafeBufferPointer { a in
-                packedB.withUnsafeBufferPointer { packedB in
-                    MatrixMultiply.multiply(
-                        m: n, n: m, k: k, a: a.baseAddress!,
-                        aRowStride: transposeA ? 1 : k, aColumnStride: transposeA ? n : 1,
-                        packedB: packedB.baseAddress!, c: c.baseAddress!, ldc: m, accumulate: false)
+                b.withUnsafeBufferPointer { b in
+                    if usesWideKernel {
+                        WideGEMM.multiply(m: m, n: n, k: k, a: a.baseAddress!, aRowStride: aRowStride,
+                                          aColumnStride: aColumnStride, b: b.baseAddress!, bRowStride: bRowStride,
+                                          bColumnStride: bColumnStride, scratch: scratch, c: c.baseAddress!, ldc: n,
+                                          accumulate: false, threads: threads, perform: Parallelism.perform)
+                    } else {
+                        GEMM.multiply(m: m, n: n, k: k, a: a.baseAddress!, aRowStride: aRowStride,
+                                      aColumnStride: aColumnStride,
+                                      b: GEMM.Operand(b: b.baseAddress!, n: n, rowStride: bRowStride, columnStride: bColumnStride),
+                                      scratch: scratch, c: c.baseAddress!, ldc: n, accumulate: false, threads: threads,
+                                      perform: Parallelism.perform)
+                    }
                 }
             }
-            count = n * m
+            count = m * n
         }
     }
 }

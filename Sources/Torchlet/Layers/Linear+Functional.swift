@@ -33,20 +33,20 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tens
     // backward() must not change this gradient.
     let x = input.scalars, w = weight.scalars, b = bias?.scalars
     // y = x · Wᵀ, Wᵀ's element (p, j) being W[j, p].
-    var y = LinearKernel.product(a: x, aRowStride: inFeatures, aColumnStride: 1,
-                                 b: w, bRowStride: 1, bColumnStride: inFeatures, m: rows, n: outFeatures, k: inFeatures)
+    var y = MatrixMultiply.product(a: x, aRowStride: inFeatures, aColumnStride: 1,
+                                   b: w, bRowStride: 1, bColumnStride: inFeatures, m: rows, n: outFeatures, k: inFeatures)
     if let b { LinearKernel.addRows(b, to: &y) }
     let inputs = [input, weight] + (bias.map { [$0] } ?? [])
     return Tensor.result(op: "linear", shape: input.shape.dropLast() + [outFeatures], scalars: y, inputs: inputs) { g in
         // ∂L/∂x = g · W: [rows, out] · [out, in].
         let gx = input.requiresGrad
-            ? LinearKernel.product(a: g, aRowStride: outFeatures, aColumnStride: 1,
-                                   b: w, bRowStride: inFeatures, bColumnStride: 1, m: rows, n: inFeatures, k: outFeatures)
+            ? MatrixMultiply.product(a: g, aRowStride: outFeatures, aColumnStride: 1,
+                                     b: w, bRowStride: inFeatures, bColumnStride: 1, m: rows, n: inFeatures, k: outFeatures)
             : nil
         // ∂L/∂W = gᵀ · x: [out, rows] · [rows, in], gᵀ read through strides.
         let gw = weight.requiresGrad
-            ? LinearKernel.product(a: g, aRowStride: 1, aColumnStride: outFeatures,
-                                   b: x, bRowStride: inFeatures, bColumnStride: 1, m: outFeatures, n: inFeatures, k: rows)
+            ? MatrixMultiply.product(a: g, aRowStride: 1, aColumnStride: outFeatures,
+                                     b: x, bRowStride: inFeatures, bColumnStride: 1, m: outFeatures, n: inFeatures, k: rows)
             : nil
         let gb = bias?.requiresGrad == true ? Broadcasting.columnSums(g, columns: outFeatures) : nil
         return [gx, gw] + (bias == nil ? [] : [gb])
@@ -55,29 +55,6 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tens
 
 /// The loops behind ``linear(_:weight:bias:)``.
 enum LinearKernel {
-    /// `C = A · B`, `[m, n]`, for `A` `[m, k]` and `B` `[k, n]` given by
-    /// strides (element `(i, p)` of `A` at `a[i · aRowStride + p · aColumnStride]`).
-    static func product(
-        a: [Float], aRowStride: Int, aColumnStride: Int, b: [Float], bRowStride: Int, bColumnStride: Int,
-        m: Int, n: Int, k: Int
-    ) -> [Float] {
-        if m == 0 || n == 0 || k == 0 { return [Float](repeating: 0, count: m * n) }
-        Allocator.configured
-        let packedB = b.withUnsafeBufferPointer { b in
-            MatrixMultiply.packed(b.baseAddress!, k: k, n: n, rowStride: bRowStride, columnStride: bColumnStride)
-        }
-        return [Float](unsafeUninitializedCapacity: m * n) { c, count in
-            a.withUnsafeBufferPointer { a in
-                packedB.withUnsafeBufferPointer { packedB in
-                    MatrixMultiply.multiply(
-                        m: m, n: n, k: k, a: a.baseAddress!, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                        packedB: packedB.baseAddress!, c: c.baseAddress!, ldc: n, accumulate: false)
-                }
-            }
-            count = m * n
-        }
-    }
-
     /// `y[r, j] += b[j]` for every row `r`, in place; a large `y` (a
     /// language model's `[2240, 10000]` logits) split by rows across threads.
     static func addRows(_ b: [Float], to y: inout [Float]) {
