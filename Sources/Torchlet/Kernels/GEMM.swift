@@ -685,15 +685,25 @@ enum GEMM {
     ///
     /// Checked in the release build's machine code (`objdump -d`): the loop
     /// keeps every accumulator in a register and has no stack access.
-    /// `A`'s rows are reached from four pointers (rows 0, 3, 6, 9) plus
-    /// one or two row strides, and only those pointers step from one `p`
-    /// to the next. With one pointer, the compiler stepped it down all 12
-    /// rows and back at every `p`: a chain of 12 dependent additions per
-    /// `p`, as long as the 24 multiply-adds take (fastest of 5 alternating
-    /// rounds on a Xeon: `lstm_dense` 11.0 → 9.8 ms, 1024³ 16.6 → 15.8 ms).
-    /// (Unrolling `p` by hand did not measurably help and, four times,
-    /// made the AVX-512 kernel spill.) The pointers of rows past a short
-    /// kernel's height are computed but never read.
+    /// `A`'s rows are written as four pointers (rows 0, 3, 6, 9) plus one
+    /// or two row strides. Written as one pointer, the compiler stepped it
+    /// down all 12 rows and back at every `p`: a chain of 12 dependent
+    /// additions per `p`, as long as the 24 multiply-adds take (fastest of
+    /// 5 alternating rounds on a Xeon: `lstm_dense` 11.0 → 9.8 ms, 1024³
+    /// 16.6 → 15.8 ms). Swift 6.3's compiler still merges the four into
+    /// one pointer that steps, and recomputes rows 3–11 from it at every
+    /// `p` (9 integer instructions beside the 24 multiply-adds and 14
+    /// loads, in a shorter chain). Taking those out measured no faster where
+    /// it counts: on the kernel alone in L1 (200 alternating rounds), twelve
+    /// row pointers and a packed tile with every row at a fixed offset were
+    /// as fast as this loop when the machine was quiet (1.006–1.008×) and
+    /// 1.02× and 1.08× faster in its slow stretches (another tenant sharing
+    /// the core, and the front end that feeds it), but the packed kernel
+    /// for the tiles that are packed (`microKernel`) left `lstm_dense`,
+    /// `lstm_dense_nograd`, `lstm_large` and `lm_step` within the noise
+    /// (0.95–1.04× in lockstep). (Unrolling `p` by hand did not measurably
+    /// help and, four times, made the AVX-512 kernel spill.) The pointers
+    /// of rows past a short kernel's height are computed but never read.
     static func block<H: Height>(
         _: H.Type, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
