@@ -8,7 +8,7 @@
 # lstm_large and lm_step run again, each alone in a fresh process, for the
 # peak resident set of each side.
 #
-# Usage: scripts/bench_compare.sh [--native] [--threads N] [--turns N]
+# Usage: scripts/bench_compare.sh [--native | --avx2] [--threads N] [--turns N]
 #   --threads  threads for both sides (default 1, as PyTorch is measured);
 #              shares of the 1-core peak can pass 1 with more threads
 #   --turns    turns per case (default 21): each case's two processes (bench
@@ -19,6 +19,12 @@
 #              1.5x within a second, from other tenants
 #   --native   build Torchlet for this machine's CPU (TORCHLET_CPU=native,
 #              AVX-512 kernels where present) instead of the portable default
+#   --avx2     hold both sides to AVX2 on a CPU that has AVX-512, for a
+#              CPU without it (AMD before Zen 4, Intel before Skylake-SP):
+#              Torchlet's portable kernels (TORCHLET_GEMM=portable), and
+#              MKL, ATen and oneDNN at AVX2 (MKL_ENABLE_INSTRUCTIONS=AVX2,
+#              ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2). The
+#              instruction set only: the caches and cores are this CPU's
 # scripts/bench_scaling.sh measures time against T, B and H and plots it.
 # Needs torch for Python (pip install 'torch==2.13.0+cpu').
 set -euo pipefail
@@ -27,15 +33,23 @@ cd "$(dirname "$0")/.."
 scratch=.build
 threads=1
 turns=21
+isa=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --native) export TORCHLET_CPU=native; scratch=.build-native ;;
+        --avx2) isa="; both sides held to AVX2"
+            export TORCHLET_GEMM=portable MKL_ENABLE_INSTRUCTIONS=AVX2 ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 ;;
         --threads) threads="$2"; shift ;;
         --turns) turns="$2"; shift ;;
-        *) echo "usage: $0 [--native] [--threads N] [--turns N]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--native | --avx2] [--threads N] [--turns N]" >&2; exit 2 ;;
     esac
     shift
 done
+if [ -n "$isa" ] && [ "${TORCHLET_CPU:-}" = native ]; then
+    # A native build compiles all of Torchlet for AVX-512, the portable kernels too.
+    echo "$0: --avx2 and --native contradict each other (a native build is AVX-512 throughout)" >&2
+    exit 2
+fi
 
 swift build -c release --product bench --scratch-path "$scratch" >&2
 ours="$scratch/release/bench --threads $threads"
@@ -53,7 +67,7 @@ for case in $($ours --list); do
     python3 scripts/lockstep.py --turns "$turns" --gap "$gap" --label "$case" torchlet "$ours --lockstep $case" pytorch "$theirs --lockstep $case" >>"$lines"
 done
 
-echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__)'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $threads thread(s), $turns turns per case"
+echo "build: TORCHLET_CPU=${TORCHLET_CPU:-default} ($(uname -m)); torch $(python3 -c 'import torch; print(torch.__version__, "ATen", torch.backends.cpu.get_cpu_capability())'); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $threads thread(s), $turns turns per case$isa"
 python3 - "$lines" <<'PY'
 import re, statistics, sys
 
