@@ -111,7 +111,10 @@ enum GEMM {
     /// A large `B` (`minimumPackPerThread` floats per thread) is packed on
     /// up to `threads` threads, each taking a range of panels: a copy the
     /// product's threads would otherwise wait for (`matmul` of 512², two
-    /// threads: 1.63 → 1.29 ms, fastest of 4 alternating rounds).
+    /// threads: 1.63 → 1.29 ms, fastest of 4 alternating rounds, when it
+    /// packed first; now a `B` packed ahead, as a recurrent layer's
+    /// weights, or for a product split by rows: one split by panels packs
+    /// inside, see `multiply(…b:scratch:…)`).
     static func packB(
         _ b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int,
         into out: UnsafeMutablePointer<Float>, threads maxThreads: Int,
@@ -701,7 +704,8 @@ enum GEMM {
     /// the core, and the front end that feeds it), but the packed kernel
     /// for the tiles that are packed (`microKernel`) left `lstm_dense`,
     /// `lstm_dense_nograd`, `lstm_large` and `lm_step` within the noise
-    /// (0.95–1.04× in lockstep). (Unrolling `p` by hand did not measurably
+    /// (0.95–1.04× at one thread in lockstep; at two threads intervals as
+    /// wide as 0.61–1.43). (Unrolling `p` by hand did not measurably
     /// help and, four times, made the AVX-512 kernel spill.) The pointers
     /// of rows past a short kernel's height are computed but never read.
     static func block<H: Height>(
