@@ -6,8 +6,8 @@ import TorchletWide
 
 /// The fast GEMM against the plain triple loop, on edge sizes, with
 /// transposed strides and accumulation: rows around the kernels' heights
-/// (12 and its 8-, 4- and 2-row edge kernels with AVX-512; 4 and 2 with
-/// AVX2) and the 96-row cache block, columns around the 16- and 32-wide
+/// (12 and its 8-, 4- and 2-row edge kernels with AVX-512; 6, 4 and 2
+/// with AVX2; 4 and 2 with NEON) and the 96-row cache block, columns around the 16- and 32-wide
 /// panels, `k` across the 256 cache block, and more column panels than
 /// one group (`GEMM.panelsPerGroup`).
 @Suite struct GEMMTests {
@@ -36,9 +36,11 @@ import TorchletWide
     /// more, `GEMM.minimumPanelsToCopyA`), and whether it runs the `kc`
     /// blocks tile by tile (`A` in place with a large `C`, as 725 × 1,600,
     /// see `GEMM.multiplyTileByTile`; `k` = 2,100 in two spans) or block by
-    /// block (`A` copied).
+    /// block (`A` copied); with six-row tiles (AVX2), edges whose last
+    /// whole tile lends it two rows (`GEMM.edgeRows`), one at the end of a
+    /// 96-row cache block and run tile by tile (386 × 1,400).
     @Test(arguments: [(100, 600, 530), (13, 256, 40), (40, 600, 300), (100, 70, 300), (725, 1600, 300),
-                      (725, 1600, 2100)])
+                      (725, 1600, 2100), (97, 600, 300), (386, 1400, 300)])
     func transposedAGivesTheSameBits(m: Int, n: Int, k: Int) {
         let g = Generator(seed: 9)
         let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }

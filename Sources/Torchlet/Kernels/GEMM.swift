@@ -17,11 +17,25 @@ import Dispatch
 ///   more rows also mean fewer loads of `B` per multiply-add. AVX-512:
 ///   12 × 32, in 24 of its 32 registers + 2 for `B` + 2 for broadcasts
 ///   (measured in the kernel alone: 12–20% faster than 4 × 32; 8 × 32 and
-///   14 × 32 no faster, and 14 rows leave no spare register). AVX2: 4 × 16,
-///   8 of its 16 registers (6 × 16 now fits without spilling, 12 + 2 + 1,
-///   but measured no faster overall: 5% faster on 1024³, 5% slower on 256³
-///   and on 7-row LSTM steps). Both run from one source, `block`, compiled
-///   per height; the generated loops were checked for spills with objdump.
+///   14 × 32 no faster, and 14 rows leave no spare register). AVX2: 6 × 16,
+///   12 of its 16 registers + 2 for `B` + 1 for the broadcast (BLIS's
+///   shape for Haswell): two FMA units with a 5-cycle latency (Haswell,
+///   Zen 2) need ten accumulators, so the 4 × 16 kernel used before, with
+///   eight, could not pass 80% of the peak there. Measured on an AVX-512
+///   Xeon with the portable kernel forced (`TORCHLET_GEMM=portable`),
+///   against 4 × 16: the kernel alone 0.83–1.06 of the AVX2 peak against
+///   0.70–0.81 (4 alternating rounds), 1.02–1.06 against 0.64–0.81 with
+///   both cores busy; 256³ and 512³ in one process, one and two threads,
+///   the fastest tenth of 300 rounds 0.88–0.97× the time in 8 of 10
+///   comparisons (1.17 and 1.21 in one noisy round); whole runs, the two
+///   binaries in lockstep (median ratio, 21–41 turns): at one thread
+///   `lstm_large` 0.95–0.96, `lm_step` 0.93–0.99, `lstm_dense` 0.98–1.04,
+///   products 0.92–1.05; at two threads `lstm_large` and `lm_step`
+///   0.98–1.00, but 256³ and 512³ 1.04–1.13 in every run. A batch whose
+///   size leaves one or two rows over runs them with rows lent from the
+///   last whole tile (see `edgeRows`). NEON keeps 4 × 16 (not measured
+///   there). All run from one source, `block`, compiled per height; the
+///   generated loops were checked for spills with objdump.
 /// - **A read in place.** The kernel reads `A`'s rows through four
 ///   pointers (rows 0, 3, 6 and 9) and the row stride, not `mr` row
 ///   pointers, which is what made an earlier 6-row AVX2 kernel spill (see
@@ -72,13 +86,17 @@ enum GEMM {
     static let mr = 12
     #else
     typealias Vector = SIMD8<Float>
+    #if arch(x86_64)
+    static let mr = 6
+    #else
     static let mr = 4
+    #endif
     #endif
     /// Columns of `C` per micro-kernel call: one packed panel, two vectors.
     static let nr = 2 * Vector.scalarCount
     /// Columns of `A` (rows of `B`) per cache block.
     static let kc = 256
-    /// Rows of `A` per cache block (a multiple of `mr`: 12 and 4).
+    /// Rows of `A` per cache block (a multiple of `mr`: 12, 6 and 4).
     static let mc = 96
 
     /// The number of floats `packB` writes for a `[k, n]` matrix: the
@@ -389,7 +407,7 @@ enum GEMM {
         defer { packedTiles.deallocate() }
         // Otherwise only the last tile of rows, if partial, is packed
         // (zero-padded) for the shorter kernels.
-        let edge = tilesTransposed ? 0 : m % mr
+        let edge = tilesTransposed ? 0 : edgeRows(m: m)
         let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edge > 0 ? mr * min(kc, k) : 0)
         defer { packedEdge.deallocate() }
         // Groups of panels (the outer `nc` loop of BLIS): a `kc` block of
@@ -431,15 +449,20 @@ enum GEMM {
                             if tilesTransposed {
                                 microKernel(k: kBlock, a: packedTiles + (i - i0) * kBlock, rows: min(mr, m - i),
                                             b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
-                            } else if i + mr <= m {
-                                block(AllRows.self, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
-                                      aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
-                                      b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                                i += mr
+                                continue
+                            }
+                            let rows = tileRows(at: i, m: m, edge: edge)
+                            if rows == 0 { break }
+                            if i < m - edge {
+                                inPlace(rows: rows, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
+                                        aRowStride: aRowStride, aColumnStride: aColumnStride,
+                                        b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
                             } else {
                                 microKernel(k: kBlock, a: packedEdge, rows: edge,
                                             b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
                             }
-                            i += mr
+                            i += rows
                         }
                     }
                     i0 += mBlock
@@ -485,7 +508,7 @@ enum GEMM {
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
         // The partial last tile of rows, over all of `k`, `[k][mr]`.
-        let edge = m % mr
+        let edge = edgeRows(m: m)
         let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edge > 0 ? mr * k : 0)
         defer { packedEdge.deallocate() }
         if edge > 0 {
@@ -500,24 +523,73 @@ enum GEMM {
                 for i0 in stride(from: 0, to: m, by: mc) {
                     for panel in group {
                         let j0 = panel * nr, columns = min(nr, n - j0)
-                        for i in stride(from: i0, to: min(m, i0 + mc), by: mr) {
+                        var i = i0
+                        while i < min(m, i0 + mc) {
+                            let rows = tileRows(at: i, m: m, edge: edge)
+                            if rows == 0 { break }
                             for p0 in stride(from: span.lowerBound, to: span.upperBound, by: kc) {
                                 let kBlock = min(kc, span.upperBound - p0)
                                 let b = bPanels + panel * k * nr + p0 * nr
                                 let add = accumulate || p0 > 0
-                                if i + mr <= m {
-                                    block(AllRows.self, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
-                                          aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
-                                          b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
+                                if i < m - edge {
+                                    inPlace(rows: rows, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
+                                            aRowStride: aRowStride, aColumnStride: aColumnStride,
+                                            b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
                                 } else {
                                     microKernel(k: kBlock, a: packedEdge + p0 * mr, rows: edge,
                                                 b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
                                 }
                             }
+                            i += rows
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The rows at the bottom of `A` that are copied into a zero-padded
+    /// tile for a shorter kernel: the last `m % mr`, or, with six-row
+    /// tiles (AVX2), two more when that leaves one or two.
+    ///
+    /// A tile of one or two rows runs `TwoRows`, whose four accumulators
+    /// wait on the multiply-add latency: it takes as long as four rows. So
+    /// with six-row tiles a batch of 32 (five tiles and two rows) took the
+    /// time of 34 rows, where four-row tiles took 32 (`lstm_dense_nograd`
+    /// 1.06× the time, the two binaries in lockstep). Lending two rows of
+    /// the last whole tile to the edge makes that 4 + 4 rows, both run by
+    /// `FourRows` at full speed: 32 again. Twelve-row tiles (AVX-512) gain
+    /// nothing from it (12 + 2 rows take as long as 8 + 6) and do not lend.
+    static func edgeRows(m: Int) -> Int {
+        let edge = m % mr
+        return mr == 6 && m > mr && (edge == 1 || edge == 2) ? edge + 2 : edge
+    }
+
+    /// The rows of the tile that starts at row `i` when the last `edge`
+    /// rows are packed (see `edgeRows`): `mr`, the four rows left of a tile
+    /// that lent two to the edge, the edge, or 0 when `i` is inside the
+    /// edge (which the block of rows before runs whole).
+    @inline(__always)
+    static func tileRows(at i: Int, m: Int, edge: Int) -> Int {
+        let inPlaceEnd = m - edge
+        if i + mr <= inPlaceEnd { return mr }
+        if i < inPlaceEnd { return inPlaceEnd - i }
+        return i == inPlaceEnd ? edge : 0
+    }
+
+    /// The micro-kernel on `rows` rows of `A` read in place: `mr`, or the
+    /// four of a tile that lent rows to the edge (see `tileRows`).
+    @inline(__always)
+    static func inPlace(
+        rows: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    ) {
+        if rows == mr {
+            block(AllRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else {
+            block(FourRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
 
@@ -572,7 +644,8 @@ enum GEMM {
         }
     }
 
-    /// Copies `mr` floats, eight and four at a time (12 = 8 + 4; 4).
+    /// Copies `mr` floats, eight and four at a time, then one by one (12 =
+    /// 8 + 4; 6 = 4 + 1 + 1; 4).
     @inline(__always)
     static func copyTileColumn(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>) {
         let from = UnsafeRawPointer(src), to = UnsafeMutableRawPointer(dst)
@@ -634,7 +707,7 @@ enum GEMM {
         }
     }
 
-    /// The register block: up to 12 rows (AVX2 uses the first 4).
+    /// The register block: up to 12 rows (AVX2 uses the first 6, NEON 4).
     struct Tile {
         var c0 = Accumulator(), c1 = Accumulator(), c2 = Accumulator(), c3 = Accumulator()
         var c4 = Accumulator(), c5 = Accumulator(), c6 = Accumulator(), c7 = Accumulator()
