@@ -117,7 +117,7 @@ import TestSupport
     /// threads, by columns and by rows: the same bits as the plain loops
     /// (1,100 × 1,000, above the 1M-value split; 1,000 columns, not a
     /// whole number of 16-float lines per thread).
-    @Test(arguments: [2, 3])
+    @Test(arguments: [1, 2, 3])
     func columnSumsAndBiasAddGiveTheSameBits(threads: Int) {
         let (rows, columns) = (1_100, 1_000)
         let g = Generator(seed: 8)

@@ -79,6 +79,15 @@ enum Broadcasting {
     /// of `lstm_dense`), and a large `g` split by columns across threads
     /// (a language model's output bias sums 2,240 rows of 10,000); each
     /// column is still summed in row order, so the bits do not change.
+    ///
+    /// The running sums of four vectors of columns stay in registers for a
+    /// block of 16 rows (`columnSumRows`, see `addColumns`), so each row's
+    /// values cost one load per vector, not a load of the sum, a load and
+    /// a store (measured on 1,600 × 512, `lstm_dense`'s gate gradients,
+    /// one thread, 200 alternating rounds: 134 µs against 614, fastest
+    /// tenth; 2,240 × 1,000 and 6,400 × 2,048 4.1–4.5× faster too; whole
+    /// `lstm_dense`, `lm_step` and `day3_epoch` runs within the noise,
+    /// 0.98–1.01× the time).
     static func columnSums(_ g: [Float], columns: Int) -> [Float] {
         var sums = [Float](repeating: 0, count: columns)
         guard columns > 0 else { return sums }
@@ -90,17 +99,49 @@ enum Broadcasting {
             Parallelism.perform(parts) { p in
                 let start = min(columns, lines * p / parts * 16), end = min(columns, lines * (p + 1) / parts * 16)
                 let total = sums.baseAddress!
-                for r in 0..<rows {
-                    let row = g.baseAddress! + r * columns
-                    for j in stride(from: start, to: end, by: 8) {
-                        let lanes = min(8, end - j)
-                        VectorMath.store(VectorMath.load(total + j, count: lanes) + VectorMath.load(row + j, count: lanes),
-                                         total + j, count: lanes)
+                for r0 in stride(from: 0, to: rows, by: columnSumRows) {
+                    let first = g.baseAddress! + r0 * columns, count = min(columnSumRows, rows - r0)
+                    var j = start
+                    while j + 4 * VectorMath.V.scalarCount <= end {
+                        addColumns(j, of: first, rows: count, columns: columns, into: total)
+                        j += 4 * VectorMath.V.scalarCount
+                    }
+                    while j < end {
+                        let lanes = min(VectorMath.V.scalarCount, end - j)
+                        var sum = VectorMath.load(total + j, count: lanes)
+                        for r in 0..<count { sum += VectorMath.load(first + r * columns + j, count: lanes) }
+                        VectorMath.store(sum, total + j, count: lanes)
+                        j += VectorMath.V.scalarCount
                     }
                 }
             }
         }}
         return sums
+    }
+
+    /// Rows per block of `columnSums`: 16 rows of 10,000 columns are 640 KB,
+    /// which stay in L2 while the block's column strips are summed.
+    static let columnSumRows = 16
+
+    /// Adds rows `0..<rows` of four vectors of columns from column `j`
+    /// (rows `columns` apart from `first`) to the running sums at
+    /// `total + j`, in row order.
+    @inline(__always)
+    static func addColumns(
+        _ j: Int, of first: UnsafePointer<Float>, rows: Int, columns: Int, into total: UnsafeMutablePointer<Float>
+    ) {
+        typealias V = VectorMath.V
+        func load(_ p: UnsafePointer<Float>, _ i: Int) -> V {
+            UnsafeRawPointer(p + j + V.scalarCount * i).loadUnaligned(as: V.self)
+        }
+        func store(_ v: V, _ i: Int) { UnsafeMutableRawPointer(total + j + V.scalarCount * i).storeBytes(of: v, as: V.self) }
+        var s0 = load(total, 0), s1 = load(total, 1), s2 = load(total, 2), s3 = load(total, 3)
+        var row = first
+        for _ in 0..<rows {
+            s0 += load(row, 0); s1 += load(row, 1); s2 += load(row, 2); s3 += load(row, 3)
+            row += columns
+        }
+        store(s0, 0); store(s1, 1); store(s2, 2); store(s3, 3)
     }
 
     /// Sums a gradient of shape `outShape` down to `inShape`, the inverse of
