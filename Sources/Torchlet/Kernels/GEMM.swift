@@ -41,9 +41,10 @@ import Dispatch
 ///   pointers, which is what made an earlier 6-row AVX2 kernel spill (see
 ///   `block`).
 ///   Copying `A` into tiles (as BLIS does) measured slower here: the scalar
-///   copy costs about a cycle per element, 6–12% of a 256³ product. Only a
-///   partial last tile of rows is copied (zero-padded), for the shorter
-///   kernels of 8, 4 or 2 rows, and a transposed `A` when many panels
+///   copy costs about a cycle per element, 6–12% of a 256³ product. The
+///   shorter kernels (8, 4 or 2 rows) run a partial last tile of rows, in
+///   place when it has their height, else copied and zero-padded (see
+///   `edgeRows`); a transposed `A` is copied into tiles when many panels
 ///   reuse it (see `multiply(panels:…)`).
 /// - **Cache blocking.** `k` is cut into blocks of `kc` = 256 and the rows
 ///   into blocks of `mc` = 96: the `[kc][nr]` slice of a panel (16–32 KB)
@@ -406,9 +407,11 @@ enum GEMM {
         let packedTiles = UnsafeMutablePointer<Float>.allocate(capacity: tilesTransposed ? mc * min(kc, k) : 0)
         defer { packedTiles.deallocate() }
         // Otherwise only the last tile of rows, if partial, is packed
-        // (zero-padded) for the shorter kernels.
+        // (zero-padded) for the shorter kernels, unless one of them has
+        // its height (see `edgeRows`).
         let edge = tilesTransposed ? 0 : edgeRows(m: m)
-        let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edge > 0 ? mr * min(kc, k) : 0)
+        let edgeInPlace = runsInPlace(edge: edge)
+        let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edgeInPlace ? 0 : mr * min(kc, k))
         defer { packedEdge.deallocate() }
         // Groups of panels (the outer `nc` loop of BLIS): a `kc` block of
         // every panel of a wide `B` does not fit in L2 (10 MB for a
@@ -430,7 +433,7 @@ enum GEMM {
             while p0 < k {
                 let kBlock = min(kc, k - p0)
                 let add = accumulate || p0 > 0
-                if edge > 0 {
+                if !edgeInPlace {
                     packA(a + (m - edge) * aRowStride + p0 * aColumnStride, rows: edge, k: kBlock,
                           rowStride: aRowStride, columnStride: aColumnStride, into: packedEdge)
                 }
@@ -454,7 +457,7 @@ enum GEMM {
                             }
                             let rows = tileRows(at: i, m: m, edge: edge)
                             if rows == 0 { break }
-                            if i < m - edge {
+                            if i < m - edge || edgeInPlace {
                                 inPlace(rows: rows, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
                                         aRowStride: aRowStride, aColumnStride: aColumnStride,
                                         b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
@@ -508,10 +511,10 @@ enum GEMM {
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
         // The partial last tile of rows, over all of `k`, `[k][mr]`.
-        let edge = edgeRows(m: m)
-        let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edge > 0 ? mr * k : 0)
+        let edge = edgeRows(m: m), edgeInPlace = runsInPlace(edge: edge)
+        let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edgeInPlace ? 0 : mr * k)
         defer { packedEdge.deallocate() }
-        if edge > 0 {
+        if !edgeInPlace {
             packA(a + (m - edge) * aRowStride, rows: edge, k: k, rowStride: aRowStride, columnStride: aColumnStride,
                   into: packedEdge)
         }
@@ -531,7 +534,7 @@ enum GEMM {
                                 let kBlock = min(kc, span.upperBound - p0)
                                 let b = bPanels + panel * k * nr + p0 * nr
                                 let add = accumulate || p0 > 0
-                                if i < m - edge {
+                                if i < m - edge || edgeInPlace {
                                     inPlace(rows: rows, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
                                             aRowStride: aRowStride, aColumnStride: aColumnStride,
                                             b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
@@ -548,9 +551,10 @@ enum GEMM {
         }
     }
 
-    /// The rows at the bottom of `A` that are copied into a zero-padded
-    /// tile for a shorter kernel: the last `m % mr`, or, with six-row
-    /// tiles (AVX2), two more when that leaves one or two.
+    /// The rows of the last tile of `A`, run by a shorter kernel: the last
+    /// `m % mr`, or, with six-row tiles (AVX2), two more when that leaves
+    /// one or two. They are copied into a zero-padded tile, unless a
+    /// kernel has their height (`runsInPlace`).
     ///
     /// A tile of one or two rows runs `TwoRows`, whose four accumulators
     /// wait on the multiply-add latency: it takes as long as four rows. So
@@ -565,10 +569,23 @@ enum GEMM {
         return mr == 6 && m > mr && (edge == 1 || edge == 2) ? edge + 2 : edge
     }
 
+    /// Whether the last tile's `edge` rows (see `edgeRows`) are read in
+    /// place, by the kernel of their height (8, 4 or 2 rows), rather than
+    /// copied into a zero-padded tile: so the batches of 32 and 64 of the
+    /// LSTMs copy nothing. (The copy of a row-major tile compiled to
+    /// vector scatters, a sixth of `multiply(panels:…)`'s samples in
+    /// `lstm_dense`; in place, the two binaries in lockstep, 21 turns:
+    /// `lstm_dense` 0.98× the time at one thread and 0.95× at two,
+    /// `lstm_dense_nograd` 0.98× and 0.95×, `lstm_large` 0.98×.) 0 rows
+    /// need no copy either.
+    static func runsInPlace(edge: Int) -> Bool {
+        edge == 0 || edge == EightRows.rows || edge == FourRows.rows || edge == TwoRows.rows
+    }
+
     /// The rows of the tile that starts at row `i` when the last `edge`
-    /// rows are packed (see `edgeRows`): `mr`, the four rows left of a tile
-    /// that lent two to the edge, the edge, or 0 when `i` is inside the
-    /// edge (which the block of rows before runs whole).
+    /// rows form the last tile (see `edgeRows`): `mr`, the four rows left
+    /// of a tile that lent two to the edge, the edge, or 0 when `i` is
+    /// inside the edge (which the block of rows before runs whole).
     @inline(__always)
     static func tileRows(at i: Int, m: Int, edge: Int) -> Int {
         let inPlaceEnd = m - edge
@@ -577,8 +594,9 @@ enum GEMM {
         return i == inPlaceEnd ? edge : 0
     }
 
-    /// The micro-kernel on `rows` rows of `A` read in place: `mr`, or the
-    /// four of a tile that lent rows to the edge (see `tileRows`).
+    /// The micro-kernel on `rows` rows of `A` read in place: `mr`, the
+    /// four of a tile that lent rows to the edge (see `tileRows`), or an
+    /// edge that a kernel has the height of (see `runsInPlace`).
     @inline(__always)
     static func inPlace(
         rows: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
@@ -587,8 +605,14 @@ enum GEMM {
         if rows == mr {
             block(AllRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
-        } else {
+        } else if rows == EightRows.rows {
+            block(EightRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else if rows == FourRows.rows {
             block(FourRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else {
+            block(TwoRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
