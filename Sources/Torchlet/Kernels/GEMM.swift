@@ -24,7 +24,7 @@ import Dispatch
 ///   eight, could not pass 80% of the peak there. Measured on an AVX-512
 ///   Xeon with the portable kernel forced (`TORCHLET_GEMM=portable`),
 ///   against 4 × 16: the kernel alone 0.83–1.06 of the AVX2 peak against
-///   0.70–0.81 (4 alternating rounds), 1.02–1.06 against 0.64–0.81 with
+///   0.70–0.81 (4 alternating rounds), 0.84–1.06 against 0.64–0.81 with
 ///   both cores busy; 256³ and 512³ in one process, one and two threads,
 ///   the fastest tenth of 300 rounds 0.88–0.97× the time in 8 of 10
 ///   comparisons (1.17 and 1.21 in one noisy round); whole runs, the two
