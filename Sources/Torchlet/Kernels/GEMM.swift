@@ -464,7 +464,7 @@ enum GEMM {
         defer { packedTiles.deallocate() }
         // Otherwise only the last tile of rows, if partial, is packed
         // (zero-padded) for the shorter kernels, unless one of them has
-        // its height (see `edgeRows`).
+        // its height (see `edgeRows` and `runsInPlace`).
         let edge = tilesTransposed ? 0 : edgeRows(m: m)
         let edgeInPlace = runsInPlace(edge: edge)
         let packedEdge = UnsafeMutablePointer<Float>.allocate(capacity: edgeInPlace ? 0 : mr * min(kc, k))
@@ -629,8 +629,8 @@ enum GEMM {
     /// place, by the kernel of their height (8, 4 or 2 rows), rather than
     /// copied into a zero-padded tile: so the batches of 32 and 64 of the
     /// LSTMs copy nothing. (The copy of a row-major tile compiled to
-    /// vector scatters, a sixth of `multiply(panels:…)`'s samples in
-    /// `lstm_dense`; in place, the two binaries in lockstep, 21 turns:
+    /// vector scatters, about a fifth of `multiply(panels:…)`'s samples
+    /// in `lstm_dense` (`perf annotate`); in place, the two binaries in lockstep, 21 turns:
     /// `lstm_dense` 0.98× the time at one thread and 0.95× at two,
     /// `lstm_dense_nograd` 0.98× and 0.95×, `lstm_large` 0.98×.) 0 rows
     /// need no copy either.
