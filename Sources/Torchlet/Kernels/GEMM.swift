@@ -659,16 +659,16 @@ enum GEMM {
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
         if rows == mr {
-            block(AllRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
+            block(AllRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows == EightRows.rows {
-            block(EightRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+            block(EightRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows == FourRows.rows {
-            block(FourRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+            block(FourRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else {
-            block(TwoRows.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+            block(TwoRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
@@ -746,23 +746,24 @@ enum GEMM {
     /// The micro-kernel for a packed tile of `A` (`[k][mr]`, see `packA`):
     /// one `mr` × `nr` block of `C`, fewer valid `rows`/`columns` at the
     /// edges. A tile with few rows runs a shorter kernel (8, 4 or 2 rows)
-    /// instead of multiplying padding.
+    /// instead of multiplying padding; each reads the tile at fixed
+    /// offsets (`PackedTile`).
     @inline(__always)
     static func microKernel(
         k: Int, a: UnsafePointer<Float>, rows: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
         if rows > 8 {
-            block(AllRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+            block(AllRows.self, PackedTile.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows > 4 {
-            block(EightRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+            block(EightRows.self, PackedTile.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows > 2 {
-            block(FourRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+            block(FourRows.self, PackedTile.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else {
-            block(TwoRows.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+            block(TwoRows.self, PackedTile.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
@@ -776,6 +777,25 @@ enum GEMM {
     enum EightRows: Height { static var rows: Int { min(8, mr) } }
     enum FourRows: Height { static var rows: Int { min(4, mr) } }
     enum TwoRows: Height { static var rows: Int { 2 } }
+
+    /// Where the kernel finds `A` as a type, so that `block` is compiled
+    /// once per layout too: rows read in place, with the strides given at
+    /// run time, or a tile packed by `packA`, whose strides (1 and `mr`)
+    /// the compiler then knows. Knowing them, it reads the tile's `mr`
+    /// values for a `p` at fixed offsets from one pointer, one instruction
+    /// each, where in place it computes the rows' addresses again at every
+    /// `p` (9 integer instructions beside the 24 multiply-adds with
+    /// AVX-512, see `block`).
+    protocol TileLayout {
+        /// `A`'s row and column strides, from those a caller passed.
+        static func strides(row: Int, column: Int) -> (row: Int, column: Int)
+    }
+    enum RowsInPlace: TileLayout {
+        static func strides(row: Int, column: Int) -> (row: Int, column: Int) { (row, column) }
+    }
+    enum PackedTile: TileLayout {
+        static func strides(row: Int, column: Int) -> (row: Int, column: Int) { (1, mr) }
+    }
 
     /// One row of a register block: `nr` columns in two vectors.
     struct Accumulator {
@@ -849,23 +869,35 @@ enum GEMM {
     /// 16.6 → 15.8 ms). Swift 6.3's compiler still merges the four into
     /// one pointer that steps, and recomputes rows 3–11 from it at every
     /// `p` (9 integer instructions beside the 24 multiply-adds and 14
-    /// loads, in a shorter chain). Taking those out measured no faster where
-    /// it counts: on the kernel alone in L1 (200 alternating rounds), twelve
-    /// row pointers and a packed tile with every row at a fixed offset were
-    /// as fast as this loop when the machine was quiet (1.006–1.008×) and
+    /// loads, in a shorter chain), 52 instructions per `p` in all. A
+    /// packed tile (`PackedTile`, see `TileLayout`) needs none of them: 43.
+    /// Rows in place stay as they are: on the kernel alone in L1 (200
+    /// alternating rounds), twelve row pointers and a packed tile were as
+    /// fast as this loop when the machine was quiet (1.006–1.008×) and
     /// 1.02× and 1.08× faster in its slow stretches (another tenant sharing
-    /// the core, and the front end that feeds it), but the packed kernel
-    /// for the tiles that are packed (`microKernel`) left `lstm_dense`,
-    /// `lstm_dense_nograd`, `lstm_large` and `lm_step` within the noise
-    /// (0.95–1.04× at one thread in lockstep; at two threads intervals as
-    /// wide as 0.61–1.43). (Unrolling `p` by hand did not measurably
-    /// help and, four times, made the AVX-512 kernel spill.) The pointers
-    /// of rows past a short kernel's height are computed but never read.
-    static func block<H: Height>(
-        _: H.Type, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
+    /// the core, and the front end that feeds it); again this way, 1,500
+    /// rounds: the packed tile 0.98× the time (median), 0.94× in the
+    /// slowest 15% of rounds; four row pointers the compiler cannot merge
+    /// 0.99× and 0.97×. Packing every tile would cost about that much
+    /// (a transposed `A`, copied per block of rows and run by this loop,
+    /// took 1.01–1.06× the time of rows in place on 256³–1,024³: the copy
+    /// alone), so only the tiles packed anyway run the packed kernel: the
+    /// two binaries in lockstep, 21 turns, one thread: `lstm_large` 0.94×
+    /// [0.89–0.99], `lstm_dense`, `lm_step`, `lstm_packed`,
+    /// `lstm_packed_nograd` and `day3_epoch` 0.98–1.01×; two threads:
+    /// `lstm_large` 0.97×, `lm_step` 0.99×, `lstm_dense` 0.96×
+    /// [0.91–1.00]; AVX2 kernels, one thread: 0.99–1.01×. (Unrolling `p`
+    /// by hand did not measurably help and, four times, made the AVX-512
+    /// kernel spill. Embedding the broadcasts in the multiply-adds, 29
+    /// instructions per `p`, ran at 0.86 of the peak: 26 loads per `p`.)
+    /// The pointers of rows past a short kernel's height are computed but
+    /// never read.
+    static func block<H: Height, L: TileLayout>(
+        _: H.Type, _: L.Type, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
         let height = H.rows
+        let (aRowStride, aColumnStride) = L.strides(row: aRowStride, column: aColumnStride)
         let step = 2 * MemoryLayout<Vector>.size  // bytes of B per p
         var tile = Tile()
         var a0 = a, a3 = a + 3 * aRowStride, a6 = a + 6 * aRowStride, a9 = a + 9 * aRowStride
@@ -922,7 +954,7 @@ enum GEMM {
                 c.withUnsafeMutableBufferPointer { c in
                     let panel = panels(of: packedB.baseAddress!)
                     for _ in 0..<calls {
-                        block(AllRows.self, k: kc, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr, rows: mr,
+                        block(AllRows.self, RowsInPlace.self, k: kc, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr, rows: mr,
                               b: panel, c: c.baseAddress!, ldc: nr, columns: nr, accumulate: true)
                     }
                 }
