@@ -869,8 +869,8 @@ enum GEMM {
     /// 16.6 → 15.8 ms). Swift 6.3's compiler still merges the four into
     /// one pointer that steps, and recomputes rows 3–11 from it at every
     /// `p` (9 integer instructions beside the 24 multiply-adds and 14
-    /// loads, in a shorter chain), 52 instructions per `p` in all. A
-    /// packed tile (`PackedTile`, see `TileLayout`) needs none of them: 43.
+    /// loads, in a shorter chain), 51 instructions per `p` in all. A
+    /// packed tile (`PackedTile`, see `TileLayout`) needs none of them: 42.
     /// Rows in place stay as they are: on the kernel alone in L1 (200
     /// alternating rounds), twelve row pointers and a packed tile were as
     /// fast as this loop when the machine was quiet (1.006–1.008×) and
@@ -886,7 +886,14 @@ enum GEMM {
     /// [0.89–0.99], `lstm_dense`, `lm_step`, `lstm_packed`,
     /// `lstm_packed_nograd` and `day3_epoch` 0.98–1.01×; two threads:
     /// `lstm_large` 0.97×, `lm_step` 0.99×, `lstm_dense` 0.96×
-    /// [0.91–1.00]; AVX2 kernels, one thread: 0.99–1.01×. (Unrolling `p`
+    /// [0.91–1.00]; AVX2 kernels, one thread: 0.99–1.01×. With AVX2 (27
+    /// instructions per `p` in place, 24 packed) the packed tile ran the
+    /// kernel alone at 0.94× the time (500 alternating rounds), yet whole
+    /// products with `A` copied into tiles still lost: a transposed `A`
+    /// copied by vector copies took 1.02–1.03× the time of rows in place
+    /// on 256³ and 512³, 1.04× on an LSTM step's 32 × 512 × 128 (whose two
+    /// last rows then run `TwoRows`) and 1.10× on 1,024³ (not tile by
+    /// tile), medians of 20–5,000 alternating rounds. (Unrolling `p`
     /// by hand did not measurably help and, four times, made the AVX-512
     /// kernel spill. Embedding the broadcasts in the multiply-adds, 29
     /// instructions per `p`, ran at 0.86 of the peak: 26 loads per `p`.)
