@@ -659,17 +659,17 @@ enum GEMM {
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
         if rows == mr {
-            block(AllRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: mr,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(AllRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                  rows: mr, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows == EightRows.rows {
-            block(EightRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(EightRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                  rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows == FourRows.rows {
-            block(FourRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(FourRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                  rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else {
-            block(TwoRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(TwoRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                  rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
 
@@ -880,8 +880,9 @@ enum GEMM {
     /// slowest 15% of rounds; four row pointers the compiler cannot merge
     /// 0.99× and 0.97×. Packing every tile would cost about that much
     /// (a transposed `A`, copied per block of rows and run by this loop,
-    /// took 1.01–1.06× the time of rows in place on 256³–1,024³: the copy
-    /// alone), so only the tiles packed anyway run the packed kernel: the
+    /// took 1.01–1.06× the time of rows in place on 256³–1,024³: the copy,
+    /// and on 1,024³ the loss of the tile-by-tile order), so only the
+    /// tiles packed anyway run the packed kernel: the
     /// two binaries in lockstep, 21 turns, one thread: `lstm_large` 0.94×
     /// [0.89–0.99], `lstm_dense`, `lm_step`, `lstm_packed`,
     /// `lstm_packed_nograd` and `day3_epoch` 0.98–1.01×; two threads:
@@ -961,8 +962,9 @@ enum GEMM {
                 c.withUnsafeMutableBufferPointer { c in
                     let panel = panels(of: packedB.baseAddress!)
                     for _ in 0..<calls {
-                        block(AllRows.self, RowsInPlace.self, k: kc, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr, rows: mr,
-                              b: panel, c: c.baseAddress!, ldc: nr, columns: nr, accumulate: true)
+                        block(AllRows.self, RowsInPlace.self, k: kc, a: a.baseAddress!, aRowStride: 1,
+                              aColumnStride: mr, rows: mr, b: panel, c: c.baseAddress!, ldc: nr, columns: nr,
+                              accumulate: true)
                     }
                 }
             }
