@@ -652,23 +652,25 @@ enum GEMM {
 
     /// The micro-kernel on `rows` rows of `A` read in place: `mr`, the
     /// four of a tile that lent rows to the edge (see `tileRows`), or an
-    /// edge that a kernel has the height of (see `runsInPlace`).
+    /// edge that a kernel has the height of (see `runsInPlace`). It hands
+    /// `block` the pointers of rows 0, 3, 6 and 9 (see `TileLayout`).
     @inline(__always)
     static func inPlace(
         rows: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
+        let starts = (a, a + 3 * aRowStride, a + 6 * aRowStride, a + 9 * aRowStride)
         if rows == mr {
-            block(AllRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+            block(AllRows.self, RowsInPlace.self, k: k, a: starts, aRowStride: aRowStride, aColumnStride: aColumnStride,
                   rows: mr, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows == EightRows.rows {
-            block(EightRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+            block(EightRows.self, RowsInPlace.self, k: k, a: starts, aRowStride: aRowStride, aColumnStride: aColumnStride,
                   rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows == FourRows.rows {
-            block(FourRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+            block(FourRows.self, RowsInPlace.self, k: k, a: starts, aRowStride: aRowStride, aColumnStride: aColumnStride,
                   rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else {
-            block(TwoRows.self, RowsInPlace.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+            block(TwoRows.self, RowsInPlace.self, k: k, a: starts, aRowStride: aRowStride, aColumnStride: aColumnStride,
                   rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
@@ -754,16 +756,16 @@ enum GEMM {
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
         if rows > 8 {
-            block(AllRows.self, PackedTile.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+            block(AllRows.self, PackedTile.self, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows > 4 {
-            block(EightRows.self, PackedTile.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+            block(EightRows.self, PackedTile.self, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows > 2 {
-            block(FourRows.self, PackedTile.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+            block(FourRows.self, PackedTile.self, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else {
-            block(TwoRows.self, PackedTile.self, k: k, a: a, aRowStride: 1, aColumnStride: mr, rows: rows,
+            block(TwoRows.self, PackedTile.self, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr, rows: rows,
                   b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
@@ -786,15 +788,43 @@ enum GEMM {
     /// each, where in place it computes the rows' addresses again at every
     /// `p` (9 integer instructions beside the 24 multiply-adds with
     /// AVX-512, see `block`).
+    ///
+    /// Rows in place come as four pointers (rows 0, 3, 6 and 9) that the
+    /// caller computes (`inPlace`): `block` cannot see that they are rows
+    /// of one matrix, so with six rows (AVX2) the compiler keeps a pointer
+    /// per row and one offset that steps, 25 instructions per `p` instead
+    /// of 27 (a packed tile: 24). The two binaries in lockstep, AVX2
+    /// kernels, 41 turns (medians of three runs, two for two threads):
+    /// one thread: 256³ 0.96–1.00× the time, 512³ 0.96–1.00×, 1,024³
+    /// 0.98–0.99×, `lm_step` 0.98×, the LSTM cases 0.98–1.01×; two
+    /// threads: 256³ 0.90× [0.85–0.97] and 0.99×, 512³ 0.97× twice,
+    /// `lstm_dense` 0.96× [0.92–0.99], `lstm_dense_nograd` 1.02×
+    /// [0.98–1.07]. With twelve rows (AVX-512) the twelve pointers do not
+    /// fit in registers (three were reloaded from the stack at every `p`,
+    /// 45 instructions; products 0.96–0.99×, but `lstm_dense` 1.00× and
+    /// `lstm_dense_nograd` 1.02× [1.00–1.03]), so there the rows are
+    /// derived from row 0 inside `block`, as before.
     protocol TileLayout {
         /// `A`'s row and column strides, from those a caller passed.
         static func strides(row: Int, column: Int) -> (row: Int, column: Int)
+        /// Rows 0, 3, 6 and 9, from those a caller passed (rows `rowStride` apart).
+        static func rows(_ rows: RowPointers, rowStride: Int) -> RowPointers
     }
+    typealias RowPointers = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
+    /// Rows read in place: with six rows or fewer, the pointers as given.
     enum RowsInPlace: TileLayout {
         static func strides(row: Int, column: Int) -> (row: Int, column: Int) { (row, column) }
+        static func rows(_ rows: RowPointers, rowStride: Int) -> RowPointers {
+            mr > 6 ? (rows.0, rows.0 + 3 * rowStride, rows.0 + 6 * rowStride, rows.0 + 9 * rowStride) : rows
+        }
     }
+    /// A tile packed by `packA`: every row at a fixed offset from the
+    /// first pointer (the other three are not read).
     enum PackedTile: TileLayout {
         static func strides(row: Int, column: Int) -> (row: Int, column: Int) { (1, mr) }
+        static func rows(_ rows: RowPointers, rowStride: Int) -> RowPointers {
+            (rows.0, rows.0 + 3, rows.0 + 6, rows.0 + 9)
+        }
     }
 
     /// One row of a register block: `nr` columns in two vectors.
@@ -856,7 +886,8 @@ enum GEMM {
     }
 
     /// The micro-kernel for one height: `H.rows` rows of `A` (row `r`,
-    /// column `p` at `a[r · aRowStride + p · aColumnStride]`) times one
+    /// column `p` at `a.0[r · aRowStride + p · aColumnStride]`; `a` holds
+    /// the pointers of rows 0, 3, 6 and 9, see `TileLayout`) times one
     /// `[k][nr]` slice of a panel of `B`, into the first `rows` rows of `C`.
     ///
     /// Checked in the release build's machine code (`objdump -d`): the loop
@@ -871,9 +902,10 @@ enum GEMM {
     /// `p` (9 integer instructions beside the 24 multiply-adds and 14
     /// loads, in a shorter chain), 51 instructions per `p` in all. A
     /// packed tile (`PackedTile`, see `TileLayout`) needs none of them: 42.
-    /// Rows in place stay as they are: on the kernel alone in L1 (200
-    /// alternating rounds), twelve row pointers and a packed tile were as
-    /// fast as this loop when the machine was quiet (1.006–1.008×) and
+    /// With AVX-512 rows in place keep this loop (for AVX2 see
+    /// `TileLayout`): on the kernel alone in L1 (200 alternating rounds),
+    /// twelve row pointers and a packed tile were as fast as this loop
+    /// when the machine was quiet (1.006–1.008×) and
     /// 1.02× and 1.08× faster in its slow stretches (another tenant sharing
     /// the core, and the front end that feeds it); again this way, 1,500
     /// rounds: the packed tile 0.98× the time (median), 0.94× in the
@@ -901,14 +933,14 @@ enum GEMM {
     /// The pointers of rows past a short kernel's height are computed but
     /// never read.
     static func block<H: Height, L: TileLayout>(
-        _: H.Type, _: L.Type, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int, rows: Int,
+        _: H.Type, _: L.Type, k: Int, a rowPointers: RowPointers, aRowStride: Int, aColumnStride: Int, rows: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
         let height = H.rows
         let (aRowStride, aColumnStride) = L.strides(row: aRowStride, column: aColumnStride)
         let step = 2 * MemoryLayout<Vector>.size  // bytes of B per p
         var tile = Tile()
-        var a0 = a, a3 = a + 3 * aRowStride, a6 = a + 6 * aRowStride, a9 = a + 9 * aRowStride
+        var (a0, a3, a6, a9) = L.rows(rowPointers, rowStride: aRowStride)
         var bp = UnsafeRawPointer(b)
         for _ in 0..<k {
             tile.addProducts(height: height, a0: a0, a3: a3, a6: a6, a9: a9, rowStride: aRowStride, b: bp)
@@ -962,9 +994,8 @@ enum GEMM {
                 c.withUnsafeMutableBufferPointer { c in
                     let panel = panels(of: packedB.baseAddress!)
                     for _ in 0..<calls {
-                        block(AllRows.self, RowsInPlace.self, k: kc, a: a.baseAddress!, aRowStride: 1,
-                              aColumnStride: mr, rows: mr, b: panel, c: c.baseAddress!, ldc: nr, columns: nr,
-                              accumulate: true)
+                        inPlace(rows: mr, k: kc, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr,
+                                b: panel, c: c.baseAddress!, ldc: nr, columns: nr, accumulate: true)
                     }
                 }
             }
