@@ -659,19 +659,31 @@ enum GEMM {
         rows: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
-        let starts = (a, a + 3 * aRowStride, a + 6 * aRowStride, a + 9 * aRowStride)
-        if rows == mr {
-            block(AllRows.self, RowsInPlace.self, k: k, a: starts, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                  rows: mr, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
-        } else if rows == EightRows.rows {
-            block(EightRows.self, RowsInPlace.self, k: k, a: starts, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                  rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
-        } else if rows == FourRows.rows {
-            block(FourRows.self, RowsInPlace.self, k: k, a: starts, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                  rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        kernel(RowsInPlace.self, rows: rows, k: k, a: (a, a + 3 * aRowStride, a + 6 * aRowStride, a + 9 * aRowStride),
+               aRowStride: aRowStride, aColumnStride: aColumnStride, b: b, c: c, ldc: ldc, columns: columns,
+               accumulate: accumulate)
+    }
+
+    /// Runs `block` with the shortest kernel that covers `rows` rows of
+    /// `A` in `layout`: `mr` rows, or 8, 4 or 2 (a padded tile's rows past
+    /// `rows` are computed and not stored).
+    @inline(__always)
+    static func kernel<L: TileLayout>(
+        _ layout: L.Type, rows: Int, k: Int, a: RowPointers, aRowStride: Int, aColumnStride: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    ) {
+        if rows == mr || rows > EightRows.rows {
+            block(AllRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else if rows > FourRows.rows {
+            block(EightRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else if rows > TwoRows.rows {
+            block(FourRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else {
-            block(TwoRows.self, RowsInPlace.self, k: k, a: starts, aRowStride: aRowStride, aColumnStride: aColumnStride,
-                  rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(TwoRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
+                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
 
@@ -755,19 +767,8 @@ enum GEMM {
         k: Int, a: UnsafePointer<Float>, rows: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
-        if rows > 8 {
-            block(AllRows.self, PackedTile.self, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
-        } else if rows > 4 {
-            block(EightRows.self, PackedTile.self, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
-        } else if rows > 2 {
-            block(FourRows.self, PackedTile.self, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
-        } else {
-            block(TwoRows.self, PackedTile.self, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
-        }
+        kernel(PackedTile.self, rows: rows, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr,
+               b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
     }
 
     /// A kernel height as a type, so that `block` is compiled once per
