@@ -27,8 +27,16 @@ public enum WideGEMM {
                     k: k, threads: threads, perform: perform)
     }
 
-    /// Columns per packed panel (see `GEMM.nr`).
-    public static let panelWidth = GEMM.nr
+    /// The panel width `packed` uses for matrices of `columns` columns
+    /// side by side (see `GEMM.panelWidth(columns:)`).
+    public static func panelWidth(columns: [Int]) -> Int {
+        GEMM.panelWidth(columns: columns)
+    }
+
+    /// Columns per panel of a buffer from `packed` (see `GEMM.panelWidth(of:)`).
+    public static func panelWidth(of packed: UnsafePointer<Float>) -> Int {
+        GEMM.panelWidth(of: packed)
+    }
 
     /// See `GEMM.multiply`.
     public static func multiply(

@@ -6,15 +6,17 @@ import TorchletWide
 
 /// The fast GEMM against the plain triple loop, on edge sizes, with
 /// transposed strides and accumulation: rows around the kernels' heights
-/// (12 and its 8-, 4- and 2-row edge kernels with AVX-512; 6, 4 and 2
-/// with AVX2; 4 and 2 with NEON) and the 96-row cache block, columns around the 16- and 32-wide
-/// panels, `k` across the 256 cache block, and more column panels than
-/// one group (`GEMM.panelsPerGroup`).
+/// (6 and its 4- and 2-row edge kernels; 4 and 2 with NEON) and the
+/// 96-row cache block, columns around the 16-, 32- and 64-wide panels
+/// (AVX-512 packs 64 wide unless narrow panels pad less, as for 32, 96
+/// and 160 columns), `k` across the 256 cache block, and more column
+/// panels than one group (`GEMM.panelsPerGroup`).
 @Suite struct GEMMTests {
     static let sizes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (6, 16, 8), (7, 17, 3), (5, 15, 300), (32, 512, 128), (97, 33, 257), (13, 1, 600), (2, 40, 0),
         (12, 32, 16), (11, 31, 9), (25, 33, 40), (3, 65, 7), (9, 48, 513), (23, 20, 1030), (109, 47, 33),
-        (192, 64, 5), (4, 8, 2), (109, 300, 520), (30, 1100, 300),
+        (192, 64, 5), (4, 8, 2), (109, 300, 520), (30, 1100, 300), (13, 64, 300), (7, 65, 40), (20, 96, 30),
+        (31, 352, 260), (50, 129, 7), (8, 160, 3),
     ]
 
     @Test(arguments: sizes.indices)
@@ -57,7 +59,7 @@ import TorchletWide
     /// end in partial panels, `k` across the cache block, and enough panels
     /// together to copy `A` into tiles.
     @Test(arguments: [(n: 30, k: 300, m1: 5, m2: 37), (n: 512, k: 1600, m1: 64, m2: 128), (n: 13, k: 7, m1: 40, m2: 1),
-                      (n: 100, k: 260, m1: 200, m2: 90)])
+                      (n: 100, k: 260, m1: 200, m2: 90), (n: 70, k: 300, m1: 32, m2: 64), (n: 40, k: 50, m1: 100, m2: 256)])
     func transposedProductsEqualTwoProducts(n: Int, k: Int, m1: Int, m2: Int) {
         let g = Generator(seed: 4)
         func values(_ count: Int) -> [Float] { (0..<count).map { _ in g.nextNormal() } }
@@ -132,6 +134,27 @@ import TorchletWide
                 #expect(differing == 0, "\(differing) of \(c.count) values differ: \(m)×\(k)×\(n), strides \(rowStride), \(columnStride), \(threads) threads")
             }
         }
+    }
+
+    /// AVX-512 packs wide panels (64 columns) unless narrow ones (32) pad
+    /// the matrices side by side to less than 8/9 of the columns, and a
+    /// packed buffer records its width for the product.
+    @Test func widePanelsUnlessNarrowOnesPadLess() throws {
+        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: the portable kernel is used")
+        let expected: [([Int], Int)] = [([64], 64), ([512], 64), ([10_000], 64), ([352], 64), ([64, 128], 64),
+                                        ([288], 64), ([1], 32), ([32], 32), ([96], 32), ([160], 32), ([224], 32), ([32, 64], 32)]
+        for (columns, width) in expected {
+            #expect(WideGEMM.panelWidth(columns: columns) == width, "columns \(columns)")
+        }
+        for n in [32, 64] {
+            let b = [Float](repeating: 1, count: 3 * n)
+            let packed = b.withUnsafeBufferPointer {
+                WideGEMM.packed($0.baseAddress!, k: 3, n: n, rowStride: n, columnStride: 1, threads: 1,
+                                perform: { count, piece in for i in 0..<count { piece(i) } })
+            }
+            #expect(packed.withUnsafeBufferPointer { WideGEMM.panelWidth(of: $0.baseAddress!) } == n)
+        }
+        #expect(GEMM.panelWidth(columns: [64]) == GEMM.nr, "the portable build has narrow panels only")
     }
 
     @Test func accumulateAddsToC() {

@@ -4,20 +4,21 @@ import Dispatch
 /// register-blocked SIMD micro-kernel over packed panels of `B`.
 ///
 /// Why it is shaped this way (the classic Goto/BLIS design, in small):
-/// - **Packed panels.** `B` is copied once into panels of `nr` = 16 columns
-///   (32 with AVX-512), each stored `[k][nr]` contiguously (the last panel
-///   zero-padded) and starting on a 64-byte boundary (see `headerCount`),
-///   so the micro-kernel reads `B` with unit stride in whole cache lines. A
-///   layer that multiplies by the same weight at every time step packs it
-///   once per sequence.
-/// - **Register blocking.** The micro-kernel keeps an `mr` × `nr` block of
-///   `C` in `2 · mr` SIMD registers and, for each `p`, loads two vectors of
-///   `B`, then broadcasts one value per row of `A` and multiplies. Two FMA
-///   units with a 4-cycle latency need at least 8 independent accumulators;
-///   more rows also mean fewer loads of `B` per multiply-add. AVX-512:
-///   12 × 32, in 24 of its 32 registers + 2 for `B` + 2 for broadcasts
-///   (measured in the kernel alone: 12–20% faster than 4 × 32; 8 × 32 and
-///   14 × 32 no faster, and 14 rows leave no spare register). AVX2: 6 × 16,
+/// - **Packed panels.** `B` is copied once into panels of 16 columns (two
+///   AVX2 vectors; with AVX-512 64, or 32 for a narrow `B`, see
+///   `panelWidth(columns:)`), each stored `[k][width]` contiguously (the
+///   last panel zero-padded) and starting on a 64-byte boundary (see
+///   `headerCount`), so the micro-kernel reads `B` with unit stride in
+///   whole cache lines. A layer that multiplies by the same weight at
+///   every time step packs it once per sequence.
+/// - **Register blocking.** The micro-kernel keeps an `mr` × width block
+///   of `C` in SIMD registers and, for each `p`, loads the panel's vectors
+///   of `B`, then broadcasts one value per row of `A` and multiplies. Two
+///   FMA units with a 4-cycle latency need at least 8 independent
+///   accumulators; a squarer block also means fewer loads per
+///   multiply-add. AVX-512: 6 × 64, in 24 of its 32 registers + 4 for `B`
+///   + 1 for the broadcast, 39 instructions per 24 multiply-adds (see
+///   `block` for why not 12 × 32, used before). AVX2: 6 × 16,
 ///   12 of its 16 registers + 2 for `B` + 1 for the broadcast (BLIS's
 ///   shape for Haswell): two FMA units with a 5-cycle latency (Haswell,
 ///   Zen 2) need ten accumulators, so the 4 × 16 kernel used before, with
@@ -34,22 +35,22 @@ import Dispatch
 ///   0.98–1.00, but 256³ and 512³ 1.04–1.13 in every run. A batch whose
 ///   size leaves one or two rows over runs them with rows lent from the
 ///   last whole tile (see `edgeRows`). NEON keeps 4 × 16 (not measured
-///   there). All run from one source, `block`, compiled per height; the
-///   generated loops were checked for spills with objdump.
-/// - **A read in place.** The kernel reads `A`'s rows through four
-///   pointers (rows 0, 3, 6 and 9) and the row stride, not `mr` row
-///   pointers, which is what made an earlier 6-row AVX2 kernel spill (see
-///   `block`).
+///   there). All run from one source, `block`, compiled per height and
+///   panel width; the generated loops were checked for spills with objdump.
+/// - **A read in place.** The kernel reads `A`'s rows through two
+///   pointers (rows 0 and 3) and the row stride, not `mr` row pointers,
+///   which is what made an earlier 6-row AVX2 kernel spill (see
+///   `TileLayout`).
 ///   Copying `A` into tiles (as BLIS does) measured slower here: the scalar
 ///   copy costs about a cycle per element, 6–12% of a 256³ product. The
-///   shorter kernels (8, 4 or 2 rows) run a partial last tile of rows, in
+///   shorter kernels (4 or 2 rows) run a partial last tile of rows, in
 ///   place when it has their height, else copied and zero-padded (see
 ///   `edgeRows`); a transposed `A` is copied into tiles when many panels
 ///   reuse it (see `multiply(panels:…)`).
 /// - **Cache blocking.** `k` is cut into blocks of `kc` = 256 and the rows
-///   into blocks of `mc` = 96: the `[kc][nr]` slice of a panel (16–32 KB)
-///   is reused for every tile of the block while the block's rows of `A`
-///   (`mc` · `kc`, 96 KB) stay in L2, which every x86-64 CPU since 2013
+///   into blocks of `mc` = 96: the `[kc][width]` slice of a panel (16–64
+///   KB) is reused for every tile of the block while the block's rows of
+///   `A` (`mc` · `kc`, 96 KB) stay in L2, which every x86-64 CPU since 2013
 ///   has (256 KB–2 MB). A larger `kc` means fewer passes that re-read and
 ///   re-write all of `C` (512 measured 5–10% faster than 256 on a 1024³
 ///   product in separate runs, but only 0.94–1.04× the time in one process,
@@ -58,7 +59,7 @@ import Dispatch
 ///   is added to `C` separately, so `kc` decides the rounding of every
 ///   product with `k` > 256: 512 changed the recorded results of Days 5
 ///   and 7–10. It stays 256. When `k` spans several blocks, the panels are
-///   also taken in groups of 16 (`panelsPerGroup`), so that a wide `B`'s
+///   also taken in groups of 512 columns (`panelsPerGroup`), so that a wide `B`'s
 ///   `kc` block stays in L2 (see `multiply(panels:…)`). With a large `C`
 ///   (2 MB or more), each tile of `C` runs all its `kc` blocks back to
 ///   back instead, so it stays in L1 between them rather than making a
@@ -83,18 +84,24 @@ enum GEMM {
     /// see Package.swift).
     #if TORCHLET_WIDE_SIMD
     typealias Vector = SIMD16<Float>
-    /// Rows of `C` per micro-kernel call (see the register blocking above).
-    static let mr = 12
     #else
     typealias Vector = SIMD8<Float>
+    #endif
+    /// Rows of `C` per micro-kernel call (see the register blocking above).
     #if arch(x86_64)
     static let mr = 6
     #else
     static let mr = 4
     #endif
-    #endif
-    /// Columns of `C` per micro-kernel call: one packed panel, two vectors.
+    /// Columns of a narrow panel, two vectors: every build has them.
     static let nr = 2 * Vector.scalarCount
+    /// Whether this build also packs wide panels, four vectors (see
+    /// `WidePanel`): only AVX-512 has the registers for their accumulators.
+    #if TORCHLET_WIDE_SIMD
+    static let hasWidePanels = true
+    #else
+    static let hasWidePanels = false
+    #endif
     /// Columns of `A` (rows of `B`) per cache block.
     static let kc = 256
     /// Rows of `A` per cache block (a multiple of `mr`: 12, 6 and 4).
@@ -103,11 +110,36 @@ enum GEMM {
     /// The number of floats `packB` writes for a `[k, n]` matrix: the
     /// panels and a header of `headerCount`.
     static func packedCount(k: Int, n: Int) -> Int {
-        headerCount + ((n + nr - 1) / nr) * nr * k
+        packedCount(k: k, n: n, width: panelWidth(columns: [n]))
+    }
+
+    /// The number of floats of a packed buffer with `n` columns in panels
+    /// of `width`.
+    static func packedCount(k: Int, n: Int, width: Int) -> Int {
+        headerCount + ((n + width - 1) / width) * width * k
+    }
+
+    /// The panel width `packB` uses for matrices of `columns` columns side
+    /// by side: wide (`2 · nr`, see `WidePanel`) where this build has them,
+    /// unless padding each matrix to whole wide panels would multiply more
+    /// than 9/8 of the columns narrow panels pad to (a wide panel's kernel
+    /// takes about 8/9 of the time per multiply-add). So 32 columns are one
+    /// narrow panel, not half of a wide one, and 96 are three narrow ones.
+    static func panelWidth(columns: [Int]) -> Int {
+        guard hasWidePanels else { return nr }
+        func padded(_ width: Int) -> Int { columns.reduce(0) { $0 + ($1 + width - 1) / width * width } }
+        return 8 * padded(2 * nr) <= 9 * padded(nr) ? 2 * nr : nr
+    }
+
+    /// The panel width of a buffer written by `packB` (see `writeHeader`).
+    @inline(__always)
+    static func panelWidth(of packed: UnsafePointer<Float>) -> Int {
+        Int(packed[1])
     }
 
     /// Floats before the panels in a packed buffer: the first records where
-    /// the panels start, the rest pad them to a 64-byte boundary.
+    /// the panels start, the second their width, the rest pad them to a
+    /// 64-byte boundary.
     ///
     /// Why: the kernel loads `B` in whole vectors, and a 64-byte load that
     /// straddles two cache lines costs two; an array's storage is only
@@ -115,7 +147,7 @@ enum GEMM {
     /// faster). The offset is stored rather than recomputed from the
     /// address so that a copy of the buffer, aligned differently, still
     /// reads right (only slower).
-    static let headerCount = 16
+    static let headerCount = 18
 
     /// The start of the panels in a buffer written by `packB`.
     @inline(__always)
@@ -124,8 +156,9 @@ enum GEMM {
     }
 
     /// Copies `B` `[k, n]` (element `(p, j)` at `b[p · rowStride + j ·
-    /// columnStride]`) into zero-padded panels of `nr` columns, `[panel][k][nr]`,
-    /// after a header (see `headerCount`; `out` holds `packedCount` floats).
+    /// columnStride]`) into zero-padded panels of `width` columns (see
+    /// `panelWidth(columns:)`), `[panel][k][width]`, after a header (see
+    /// `headerCount`; `out` holds `packedCount` floats).
     ///
     /// A large `B` (`minimumPackPerThread` floats per thread) is packed on
     /// up to `threads` threads, each taking a range of panels: a copy the
@@ -151,39 +184,46 @@ enum GEMM {
     }
 
     /// Packs matrices with the same `k` side by side, `[B₁ | B₂ | …]`, each
-    /// from a panel of its own (see `packB`): a product with it computes
-    /// `A · Bᵢ` in the columns from `nr` · (the panels before `Bᵢ`) on.
-    /// `out` holds `packedCount(k:, n:)` floats for `n` = `nr` · all panels.
+    /// from a panel of its own (see `packB`), in panels of one width
+    /// (`panelWidth(columns:)` of all their columns): a product with it
+    /// computes `A · Bᵢ` in the columns from the width · (the panels
+    /// before `Bᵢ`) on. `out` holds `packedCount(k:, n:, width:)` floats
+    /// for `n` = the width · all panels.
     static func packB(
         _ operands: [Operand], k: Int, into out: UnsafeMutablePointer<Float>, threads maxThreads: Int,
         perform: (_ count: Int, _ piece: (Int) -> Void) -> Void
     ) {
-        let offset = writeHeader(out)
+        let width = panelWidth(columns: operands.map(\.n))
+        let offset = writeHeader(out, width: width)
         var start = out + offset, allPanels = 0
         for operand in operands {
             let (b, n, rowStride, columnStride) = (operand.b, operand.n, operand.rowStride, operand.columnStride)
-            let panels = (n + nr - 1) / nr
+            let panels = (n + width - 1) / width
             let threads = min(maxThreads, panels, max(1, k * n / minimumPackPerThread))
             if threads > 1 {
                 perform(threads) { t in
-                    packPanels((panels * t / threads)..<(panels * (t + 1) / threads), of: b, k: k, n: n,
+                    packPanels((panels * t / threads)..<(panels * (t + 1) / threads), width: width, of: b, k: k, n: n,
                                rowStride: rowStride, columnStride: columnStride, into: start)
                 }
             } else {
-                packPanels(0..<panels, of: b, k: k, n: n, rowStride: rowStride, columnStride: columnStride, into: start)
+                packPanels(0..<panels, width: width, of: b, k: k, n: n, rowStride: rowStride, columnStride: columnStride,
+                           into: start)
             }
-            start += panels * nr * k
+            start += panels * width * k
             allPanels += panels
         }
-        for i in (offset + allPanels * nr * k)..<packedCount(k: k, n: allPanels * nr) { out[i] = 0 }
+        for i in (offset + allPanels * width * k)..<packedCount(k: k, n: allPanels * width, width: width) { out[i] = 0 }
     }
 
-    /// Writes the header of a packed buffer at `out` (see `headerCount`)
-    /// and returns the offset of its first panel, 1…16 floats on.
-    static func writeHeader(_ out: UnsafeMutablePointer<Float>) -> Int {
-        let offset = headerCount - (Int(bitPattern: out) % 64) / MemoryLayout<Float>.size
-        for i in 0..<headerCount { out[i] = 0 }
+    /// Writes the header of a packed buffer of panels `width` columns wide
+    /// at `out` (see `headerCount`) and returns the offset of its first
+    /// panel, 2…17 floats on.
+    static func writeHeader(_ out: UnsafeMutablePointer<Float>, width: Int) -> Int {
+        let misaligned = (Int(bitPattern: out + 2) % 64) / MemoryLayout<Float>.size
+        let offset = 2 + (16 - misaligned) % 16
+        for i in 0..<offset { out[i] = 0 }
         out[0] = Float(offset)
+        out[1] = Float(width)
         return offset
     }
 
@@ -192,28 +232,29 @@ enum GEMM {
     /// costs about 2 µs).
     static let minimumPackPerThread = 1 << 16
 
-    /// Packs the panels `panelRange` of `B` (see `packB`) into `start`,
-    /// where panel 0 begins.
+    /// Packs the panels `panelRange` of `B`, `width` columns each (see
+    /// `packB`), into `start`, where panel 0 begins.
     static func packPanels(
-        _ panelRange: Range<Int>, of b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int, columnStride: Int,
-        into start: UnsafeMutablePointer<Float>
+        _ panelRange: Range<Int>, width nr: Int, of b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int,
+        columnStride: Int, into start: UnsafeMutablePointer<Float>
     ) {
         // Panels of `nr` whole columns; the general loop below packs the rest.
         let wholePanels = min(panelRange.upperBound, n / nr)
         var fullPanels = panelRange.lowerBound
         if columnStride == 1 && wholePanels > panelRange.lowerBound {
             // The common case, whole panels of a row-major `B`: read it row
-            // by row, two vector copies per panel (the general loop below,
-            // panel by panel, took 45 µs for 256², 20% of the product; this
-            // takes 31 µs).
-            let size = MemoryLayout<Vector>.size
+            // by row, a vector copy per vector of a panel (the general loop
+            // below, panel by panel, took 45 µs for 256², 20% of the
+            // product; this takes 31 µs).
+            let size = MemoryLayout<Vector>.size, vectors = nr / Vector.scalarCount
             for p in 0..<k {
-                let src = UnsafeRawPointer(b + p * rowStride)
+                let src = UnsafeRawPointer(b + p * rowStride + panelRange.lowerBound * nr)
                 var row = UnsafeMutableRawPointer(start + panelRange.lowerBound * k * nr + p * nr)
-                for panel in panelRange.lowerBound..<wholePanels {
-                    row.storeBytes(of: src.loadUnaligned(fromByteOffset: 2 * panel * size, as: Vector.self), as: Vector.self)
-                    row.storeBytes(of: src.loadUnaligned(fromByteOffset: (2 * panel + 1) * size, as: Vector.self),
-                                   toByteOffset: size, as: Vector.self)
+                for panel in 0..<(wholePanels - panelRange.lowerBound) {
+                    for v in 0..<vectors {
+                        row.storeBytes(of: src.loadUnaligned(fromByteOffset: (vectors * panel + v) * size, as: Vector.self),
+                                       toByteOffset: v * size, as: Vector.self)
+                    }
                     row += k * nr * MemoryLayout<Float>.size
                 }
             }
@@ -308,10 +349,11 @@ enum GEMM {
         _ operands: [Operand], k: Int, threads: Int = 1,
         perform: (_ count: Int, _ piece: (Int) -> Void) -> Void = dispatchPerform
     ) -> [Float] {
-        let n = operands.reduce(0) { $0 + ($1.n + nr - 1) / nr } * nr
-        return [Float](unsafeUninitializedCapacity: packedCount(k: k, n: n)) { buffer, count in
+        let width = panelWidth(columns: operands.map(\.n))
+        let n = operands.reduce(0) { $0 + ($1.n + width - 1) / width } * width
+        return [Float](unsafeUninitializedCapacity: packedCount(k: k, n: n, width: width)) { buffer, count in
             packB(operands, k: k, into: buffer.baseAddress!, threads: threads, perform: perform)
-            count = packedCount(k: k, n: n)
+            count = packedCount(k: k, n: n, width: width)
         }
     }
 
@@ -335,8 +377,9 @@ enum GEMM {
             if !accumulate { for i in 0..<m { for j in 0..<n { c[i * ldc + j] = 0 } } }
             return
         }
-        let panels = (n + nr - 1) / nr, tiles = (m + mr - 1) / mr
-        let (threads, byRows) = split(m: m, n: n, k: k, threads: maxThreads)
+        let width = panelWidth(of: packedB)
+        let panels = (n + width - 1) / width, tiles = (m + mr - 1) / mr
+        let (threads, byRows) = split(m: m, n: n, k: k, width: width, threads: maxThreads)
         if threads > 1 && byRows {
             perform(threads) { t in
                 let start = min(m, tiles * t / threads * mr), end = min(m, tiles * (t + 1) / threads * mr)
@@ -358,8 +401,8 @@ enum GEMM {
 
     /// How `multiply` splits an `m` × `n` × `k` product: the threads it
     /// uses, and whether they take rows of `A` (else column panels of `B`).
-    static func split(m: Int, n: Int, k: Int, threads maxThreads: Int) -> (threads: Int, byRows: Bool) {
-        let panels = (n + nr - 1) / nr, tiles = (m + mr - 1) / mr
+    static func split(m: Int, n: Int, k: Int, width: Int, threads maxThreads: Int) -> (threads: Int, byRows: Bool) {
+        let panels = (n + width - 1) / width, tiles = (m + mr - 1) / mr
         // Two threads pay off only when each gets enough work to cover the
         // cost of waking it (a few microseconds). Each thread reads all of
         // the operand it does not split, so split the larger one: the rows
@@ -391,18 +434,20 @@ enum GEMM {
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads maxThreads: Int = 1,
         perform: (_ count: Int, _ piece: (Int) -> Void) -> Void = dispatchPerform
     ) {
-        let (threads, byRows) = split(m: m, n: n, k: k, threads: maxThreads)
+        let width = panelWidth(columns: [b.n])
+        let (threads, byRows) = split(m: m, n: n, k: k, width: width, threads: maxThreads)
         guard m > 0 && n > 0 && k > 0 && threads > 1 && !byRows else {
             packB([b], k: k, into: scratch, threads: maxThreads, perform: perform)
             multiply(m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, packedB: scratch,
                      c: c, ldc: ldc, accumulate: accumulate, threads: maxThreads, perform: perform)
             return
         }
-        let panels = (n + nr - 1) / nr
-        let start = scratch + writeHeader(scratch)
+        let panels = (n + width - 1) / width
+        let start = scratch + writeHeader(scratch, width: width)
         perform(threads) { t in
             let range = (panels * t / threads)..<(panels * (t + 1) / threads)
-            packPanels(range, of: b.b, k: k, n: n, rowStride: b.rowStride, columnStride: b.columnStride, into: start)
+            packPanels(range, width: width, of: b.b, k: k, n: n, rowStride: b.rowStride, columnStride: b.columnStride,
+                       into: start)
             multiply(panels: range, m: m, n: n, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                      packedB: scratch, c: c, ldc: ldc, accumulate: accumulate)
         }
@@ -413,27 +458,45 @@ enum GEMM {
     /// a 256³ product, 17M, is 1.6× faster.)
     static let minimumWorkPerThread = 1 << 22
 
-    /// Panels per call from which a transposed `A` is copied into tiles
-    /// (see `multiply(panels:…)`).
+    /// Narrow panels' worth of columns per call from which a transposed
+    /// `A` is copied into tiles (see `multiply(panels:…)`).
     static let minimumPanelsToCopyA = 6
 
-    /// Column panels per group when `k` spans several `kc` blocks (see
-    /// `multiply(panels:…)`): 16 panels of a `kc` block are 512 KB of `B`
-    /// with AVX-512 (256 KB with AVX2), which stays in L2.
+    /// Narrow panels' worth of columns per group when `k` spans several
+    /// `kc` blocks (see `multiply(panels:…)`): a `kc` block of 16 narrow
+    /// panels is 512 KB of `B` with AVX-512 (256 KB with AVX2), which
+    /// stays in L2.
     static let panelsPerGroup = 16
 
-    /// The blocked loops over the column panels in `panelRange`: for each
-    /// group of panels, `kc` block of `k` and `mc` block of rows, the
-    /// micro-kernel on every `mr`-row tile of the block against every panel
-    /// of the group.
+    /// The blocked loops over the column panels in `panelRange` of
+    /// `packedB`, with the kernels of its panel width.
     static func multiply(
         panels panelRange: Range<Int>, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         packedB: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
+        if hasWidePanels && panelWidth(of: packedB) == WidePanel.columns {
+            multiply(WidePanel.self, panels: panelRange, m: m, n: n, k: k, a: a, aRowStride: aRowStride,
+                     aColumnStride: aColumnStride, bPanels: panels(of: packedB), c: c, ldc: ldc, accumulate: accumulate)
+        } else {
+            multiply(NarrowPanel.self, panels: panelRange, m: m, n: n, k: k, a: a, aRowStride: aRowStride,
+                     aColumnStride: aColumnStride, bPanels: panels(of: packedB), c: c, ldc: ldc, accumulate: accumulate)
+        }
+    }
+
+    /// The blocked loops over the column panels in `panelRange` (`W`
+    /// wide, starting at `bPanels`): for each group of panels, `kc` block
+    /// of `k` and `mc` block of rows, the micro-kernel on every `mr`-row
+    /// tile of the block against every panel of the group.
+    static func multiply<W: PanelWidth>(
+        _: W.Type, panels panelRange: Range<Int>, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        bPanels: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+    ) {
+        let width = W.columns
         // The buffers below are one per call, so per thread.
-        let bPanels = panels(of: packedB)
         // A transposed `A` (a weight gradient's `dYᵀ`) read in place steps a
         // whole row of the stored matrix per `p` (8 KB for an LSTM(·→512)'s
         // gates, 40 KB for a 10,000-word output layer), so a tile's values
@@ -454,9 +517,9 @@ enum GEMM {
         // product have 6 (`MatrixMultiply.transposedProducts`), and with the
         // threshold at 6 instead of 8 `lstm_dense` took 0.96× and 0.98× the
         // time at one thread, 0.93× at two (16 alternating rounds each).
-        let tilesTransposed = aRowStride == 1 && aColumnStride > 1 && panelRange.count >= minimumPanelsToCopyA
-        if !tilesTransposed && k > kc && m * panelRange.count * nr >= minimumCTileByTile {
-            multiplyTileByTile(panels: panelRange, of: bPanels, m: m, n: n, k: k, a: a, aRowStride: aRowStride,
+        let tilesTransposed = aRowStride == 1 && aColumnStride > 1 && panelRange.count * width >= minimumPanelsToCopyA * nr
+        if !tilesTransposed && k > kc && m * panelRange.count * width >= minimumCTileByTile {
+            multiplyTileByTile(W.self, panels: panelRange, of: bPanels, m: m, n: n, k: k, a: a, aRowStride: aRowStride,
                                aColumnStride: aColumnStride, c: c, ldc: ldc, accumulate: accumulate)
             return
         }
@@ -482,7 +545,7 @@ enum GEMM {
         // 0.94–1.05×, 1,024³ 0.98–1.01×; with a single `kc` block (6,400 ×
         // 2,048 × 256, 4,096 × 4,096 × 256) 1.02–1.05×, so those are not
         // grouped.
-        let groupPanels = k > kc ? panelsPerGroup : max(1, panelRange.count)
+        let groupPanels = k > kc ? max(1, panelsPerGroup * nr / width) : max(1, panelRange.count)
         for groupStart in stride(from: panelRange.lowerBound, to: panelRange.upperBound, by: groupPanels) {
             let group = groupStart..<min(panelRange.upperBound, groupStart + groupPanels)
             var p0 = 0
@@ -501,12 +564,12 @@ enum GEMM {
                               into: packedTiles)
                     }
                     for panel in group {
-                        let j0 = panel * nr, columns = min(nr, n - j0)
-                        let b = bPanels + panel * k * nr + p0 * nr
+                        let j0 = panel * width, columns = min(width, n - j0)
+                        let b = bPanels + panel * k * width + p0 * width
                         var i = i0
                         while i < i0 + mBlock {
                             if tilesTransposed {
-                                microKernel(k: kBlock, a: packedTiles + (i - i0) * kBlock, rows: min(mr, m - i),
+                                microKernel(W.self, k: kBlock, a: packedTiles + (i - i0) * kBlock, rows: min(mr, m - i),
                                             b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
                                 i += mr
                                 continue
@@ -514,11 +577,11 @@ enum GEMM {
                             let rows = tileRows(at: i, m: m, edge: edge)
                             if rows == 0 { break }
                             if i < m - edge || edgeInPlace {
-                                inPlace(rows: rows, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
+                                inPlace(W.self, rows: rows, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
                                         aRowStride: aRowStride, aColumnStride: aColumnStride,
                                         b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
                             } else {
-                                microKernel(k: kBlock, a: packedEdge, rows: edge,
+                                microKernel(W.self, k: kBlock, a: packedEdge, rows: edge,
                                             b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
                             }
                             i += rows
@@ -561,8 +624,8 @@ enum GEMM {
     /// 10,000, five spans) 0.91–0.96×; 512³ 0.97–1.0×, 1,024 × 512 × 4,096
     /// 1.00–1.05× at one thread; with a small `C` (64 × 512 × 2,048) up
     /// to 1.19× slower, hence `minimumCTileByTile`.
-    static func multiplyTileByTile(
-        panels panelRange: Range<Int>, of bPanels: UnsafePointer<Float>, m: Int, n: Int, k: Int,
+    static func multiplyTileByTile<W: PanelWidth>(
+        _: W.Type, panels panelRange: Range<Int>, of bPanels: UnsafePointer<Float>, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
     ) {
@@ -576,26 +639,26 @@ enum GEMM {
         }
         for spanStart in stride(from: 0, to: k, by: tileByTileSpan) {
             let span = spanStart..<min(k, spanStart + tileByTileSpan)
-            let groupPanels = max(1, (1 << 20) / (span.count * nr * MemoryLayout<Float>.size))
+            let groupPanels = max(1, (1 << 20) / (span.count * W.columns * MemoryLayout<Float>.size))
             for groupStart in stride(from: panelRange.lowerBound, to: panelRange.upperBound, by: groupPanels) {
                 let group = groupStart..<min(panelRange.upperBound, groupStart + groupPanels)
                 for i0 in stride(from: 0, to: m, by: mc) {
                     for panel in group {
-                        let j0 = panel * nr, columns = min(nr, n - j0)
+                        let j0 = panel * W.columns, columns = min(W.columns, n - j0)
                         var i = i0
                         while i < min(m, i0 + mc) {
                             let rows = tileRows(at: i, m: m, edge: edge)
                             if rows == 0 { break }
                             for p0 in stride(from: span.lowerBound, to: span.upperBound, by: kc) {
                                 let kBlock = min(kc, span.upperBound - p0)
-                                let b = bPanels + panel * k * nr + p0 * nr
+                                let b = bPanels + panel * k * W.columns + p0 * W.columns
                                 let add = accumulate || p0 > 0
                                 if i < m - edge || edgeInPlace {
-                                    inPlace(rows: rows, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
+                                    inPlace(W.self, rows: rows, k: kBlock, a: a + i * aRowStride + p0 * aColumnStride,
                                             aRowStride: aRowStride, aColumnStride: aColumnStride,
                                             b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
                                 } else {
-                                    microKernel(k: kBlock, a: packedEdge + p0 * mr, rows: edge,
+                                    microKernel(W.self, k: kBlock, a: packedEdge + p0 * mr, rows: edge,
                                                 b: b, c: c + i * ldc + j0, ldc: ldc, columns: columns, accumulate: add)
                                 }
                             }
@@ -608,25 +671,24 @@ enum GEMM {
     }
 
     /// The rows of the last tile of `A`, run by a shorter kernel: the last
-    /// `m % mr`, or, with six-row tiles (AVX2), two more when that leaves
-    /// one or two. They are copied into a zero-padded tile, unless a
-    /// kernel has their height (`runsInPlace`).
+    /// `m % mr`, or, with six-row tiles, two more when that leaves one or
+    /// two. They are copied into a zero-padded tile, unless a kernel has
+    /// their height (`runsInPlace`).
     ///
-    /// A tile of one or two rows runs `TwoRows`, whose four accumulators
-    /// wait on the multiply-add latency: it takes as long as four rows. So
-    /// with six-row tiles a batch of 32 (five tiles and two rows) took the
-    /// time of 34 rows, where four-row tiles took 32 (`lstm_dense_nograd`
-    /// 1.06× the time, the two binaries in lockstep). Lending two rows of
-    /// the last whole tile to the edge makes that 4 + 4 rows, both run by
-    /// `FourRows` at full speed: 32 again. Twelve-row tiles (AVX-512) gain
-    /// nothing from it (12 + 2 rows take as long as 8 + 6) and do not lend.
+    /// A tile of one or two rows runs `TwoRows`, whose accumulators wait
+    /// on the multiply-add latency: it takes as long as four rows. So with
+    /// six-row tiles a batch of 32 (five tiles and two rows) took the time
+    /// of 34 rows, where four-row tiles took 32 (`lstm_dense_nograd` 1.06×
+    /// the time with AVX2, the two binaries in lockstep). Lending two rows
+    /// of the last whole tile to the edge makes that 4 + 4 rows, both run
+    /// by `FourRows` at full speed: 32 again.
     static func edgeRows(m: Int) -> Int {
         let edge = m % mr
         return mr == 6 && m > mr && (edge == 1 || edge == 2) ? edge + 2 : edge
     }
 
     /// Whether the last tile's `edge` rows (see `edgeRows`) are read in
-    /// place, by the kernel of their height (8, 4 or 2 rows), rather than
+    /// place, by the kernel of their height (4 or 2 rows), rather than
     /// copied into a zero-padded tile: so the batches of 32 and 64 of the
     /// LSTMs copy nothing. (The copy of a row-major tile compiled to
     /// vector scatters, about a fifth of `multiply(panels:…)`'s samples
@@ -635,7 +697,7 @@ enum GEMM {
     /// `lstm_dense_nograd` 0.98× and 0.95×, `lstm_large` 0.98×.) 0 rows
     /// need no copy either.
     static func runsInPlace(edge: Int) -> Bool {
-        edge == 0 || edge == EightRows.rows || edge == FourRows.rows || edge == TwoRows.rows
+        edge == 0 || edge == FourRows.rows || edge == TwoRows.rows
     }
 
     /// The rows of the tile that starts at row `i` when the last `edge`
@@ -653,37 +715,33 @@ enum GEMM {
     /// The micro-kernel on `rows` rows of `A` read in place: `mr`, the
     /// four of a tile that lent rows to the edge (see `tileRows`), or an
     /// edge that a kernel has the height of (see `runsInPlace`). It hands
-    /// `block` the pointers of rows 0, 3, 6 and 9 (see `TileLayout`).
+    /// `block` the pointers of rows 0 and 3 (see `TileLayout`).
     @inline(__always)
-    static func inPlace(
-        rows: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+    static func inPlace<W: PanelWidth>(
+        _: W.Type, rows: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
-        kernel(RowsInPlace.self, rows: rows, k: k, a: (a, a + 3 * aRowStride, a + 6 * aRowStride, a + 9 * aRowStride),
-               aRowStride: aRowStride, aColumnStride: aColumnStride, b: b, c: c, ldc: ldc, columns: columns,
-               accumulate: accumulate)
+        kernel(W.self, RowsInPlace.self, rows: rows, k: k, a: (a, a + 3 * aRowStride), aRowStride: aRowStride,
+               aColumnStride: aColumnStride, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
     }
 
     /// Runs `block` with the shortest kernel that covers `rows` rows of
-    /// `A` in `layout`: `mr` rows, or 8, 4 or 2 (a padded tile's rows past
+    /// `A` in `layout`: `mr` rows, or 4 or 2 (a padded tile's rows past
     /// `rows` are computed and not stored).
     @inline(__always)
-    static func kernel<L: TileLayout>(
-        _ layout: L.Type, rows: Int, k: Int, a: RowPointers, aRowStride: Int, aColumnStride: Int,
+    static func kernel<W: PanelWidth, L: TileLayout>(
+        _: W.Type, _ layout: L.Type, rows: Int, k: Int, a: RowPointers, aRowStride: Int, aColumnStride: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
-        if rows == mr || rows > EightRows.rows {
-            block(AllRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
-        } else if rows > FourRows.rows {
-            block(EightRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        if rows == mr || rows > FourRows.rows {
+            block(W.self, AllRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                  rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else if rows > TwoRows.rows {
-            block(FourRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(W.self, FourRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                  rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else {
-            block(TwoRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride, rows: rows,
-                  b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+            block(W.self, TwoRows.self, L.self, k: k, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                  rows: rows, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         }
     }
 
@@ -738,17 +796,12 @@ enum GEMM {
         }
     }
 
-    /// Copies `mr` floats, eight and four at a time, then one by one (12 =
-    /// 8 + 4; 6 = 4 + 1 + 1; 4).
+    /// Copies `mr` floats, four at a time, then one by one (6 = 4 + 1 + 1;
+    /// 4).
     @inline(__always)
     static func copyTileColumn(from src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>) {
         let from = UnsafeRawPointer(src), to = UnsafeMutableRawPointer(dst)
         var r = 0
-        while r + 8 <= mr {
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 4 * r, as: SIMD8<Float>.self), toByteOffset: 4 * r,
-                          as: SIMD8<Float>.self)
-            r += 8
-        }
         while r + 4 <= mr {
             to.storeBytes(of: from.loadUnaligned(fromByteOffset: 4 * r, as: SIMD4<Float>.self), toByteOffset: 4 * r,
                           as: SIMD4<Float>.self)
@@ -758,16 +811,16 @@ enum GEMM {
     }
 
     /// The micro-kernel for a packed tile of `A` (`[k][mr]`, see `packA`):
-    /// one `mr` × `nr` block of `C`, fewer valid `rows`/`columns` at the
-    /// edges. A tile with few rows runs a shorter kernel (8, 4 or 2 rows)
-    /// instead of multiplying padding; each reads the tile at fixed
+    /// one `mr` × `W.columns` block of `C`, fewer valid `rows`/`columns`
+    /// at the edges. A tile with few rows runs a shorter kernel (4 or 2
+    /// rows) instead of multiplying padding; each reads the tile at fixed
     /// offsets (`PackedTile`).
     @inline(__always)
-    static func microKernel(
-        k: Int, a: UnsafePointer<Float>, rows: Int,
+    static func microKernel<W: PanelWidth>(
+        _: W.Type, k: Int, a: UnsafePointer<Float>, rows: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
-        kernel(PackedTile.self, rows: rows, k: k, a: (a, a, a, a), aRowStride: 1, aColumnStride: mr,
+        kernel(W.self, PackedTile.self, rows: rows, k: k, a: (a, a), aRowStride: 1, aColumnStride: mr,
                b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
     }
 
@@ -777,226 +830,219 @@ enum GEMM {
     /// inner loop).
     protocol Height { static var rows: Int { get } }
     enum AllRows: Height { static var rows: Int { mr } }
-    enum EightRows: Height { static var rows: Int { min(8, mr) } }
     enum FourRows: Height { static var rows: Int { min(4, mr) } }
     enum TwoRows: Height { static var rows: Int { 2 } }
+
+    /// A panel width as a type, so that `block` is compiled once per width
+    /// too: `vectors` SIMD vectors per row of the register block.
+    protocol PanelWidth { static var vectors: Int { get } }
+    /// Panels of two vectors (`nr` columns): 6 × 16 with AVX2 (BLIS's
+    /// shape for Haswell), 6 × 32 with AVX-512, 4 × 16 with NEON.
+    enum NarrowPanel: PanelWidth { static var vectors: Int { 2 } }
+    /// Panels of four vectors, 64 columns with AVX-512: 6 × 64 in 24 of its
+    /// 32 registers, + 4 for `B` and 1 for the broadcast (see `block`).
+    enum WidePanel: PanelWidth { static var vectors: Int { 4 } }
 
     /// Where the kernel finds `A` as a type, so that `block` is compiled
     /// once per layout too: rows read in place, with the strides given at
     /// run time, or a tile packed by `packA`, whose strides (1 and `mr`)
-    /// the compiler then knows. Knowing them, it reads the tile's `mr`
-    /// values for a `p` at fixed offsets from one pointer, one instruction
-    /// each, where in place it computes the rows' addresses again at every
-    /// `p` (9 integer instructions beside the 24 multiply-adds with
-    /// AVX-512, see `block`).
+    /// the compiler then knows, so it reads the tile's `mr` values for a
+    /// `p` at fixed offsets from one pointer.
     ///
-    /// Rows in place come as four pointers (rows 0, 3, 6 and 9) that the
-    /// caller computes (`inPlace`): `block` cannot see that they are rows
-    /// of one matrix, so with six rows (AVX2) the compiler keeps a pointer
-    /// per row and one offset that steps, 25 instructions per `p` instead
-    /// of 27 (a packed tile: 24). The two binaries in lockstep, AVX2
-    /// kernels, 41 turns (medians of three runs, two for two threads):
-    /// one thread: 256³ 0.96–1.00× the time, 512³ 0.96–1.00×, 1,024³
-    /// 0.98–0.99×, `lm_step` 0.98×, the LSTM cases 0.98–1.01×; two
-    /// threads: 256³ 0.90× [0.85–0.97] and 0.99×, 512³ 0.97× twice,
-    /// `lstm_dense` 0.96× [0.92–0.99], `lstm_dense_nograd` 1.02×
-    /// [0.98–1.07]. With twelve rows (AVX-512) the twelve pointers do not
-    /// fit in registers (three were reloaded from the stack at every `p`,
-    /// 45 instructions; products 0.96–0.99×, but `lstm_dense` 1.00× and
-    /// `lstm_dense_nograd` 1.02× [1.00–1.03]), so there the rows are
-    /// derived from row 0 inside `block`, as before.
+    /// Rows in place come as two pointers (rows 0 and 3) that the caller
+    /// computes (`inPlace`): `block` cannot see that they are rows of one
+    /// matrix, so the compiler keeps the two pointers and reads rows 1, 2,
+    /// 4 and 5 at one and two row strides from them, one instruction each
+    /// (written as one pointer, it stepped it down the rows and back at
+    /// every `p`; as four row pointers with twelve-row tiles it recomputed
+    /// rows from one pointer at every `p`). AVX2: 25 instructions per `p`
+    /// instead of 27 in place, 24 packed; the two binaries in lockstep,
+    /// AVX2 kernels, 41 turns: one thread 256³–1,024³ 0.96–1.00× the
+    /// time, the LSTM cases 0.98–1.01×; two threads 256³ 0.90× and 0.99×,
+    /// 512³ 0.97× twice.
     protocol TileLayout {
         /// `A`'s row and column strides, from those a caller passed.
         static func strides(row: Int, column: Int) -> (row: Int, column: Int)
-        /// Rows 0, 3, 6 and 9, from those a caller passed (rows `rowStride` apart).
-        static func rows(_ rows: RowPointers, rowStride: Int) -> RowPointers
+        /// Rows 0 and 3, from those a caller passed.
+        static func rows(_ rows: RowPointers) -> RowPointers
     }
-    typealias RowPointers = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>)
-    /// Rows read in place: with six rows or fewer, the pointers as given.
+    typealias RowPointers = (UnsafePointer<Float>, UnsafePointer<Float>)
+    /// Rows read in place: the pointers as given.
     enum RowsInPlace: TileLayout {
         static func strides(row: Int, column: Int) -> (row: Int, column: Int) { (row, column) }
-        static func rows(_ rows: RowPointers, rowStride: Int) -> RowPointers {
-            mr > 6 ? (rows.0, rows.0 + 3 * rowStride, rows.0 + 6 * rowStride, rows.0 + 9 * rowStride) : rows
-        }
+        static func rows(_ rows: RowPointers) -> RowPointers { rows }
     }
     /// A tile packed by `packA`: every row at a fixed offset from the
-    /// first pointer (the other three are not read).
+    /// first pointer (the second is not read).
     enum PackedTile: TileLayout {
         static func strides(row: Int, column: Int) -> (row: Int, column: Int) { (1, mr) }
-        static func rows(_ rows: RowPointers, rowStride: Int) -> RowPointers {
-            (rows.0, rows.0 + 3, rows.0 + 6, rows.0 + 9)
-        }
+        static func rows(_ rows: RowPointers) -> RowPointers { (rows.0, rows.0 + 3) }
     }
 
-    /// One row of a register block: `nr` columns in two vectors.
+    /// One row of a register block: up to four vectors (`PanelWidth`).
     struct Accumulator {
-        var low = Vector(), high = Vector()
+        var v0 = Vector(), v1 = Vector(), v2 = Vector(), v3 = Vector()
 
         @inline(__always)
-        mutating func addProduct(_ a: Float, _ b0: Vector, _ b1: Vector) {
-            low.addProduct(a, b0); high.addProduct(a, b1)
+        mutating func addProduct<W: PanelWidth>(_: W.Type, _ a: Float, _ b: (Vector, Vector, Vector, Vector)) {
+            v0.addProduct(a, b.0); v1.addProduct(a, b.1)
+            if W.vectors > 2 { v2.addProduct(a, b.2); v3.addProduct(a, b.3) }
         }
     }
 
-    /// The register block: up to 12 rows (AVX2 uses the first 6, NEON 4).
+    /// The register block: up to 6 rows (NEON uses the first 4).
     struct Tile {
-        var c0 = Accumulator(), c1 = Accumulator(), c2 = Accumulator(), c3 = Accumulator()
-        var c4 = Accumulator(), c5 = Accumulator(), c6 = Accumulator(), c7 = Accumulator()
-        var c8 = Accumulator(), c9 = Accumulator(), c10 = Accumulator(), c11 = Accumulator()
+        var c0 = Accumulator(), c1 = Accumulator(), c2 = Accumulator()
+        var c3 = Accumulator(), c4 = Accumulator(), c5 = Accumulator()
 
-        /// Adds `A[0..<height, p] ⊗ B[p, 0..<nr]` for one `p`: `a0`, `a3`,
-        /// `a6`, `a9` point at the value of rows 0, 3, 6 and 9 for `p` (see
-        /// `block`), `b` at the panel's `nr` values.
+        /// Adds `A[0..<height, p] ⊗ B[p, 0..<W.columns]` for one `p`: `a0`
+        /// and `a3` point at the value of rows 0 and 3 for `p` (see
+        /// `block`), `b` at the panel's values.
         @inline(__always)
-        mutating func addProducts(
-            height: Int, a0: UnsafePointer<Float>, a3: UnsafePointer<Float>, a6: UnsafePointer<Float>,
-            a9: UnsafePointer<Float>, rowStride rs: Int, b: UnsafeRawPointer
+        mutating func addProducts<W: PanelWidth>(
+            _: W.Type, height: Int, a0: UnsafePointer<Float>, a3: UnsafePointer<Float>, rowStride rs: Int,
+            b: UnsafeRawPointer
         ) {
-            let b0 = b.loadUnaligned(as: Vector.self)
-            let b1 = b.loadUnaligned(fromByteOffset: MemoryLayout<Vector>.size, as: Vector.self)
-            c0.addProduct(a0[0], b0, b1)
-            if height > 1 { c1.addProduct(a0[rs], b0, b1) }
-            if height > 2 { c2.addProduct(a0[2 &* rs], b0, b1) }
-            if height > 3 { c3.addProduct(a3[0], b0, b1) }
-            if height > 4 { c4.addProduct(a3[rs], b0, b1) }
-            if height > 5 { c5.addProduct(a3[2 &* rs], b0, b1) }
-            if height > 6 { c6.addProduct(a6[0], b0, b1) }
-            if height > 7 { c7.addProduct(a6[rs], b0, b1) }
-            if height > 8 { c8.addProduct(a6[2 &* rs], b0, b1) }
-            if height > 9 { c9.addProduct(a9[0], b0, b1) }
-            if height > 10 { c10.addProduct(a9[rs], b0, b1) }
-            if height > 11 { c11.addProduct(a9[2 &* rs], b0, b1) }
+            let size = MemoryLayout<Vector>.size
+            let b0 = b.loadUnaligned(as: Vector.self), b1 = b.loadUnaligned(fromByteOffset: size, as: Vector.self)
+            let wide = W.vectors > 2
+            let bs = (b0, b1, wide ? b.loadUnaligned(fromByteOffset: 2 * size, as: Vector.self) : b0,
+                      wide ? b.loadUnaligned(fromByteOffset: 3 * size, as: Vector.self) : b1)
+            c0.addProduct(W.self, a0[0], bs)
+            if height > 1 { c1.addProduct(W.self, a0[rs], bs) }
+            if height > 2 { c2.addProduct(W.self, a0[2 &* rs], bs) }
+            if height > 3 { c3.addProduct(W.self, a3[0], bs) }
+            if height > 4 { c4.addProduct(W.self, a3[rs], bs) }
+            if height > 5 { c5.addProduct(W.self, a3[2 &* rs], bs) }
         }
 
         /// Writes (or adds) the first `rows` rows to `C`.
         @inline(__always)
-        func store(rows: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool) {
-            storeRow(c0, c, columns: columns, accumulate: accumulate)
-            if rows > 1 { storeRow(c1, c + ldc, columns: columns, accumulate: accumulate) }
-            if rows > 2 { storeRow(c2, c + 2 * ldc, columns: columns, accumulate: accumulate) }
-            if rows > 3 { storeRow(c3, c + 3 * ldc, columns: columns, accumulate: accumulate) }
-            if rows > 4 { storeRow(c4, c + 4 * ldc, columns: columns, accumulate: accumulate) }
-            if rows > 5 { storeRow(c5, c + 5 * ldc, columns: columns, accumulate: accumulate) }
-            if rows > 6 { storeRow(c6, c + 6 * ldc, columns: columns, accumulate: accumulate) }
-            if rows > 7 { storeRow(c7, c + 7 * ldc, columns: columns, accumulate: accumulate) }
-            if rows > 8 { storeRow(c8, c + 8 * ldc, columns: columns, accumulate: accumulate) }
-            if rows > 9 { storeRow(c9, c + 9 * ldc, columns: columns, accumulate: accumulate) }
-            if rows > 10 { storeRow(c10, c + 10 * ldc, columns: columns, accumulate: accumulate) }
-            if rows > 11 { storeRow(c11, c + 11 * ldc, columns: columns, accumulate: accumulate) }
+        func store<W: PanelWidth>(_: W.Type, rows: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int,
+                                  accumulate: Bool) {
+            storeRow(W.self, c0, c, columns: columns, accumulate: accumulate)
+            if rows > 1 { storeRow(W.self, c1, c + ldc, columns: columns, accumulate: accumulate) }
+            if rows > 2 { storeRow(W.self, c2, c + 2 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 3 { storeRow(W.self, c3, c + 3 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 4 { storeRow(W.self, c4, c + 4 * ldc, columns: columns, accumulate: accumulate) }
+            if rows > 5 { storeRow(W.self, c5, c + 5 * ldc, columns: columns, accumulate: accumulate) }
         }
     }
 
-    /// The micro-kernel for one height: `H.rows` rows of `A` (row `r`,
-    /// column `p` at `a.0[r · aRowStride + p · aColumnStride]`; `a` holds
-    /// the pointers of rows 0, 3, 6 and 9, see `TileLayout`) times one
-    /// `[k][nr]` slice of a panel of `B`, into the first `rows` rows of `C`.
+    /// The micro-kernel for one height and panel width: `H.rows` rows of
+    /// `A` (row `r`, column `p` at `a.0[r · aRowStride + p ·
+    /// aColumnStride]`; `a` holds the pointers of rows 0 and 3, see
+    /// `TileLayout`) times one `[k][W.columns]` slice of a panel of `B`,
+    /// into the first `rows` rows of `C`.
     ///
     /// Checked in the release build's machine code (`objdump -d`): the loop
     /// keeps every accumulator in a register and has no stack access.
-    /// `A`'s rows are written as four pointers (rows 0, 3, 6, 9) plus one
-    /// or two row strides. Written as one pointer, the compiler stepped it
-    /// down all 12 rows and back at every `p`: a chain of 12 dependent
-    /// additions per `p`, as long as the 24 multiply-adds take (fastest of
-    /// 5 alternating rounds on a Xeon: `lstm_dense` 11.0 → 9.8 ms, 1024³
-    /// 16.6 → 15.8 ms). Swift 6.3's compiler still merges the four into
-    /// one pointer that steps, and recomputes rows 3–11 from it at every
-    /// `p` (9 integer instructions beside the 24 multiply-adds and 14
-    /// loads, in a shorter chain), 51 instructions per `p` in all. A
-    /// packed tile (`PackedTile`, see `TileLayout`) needs none of them: 42.
-    /// With AVX-512 rows in place keep this loop (for AVX2 see
-    /// `TileLayout`): on the kernel alone in L1 (200 alternating rounds),
-    /// twelve row pointers and a packed tile were as fast as this loop
-    /// when the machine was quiet (1.006–1.008×) and
-    /// 1.02× and 1.08× faster in its slow stretches (another tenant sharing
-    /// the core, and the front end that feeds it); again this way, 1,500
-    /// rounds: the packed tile 0.98× the time (median), 0.94× in the
-    /// slowest 15% of rounds; four row pointers the compiler cannot merge
-    /// 0.99× and 0.97×. Packing every tile would cost about that much
-    /// (a transposed `A`, copied per block of rows and run by this loop,
-    /// took 1.01–1.06× the time of rows in place on 256³–1,024³: the copy,
-    /// and on 1,024³ the loss of the tile-by-tile order), so only the
-    /// tiles packed anyway run the packed kernel: the
-    /// two binaries in lockstep, 21 turns, one thread: `lstm_large` 0.94×
-    /// [0.89–0.99], `lstm_dense`, `lm_step`, `lstm_packed`,
-    /// `lstm_packed_nograd` and `day3_epoch` 0.98–1.01×; two threads:
-    /// `lstm_large` 0.97×, `lm_step` 0.99×, `lstm_dense` 0.96×
-    /// [0.91–1.00]; AVX2 kernels, one thread: 0.99–1.01×. With AVX2 (27
-    /// instructions per `p` in place, 24 packed) the packed tile ran the
-    /// kernel alone at 0.94× the time (500 alternating rounds), yet whole
-    /// products with `A` copied into tiles still lost: a transposed `A`
-    /// copied by vector copies took 1.02–1.03× the time of rows in place
-    /// on 256³ and 512³, 1.04× on an LSTM step's 32 × 512 × 128 (whose two
-    /// last rows then run `TwoRows`) and 1.10× on 1,024³ (not tile by
-    /// tile), medians of 20–5,000 alternating rounds. (Unrolling `p`
-    /// by hand did not measurably help and, four times, made the AVX-512
-    /// kernel spill. Embedding the broadcasts in the multiply-adds, 29
-    /// instructions per `p`, ran at 0.86 of the peak: 26 loads per `p`.)
-    /// The pointers of rows past a short kernel's height are computed but
-    /// never read.
-    static func block<H: Height, L: TileLayout>(
-        _: H.Type, _: L.Type, k: Int, a rowPointers: RowPointers, aRowStride: Int, aColumnStride: Int, rows: Int,
-        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
+    ///
+    /// Why AVX-512 runs six rows of four vectors, not twelve of two: both
+    /// are 24 multiply-adds per `p`, but 6 × 64 needs 4 loads of `B` and 6
+    /// broadcasts of `A` where 12 × 32 needs 2 and 12, and two row
+    /// pointers instead of the twelve rows the compiler recomputed from one
+    /// pointer at every `p`: 39 instructions per `p` in place (38 packed)
+    /// against 51 (42 packed). When the machine is quiet both keep the FMA
+    /// units busy (the kernel alone in L1: 0.97 of the peak); when another
+    /// tenant shares the core and its front end, the kernel with fewer
+    /// instructions loses less (the old kernel fell to 0.68–0.73 of the
+    /// peak while the FMA loop kept 0.87–0.97). Measured against 12 × 32,
+    /// the two binaries in lockstep, 21 turns, in a slow stretch: one
+    /// thread 256³ 0.86× the time, 512³ 0.99×, 1,024³ 0.88×,
+    /// `lstm_dense` 0.97×, `lstm_dense_nograd` 0.93×, `lm_step` 0.93×;
+    /// two threads 0.88–0.92× the products, `lstm_large` 0.96×. Its `[kc]
+    /// [64]` slice of `B` (64 KB) does not fit in L1 (48 KB on that Xeon),
+    /// so each tile reads it from L2: 256 bytes per 24 multiply-adds,
+    /// which L2 streams fast enough. Narrow matrices pad less in narrow
+    /// panels, which run 6 × 32 (see `panelWidth(columns:)`).
+    static func block<W: PanelWidth, H: Height, L: TileLayout>(
+        _: W.Type, _: H.Type, _: L.Type, k: Int, a rowPointers: RowPointers, aRowStride: Int, aColumnStride: Int,
+        rows: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
         let height = H.rows
         let (aRowStride, aColumnStride) = L.strides(row: aRowStride, column: aColumnStride)
-        let step = 2 * MemoryLayout<Vector>.size  // bytes of B per p
+        let step = W.vectors * MemoryLayout<Vector>.size  // bytes of B per p
         var tile = Tile()
-        var (a0, a3, a6, a9) = L.rows(rowPointers, rowStride: aRowStride)
+        var (a0, a3) = L.rows(rowPointers)
         var bp = UnsafeRawPointer(b)
         for _ in 0..<k {
-            tile.addProducts(height: height, a0: a0, a3: a3, a6: a6, a9: a9, rowStride: aRowStride, b: bp)
-            a0 += aColumnStride; a3 += aColumnStride; a6 += aColumnStride; a9 += aColumnStride
+            tile.addProducts(W.self, height: height, a0: a0, a3: a3, rowStride: aRowStride, b: bp)
+            a0 += aColumnStride; a3 += aColumnStride
             bp += step
         }
-        tile.store(rows: rows, c, ldc: ldc, columns: columns, accumulate: accumulate)
+        tile.store(W.self, rows: rows, c, ldc: ldc, columns: columns, accumulate: accumulate)
     }
 
-    /// Writes (or adds) one row of a register block, `nr` values or the
-    /// first `columns` of them at the right edge.
+    /// Writes (or adds) one row of a register block, `W.columns` values or
+    /// the first `columns` of them at the right edge.
     @inline(__always)
-    static func storeRow(
-        _ v: Accumulator, _ row: UnsafeMutablePointer<Float>, columns: Int, accumulate: Bool
+    static func storeRow<W: PanelWidth>(
+        _: W.Type, _ v: Accumulator, _ row: UnsafeMutablePointer<Float>, columns: Int, accumulate: Bool
     ) {
-        let (v0, v1) = (v.low, v.high)
-        let half = Vector.scalarCount
-        if columns == nr {
+        let size = MemoryLayout<Vector>.size
+        if columns == W.columns {
             let raw = UnsafeMutableRawPointer(row)
-            var x0 = v0, x1 = v1
+            var (x0, x1, x2, x3) = (v.v0, v.v1, v.v2, v.v3)
             if accumulate {
                 x0 += raw.loadUnaligned(as: Vector.self)
-                x1 += raw.loadUnaligned(fromByteOffset: half * 4, as: Vector.self)
+                x1 += raw.loadUnaligned(fromByteOffset: size, as: Vector.self)
+                if W.vectors > 2 {
+                    x2 += raw.loadUnaligned(fromByteOffset: 2 * size, as: Vector.self)
+                    x3 += raw.loadUnaligned(fromByteOffset: 3 * size, as: Vector.self)
+                }
             }
             raw.storeBytes(of: x0, as: Vector.self)
-            raw.storeBytes(of: x1, toByteOffset: half * 4, as: Vector.self)
+            raw.storeBytes(of: x1, toByteOffset: size, as: Vector.self)
+            if W.vectors > 2 {
+                raw.storeBytes(of: x2, toByteOffset: 2 * size, as: Vector.self)
+                raw.storeBytes(of: x3, toByteOffset: 3 * size, as: Vector.self)
+            }
         } else {
+            let width = Vector.scalarCount
             for j in 0..<columns {
-                let v = j < half ? v0[j] : v1[j - half]
-                row[j] = accumulate ? row[j] + v : v
+                let vector = j < width ? v.v0 : j < 2 * width ? v.v1 : j < 3 * width ? v.v2 : v.v3
+                let value = vector[j % width]
+                row[j] = accumulate ? row[j] + value : value
             }
         }
     }
 
-    /// Multiply-adds per call of `kernelInCache` with `k` = `kc`.
-    static let kernelMultiplyAdds = kc * mr * nr
+    /// The panel width of `kernelInCache`: the widest this build has.
+    static let kernelPanelColumns = hasWidePanels ? WidePanel.columns : NarrowPanel.columns
 
-    /// Runs the micro-kernel `calls` times on one tile of `A` and one `kc`
-    /// slice of a panel of `B` that stay in L1, adding into one block of
-    /// `C`, and returns a value of `C` (use it, so the work is not
-    /// dropped): what the kernel does when no cache misses slow it, for
-    /// comparing with a whole product (see `bench kernel`).
+    /// The `k` of one call of `kernelInCache`: its slice of a panel, 32 KB,
+    /// fits in L1 with the tile of `A`.
+    static let kernelK = 32 * 1024 / (kernelPanelColumns * MemoryLayout<Float>.size)
+
+    /// Multiply-adds per call of `kernelInCache`.
+    static let kernelMultiplyAdds = kernelK * mr * kernelPanelColumns
+
+    /// Runs the micro-kernel `calls` times on one tile of `A` and one
+    /// `kernelK` slice of the widest panel of `B`, which stay in L1, adding
+    /// into one block of `C`, and returns a value of `C` (use it, so the
+    /// work is not dropped): what the kernel does when no cache misses slow
+    /// it, for comparing with a whole product (see `bench kernel`).
     static func kernelInCache(calls: Int) -> Float {
-        let aTile = [Float](repeating: 1e-3, count: kc * mr)
+        let (k, width) = (kernelK, kernelPanelColumns)
+        let aTile = [Float](repeating: 1e-3, count: k * mr)
         // One panel of `B`, packed as a product packs it (64-byte aligned).
-        let b = [Float](repeating: 1e-3, count: kc * nr)
-        let packedB = b.withUnsafeBufferPointer { packed($0.baseAddress!, k: kc, n: nr, rowStride: nr, columnStride: 1) }
-        var c = [Float](repeating: 0, count: mr * nr)
+        let b = [Float](repeating: 1e-3, count: k * width)
+        let packedB = b.withUnsafeBufferPointer { packed($0.baseAddress!, k: k, n: width, rowStride: width, columnStride: 1) }
+        precondition(panelWidth(of: packedB) == width, "kernelInCache: \(width) columns should pack into one panel")
+        var c = [Float](repeating: 0, count: mr * width)
         aTile.withUnsafeBufferPointer { a in
             packedB.withUnsafeBufferPointer { packedB in
                 c.withUnsafeMutableBufferPointer { c in
                     let panel = panels(of: packedB.baseAddress!)
                     for _ in 0..<calls {
-                        inPlace(rows: mr, k: kc, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr,
-                                b: panel, c: c.baseAddress!, ldc: nr, columns: nr, accumulate: true)
+                        if hasWidePanels {
+                            inPlace(WidePanel.self, rows: mr, k: k, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr,
+                                    b: panel, c: c.baseAddress!, ldc: width, columns: width, accumulate: true)
+                        } else {
+                            inPlace(NarrowPanel.self, rows: mr, k: k, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr,
+                                    b: panel, c: c.baseAddress!, ldc: width, columns: width, accumulate: true)
+                        }
                     }
                 }
             }
@@ -1017,4 +1063,9 @@ enum GEMM {
         }
         return c
     }
+}
+
+extension GEMM.PanelWidth {
+    /// Columns of a panel of this width.
+    static var columns: Int { vectors * GEMM.Vector.scalarCount }
 }

@@ -5,7 +5,7 @@ import TorchletWide
 /// AVX-512 one (`TorchletWide`, about twice as fast where available) or the
 /// portable one, and routes every matrix product through it.
 ///
-/// The two builds pack `B` differently (16 or 32 columns per panel), so a
+/// The two builds pack `B` differently (16 columns per panel, or 32 and 64), so a
 /// buffer from `packed` must go to `multiply` of the same dispatcher.
 enum MatrixMultiply {
     /// Whether the AVX-512 kernel is used (`TORCHLET_GEMM=portable` forces
@@ -33,7 +33,7 @@ enum MatrixMultiply {
 
     /// Matrices `[k, nᵢ]` packed side by side for one `multiply` (see
     /// `GEMM.packB`); operand `i`'s columns of the product start at
-    /// `panelWidth` · (the panels before it).
+    /// `panelWidth(of:)` · (the panels before it).
     static func packed(
         sideBySide operands: [(b: UnsafePointer<Float>, n: Int, rowStride: Int, columnStride: Int)], k: Int,
         threads: Int = Parallelism.threadCount
@@ -45,8 +45,13 @@ enum MatrixMultiply {
                           k: k, threads: threads, perform: Parallelism.perform)
     }
 
-    /// Columns per packed panel of the kernel in use (16 or 32).
-    static var panelWidth: Int { usesWideKernel ? WideGEMM.panelWidth : GEMM.nr }
+    /// Columns per panel of a buffer from `packed` (16 with AVX2; 32 or 64
+    /// with AVX-512, see `GEMM.panelWidth(columns:)`).
+    static func panelWidth(of packed: [Float]) -> Int {
+        packed.withUnsafeBufferPointer {
+            usesWideKernel ? WideGEMM.panelWidth(of: $0.baseAddress!) : GEMM.panelWidth(of: $0.baseAddress!)
+        }
+    }
 
     /// `C (+)= A · B` (see `GEMM.multiply`), on up to `threads` threads
     /// of the worker pool (see `Parallelism`).
@@ -125,13 +130,14 @@ extension MatrixMultiply {
     static func transposedProducts(
         _ a: [Float], _ b1: [Float], _ b2: [Float], n: Int, k: Int, m1: Int, m2: Int
     ) -> ([Float], [Float]) {
-        let width1 = (m1 + panelWidth - 1) / panelWidth * panelWidth
-        let width = width1 + (m2 + panelWidth - 1) / panelWidth * panelWidth
         let packedB = b1.withUnsafeBufferPointer { b1 in
             b2.withUnsafeBufferPointer { b2 in
                 packed(sideBySide: [(b1.baseAddress!, m1, m1, 1), (b2.baseAddress!, m2, m2, 1)], k: k)
             }
         }
+        let panelWidth = panelWidth(of: packedB)
+        let width1 = (m1 + panelWidth - 1) / panelWidth * panelWidth
+        let width = width1 + (m2 + panelWidth - 1) / panelWidth * panelWidth
         let c = [Float](unsafeUninitializedCapacity: n * width) { c, count in
             a.withUnsafeBufferPointer { a in
                 packedB.withUnsafeBufferPointer { packedB in
