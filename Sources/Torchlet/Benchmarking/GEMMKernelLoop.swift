@@ -4,9 +4,9 @@ import TorchletWide
 /// measuring how close the kernel itself comes to the FMA peak (`FMAPeak`):
 /// a whole product's shortfall beyond this is the memory around the kernel.
 ///
-/// It runs the kernel the products use (`TorchletWide`'s sixteen-wide one
-/// with AVX-512), `mr` rows of `A` against one `kc` slice of a packed
-/// panel of `B` per call (see `GEMM`).
+/// It runs the kernel the products use (`TorchletWide`'s 6 × 64 one with
+/// AVX-512), `mr` rows of `A` against one 32 KB slice of a packed panel of
+/// `B` per call (`GEMM.kernelK` values of `k`, see `GEMM.kernelInCache`).
 public enum GEMMKernelLoop {
     /// Floating-point operations per call (a multiply and an add per
     /// multiply-add).

@@ -122,9 +122,14 @@ enum GEMM {
     /// The panel width `packB` uses for matrices of `columns` columns side
     /// by side: wide (`2 · nr`, see `WidePanel`) where this build has them,
     /// unless padding each matrix to whole wide panels would multiply more
-    /// than 9/8 of the columns narrow panels pad to (a wide panel's kernel
-    /// takes about 8/9 of the time per multiply-add). So 32 columns are one
-    /// narrow panel, not half of a wide one, and 96 are three narrow ones.
+    /// than 9/8 of the columns narrow panels pad to. (The wide kernel runs
+    /// 39 instructions per 24 multiply-adds, the narrow one 25 per 12: the
+    /// same time per multiply-add when the machine is quiet, about 0.8 of
+    /// it in slow stretches; 8/9 is between. On an LSTM step's products,
+    /// 32 × 512 × 128 to 32 × 4,096 × 1,024, wide panels took 0.94–0.97×
+    /// the time of narrow ones, median of 30–300 alternating rounds.) So
+    /// 32 columns are one narrow panel, not half of a wide one, and 96 are
+    /// three narrow ones.
     static func panelWidth(columns: [Int]) -> Int {
         guard hasWidePanels else { return nr }
         func padded(_ width: Int) -> Int { columns.reduce(0) { $0 + ($1 + width - 1) / width * width } }
@@ -944,14 +949,17 @@ enum GEMM {
     /// pointers instead of the twelve rows the compiler recomputed from one
     /// pointer at every `p`: 39 instructions per `p` in place (38 packed)
     /// against 51 (42 packed). When the machine is quiet both keep the FMA
-    /// units busy (the kernel alone in L1: 0.97 of the peak); when another
+    /// units busy (the kernel alone in L1: 0.96–0.99 of the peak); when another
     /// tenant shares the core and its front end, the kernel with fewer
     /// instructions loses less (the old kernel fell to 0.68–0.73 of the
     /// peak while the FMA loop kept 0.87–0.97). Measured against 12 × 32,
-    /// the two binaries in lockstep, 21 turns, in a slow stretch: one
-    /// thread 256³ 0.86× the time, 512³ 0.99×, 1,024³ 0.88×,
-    /// `lstm_dense` 0.97×, `lstm_dense_nograd` 0.93×, `lm_step` 0.93×;
-    /// two threads 0.88–0.92× the products, `lstm_large` 0.96×. Its `[kc]
+    /// the two binaries in lockstep, median of 15–31 turns: one thread
+    /// 256³ 0.98× the time, 512³ 0.93×, 1,024³ 0.94×, `lstm_dense` 0.96×,
+    /// `lstm_large` 0.94×, `lm_step` 0.93×, `lstm_packed_nograd` 0.89×,
+    /// `lstm_dense_nograd` and `day3_epoch` 1.00×; two threads 256³ and
+    /// 512³ 0.90×, 1,024³ 0.86×, `lstm_dense` 0.94×, `lstm_large` 0.94×,
+    /// `lm_step` 0.95×. (Before narrow panels, `day3_epoch`, whose
+    /// matrices are 12 to 64 columns wide, took 1.19× the time.) Its `[kc]
     /// [64]` slice of `B` (64 KB) does not fit in L1 (48 KB on that Xeon),
     /// so each tile reads it from L2: 256 bytes per 24 multiply-adds,
     /// which L2 streams fast enough. Narrow matrices pad less in narrow
