@@ -157,6 +157,26 @@ import TorchletWide
         #expect(GEMM.panelWidth(columns: [64]) == GEMM.nr, "the portable build has narrow panels only")
     }
 
+    /// A buffer packed by the AVX-512 build, in 64-column panels, given to
+    /// the portable build's product stops with a message that says so,
+    /// instead of reading its panels at the wrong offsets.
+    @Test func aBufferFromTheOtherBuildStops() async throws {
+        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: nothing packs 64-column panels")
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let b = [Float](repeating: 1, count: 4 * 64), a = [Float](repeating: 1, count: 4)
+            let packed = b.withUnsafeBufferPointer {
+                WideGEMM.packed($0.baseAddress!, k: 4, n: 64, rowStride: 64, columnStride: 1, threads: 1,
+                                perform: { count, piece in for i in 0..<count { piece(i) } })
+            }
+            var c = [Float](repeating: 0, count: 64)
+            packed.withUnsafeBufferPointer { p in
+                GEMM.multiply(m: 1, n: 64, k: 4, a: a, aRowStride: 4, aColumnStride: 1, packedB: p.baseAddress!, c: &c,
+                              ldc: 64, accumulate: false)
+            }
+        }
+        expectStandardError(result, contains: ["B was packed in 64-column panels"])
+    }
+
     @Test func accumulateAddsToC() {
         let (m, n, k) = (7, 19, 5)
         let g = Generator(seed: 9)

@@ -383,6 +383,8 @@ enum GEMM {
             return
         }
         let width = panelWidth(of: packedB)
+        precondition(width == nr || hasWidePanels && width == 2 * nr,
+                     "GEMM.multiply: B was packed in \(width)-column panels, which this build of the kernel does not have (packed by the other build?)")
         let panels = (n + width - 1) / width, tiles = (m + mr - 1) / mr
         let (threads, byRows) = split(m: m, n: n, k: k, width: width, threads: maxThreads)
         if threads > 1 && byRows {
