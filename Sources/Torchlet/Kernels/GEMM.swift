@@ -240,27 +240,27 @@ enum GEMM {
     /// Packs the panels `panelRange` of `B`, `width` columns each (see
     /// `packB`), into `start`, where panel 0 begins.
     static func packPanels(
-        _ panelRange: Range<Int>, width nr: Int, of b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int,
+        _ panelRange: Range<Int>, width: Int, of b: UnsafePointer<Float>, k: Int, n: Int, rowStride: Int,
         columnStride: Int, into start: UnsafeMutablePointer<Float>
     ) {
-        // Panels of `nr` whole columns; the general loop below packs the rest.
-        let wholePanels = min(panelRange.upperBound, n / nr)
+        // Panels of `width` whole columns; the general loop below packs the rest.
+        let wholePanels = min(panelRange.upperBound, n / width)
         var fullPanels = panelRange.lowerBound
         if columnStride == 1 && wholePanels > panelRange.lowerBound {
             // The common case, whole panels of a row-major `B`: read it row
             // by row, a vector copy per vector of a panel (the general loop
             // below, panel by panel, took 45 µs for 256², 20% of the
             // product; this takes 31 µs).
-            let size = MemoryLayout<Vector>.size, vectors = nr / Vector.scalarCount
+            let size = MemoryLayout<Vector>.size, vectors = width / Vector.scalarCount
             for p in 0..<k {
-                let src = UnsafeRawPointer(b + p * rowStride + panelRange.lowerBound * nr)
-                var row = UnsafeMutableRawPointer(start + panelRange.lowerBound * k * nr + p * nr)
+                let src = UnsafeRawPointer(b + p * rowStride + panelRange.lowerBound * width)
+                var row = UnsafeMutableRawPointer(start + panelRange.lowerBound * k * width + p * width)
                 for panel in 0..<(wholePanels - panelRange.lowerBound) {
                     for v in 0..<vectors {
                         row.storeBytes(of: src.loadUnaligned(fromByteOffset: (vectors * panel + v) * size, as: Vector.self),
                                        toByteOffset: v * size, as: Vector.self)
                     }
-                    row += k * nr * MemoryLayout<Float>.size
+                    row += k * width * MemoryLayout<Float>.size
                 }
             }
             fullPanels = wholePanels
@@ -273,34 +273,34 @@ enum GEMM {
             // lockstep, 21 turns: 0.93× the time [0.92–0.95], 0.97× with
             // the AVX2 kernels).
             for panel in panelRange.lowerBound..<wholePanels {
-                let src = b + panel * nr * columnStride, dst = start + panel * k * nr
+                let src = b + panel * width * columnStride, dst = start + panel * k * width
                 var p0 = 0
                 while p0 + 8 <= k {
-                    for j0 in stride(from: 0, to: nr, by: 8) {
-                        transpose8(src + j0 * columnStride + p0, rowStride: columnStride, into: dst + p0 * nr + j0,
-                                   rowStride: nr)
+                    for j0 in stride(from: 0, to: width, by: 8) {
+                        transpose8(src + j0 * columnStride + p0, rowStride: columnStride, into: dst + p0 * width + j0,
+                                   rowStride: width)
                     }
                     p0 += 8
                 }
                 for p in p0..<k {
-                    for j in 0..<nr { dst[p * nr + j] = src[j * columnStride + p] }
+                    for j in 0..<width { dst[p * width + j] = src[j * columnStride + p] }
                 }
             }
             fullPanels = wholePanels
         }
         for panel in max(fullPanels, panelRange.lowerBound)..<panelRange.upperBound {
-            let j0 = panel * nr
-            let width = min(nr, n - j0)
-            let dst = start + panel * k * nr
+            let j0 = panel * width
+            let valid = min(width, n - j0)
+            let dst = start + panel * k * width
             for p in 0..<k {
-                let row = dst + p * nr
+                let row = dst + p * width
                 let src = b + p * rowStride + j0 * columnStride
                 if columnStride == 1 {
-                    for j in 0..<width { row[j] = src[j] }
+                    for j in 0..<valid { row[j] = src[j] }
                 } else {
-                    for j in 0..<width { row[j] = src[j * columnStride] }
+                    for j in 0..<valid { row[j] = src[j * columnStride] }
                 }
-                for j in width..<nr { row[j] = 0 }
+                for j in valid..<width { row[j] = 0 }
             }
         }
     }
