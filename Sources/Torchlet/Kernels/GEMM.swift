@@ -59,8 +59,9 @@ import Dispatch
 ///   is added to `C` separately, so `kc` decides the rounding of every
 ///   product with `k` > 256: 512 changed the recorded results of Days 5
 ///   and 7–10. It stays 256. When `k` spans several blocks, the panels are
-///   also taken in groups of 512 columns (`panelsPerGroup`), so that a wide `B`'s
-///   `kc` block stays in L2 (see `multiply(panels:…)`). With a large `C`
+///   also taken in groups of 16 narrow panels' worth of columns
+///   (`panelsPerGroup`), so that a wide `B`'s `kc` block stays in L2 (see
+///   `multiply(panels:…)`). With a large `C`
 ///   (2 MB or more), each tile of `C` runs all its `kc` blocks back to
 ///   back instead, so it stays in L1 between them rather than making a
 ///   round trip to memory per block (`multiplyTileByTile`).
@@ -142,9 +143,9 @@ enum GEMM {
         Int(packed[1])
     }
 
-    /// Floats before the panels in a packed buffer: the first records where
-    /// the panels start, the second their width, the rest pad them to a
-    /// 64-byte boundary.
+    /// Floats reserved before the panels in a packed buffer: the first
+    /// records where the panels start (2 to 17 floats in), the second their
+    /// width, the rest pad them to a 64-byte boundary.
     ///
     /// Why: the kernel loads `B` in whole vectors, and a 64-byte load that
     /// straddles two cache lines costs two; an array's storage is only
@@ -539,7 +540,11 @@ enum GEMM {
         // From 6 panels it pays: `lstm_dense`'s two weight gradients as one
         // product have 6 (`MatrixMultiply.transposedProducts`), and with the
         // threshold at 6 instead of 8 `lstm_dense` took 0.96× and 0.98× the
-        // time at one thread, 0.93× at two (16 alternating rounds each).
+        // time at one thread, 0.93× at two (16 alternating rounds each). The
+        // threshold counts columns, in narrow panels (3 wide ones are 6):
+        // with the 6 × 64 kernel, never copying took 1.44× the time on
+        // `lstm_large` and `lm_step`, copying from 2 narrow panels' worth
+        // made no difference.
         let tilesTransposed = aRowStride == 1 && aColumnStride > 1 && panelRange.count * width >= minimumPanelsToCopyA * nr
         if !tilesTransposed && k > kc && m * panelRange.count * width >= minimumCTileByTile {
             multiplyTileByTile(W.self, panels: panelRange, of: bPanels, m: m, n: n, k: k, a: a, aRowStride: aRowStride,
