@@ -105,13 +105,13 @@ enum GEMM {
     #endif
     /// Columns of `A` (rows of `B`) per cache block.
     static let kc = 256
-    /// Rows of `A` per cache block (a multiple of `mr`: 12, 6 and 4).
+    /// Rows of `A` per cache block (a multiple of `mr`: 6 and 4).
     static let mc = 96
 
     /// The number of floats `packB` writes for a `[k, n]` matrix: the
     /// panels and a header of `headerCount`.
     static func packedCount(k: Int, n: Int) -> Int {
-        packedCount(k: k, n: n, width: panelWidth(columns: [n]))
+        packedCount(k: k, n: n, width: panelWidth(columns: CollectionOfOne(n)))
     }
 
     /// The number of floats of a packed buffer with `n` columns in panels
@@ -131,7 +131,9 @@ enum GEMM {
     /// the time of narrow ones, median of 30–300 alternating rounds.) So
     /// 32 columns are one narrow panel, not half of a wide one, and 96 are
     /// three narrow ones.
-    static func panelWidth(columns: [Int]) -> Int {
+    /// (Generic, so a caller passes `CollectionOfOne(n)` or a lazy map
+    /// rather than allocating an array on every product.)
+    static func panelWidth<Columns: Sequence<Int>>(columns: Columns) -> Int {
         guard hasWidePanels else { return nr }
         func padded(_ width: Int) -> Int { columns.reduce(0) { $0 + ($1 + width - 1) / width * width } }
         return 8 * padded(2 * nr) <= 9 * padded(nr) ? 2 * nr : nr
@@ -199,7 +201,7 @@ enum GEMM {
         _ operands: [Operand], k: Int, into out: UnsafeMutablePointer<Float>, threads maxThreads: Int,
         perform: (_ count: Int, _ piece: (Int) -> Void) -> Void
     ) {
-        let width = panelWidth(columns: operands.map(\.n))
+        let width = panelWidth(columns: operands.lazy.map(\.n))
         let offset = writeHeader(out, width: width)
         var start = out + offset, allPanels = 0
         for operand in operands {
@@ -371,7 +373,7 @@ enum GEMM {
         _ operands: [Operand], k: Int, threads: Int = 1,
         perform: (_ count: Int, _ piece: (Int) -> Void) -> Void = dispatchPerform
     ) -> [Float] {
-        let width = panelWidth(columns: operands.map(\.n))
+        let width = panelWidth(columns: operands.lazy.map(\.n))
         let n = operands.reduce(0) { $0 + ($1.n + width - 1) / width } * width
         return [Float](unsafeUninitializedCapacity: packedCount(k: k, n: n, width: width)) { buffer, count in
             packB(operands, k: k, into: buffer.baseAddress!, threads: threads, perform: perform)
@@ -458,7 +460,7 @@ enum GEMM {
         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, threads maxThreads: Int = 1,
         perform: (_ count: Int, _ piece: (Int) -> Void) -> Void = dispatchPerform
     ) {
-        let width = panelWidth(columns: [b.n])
+        let width = panelWidth(columns: CollectionOfOne(b.n))
         let (threads, byRows) = split(m: m, n: n, k: k, width: width, threads: maxThreads)
         guard m > 0 && n > 0 && k > 0 && threads > 1 && !byRows else {
             packB([b], k: k, into: scratch, threads: maxThreads, perform: perform)
@@ -972,7 +974,7 @@ enum GEMM {
     /// pointers instead of the twelve rows the compiler recomputed from one
     /// pointer at every `p`: 39 instructions per `p` in place (38 packed)
     /// against 51 (42 packed). When the machine is quiet both keep the FMA
-    /// units busy (the kernel alone in L1: 0.96–0.99 of the peak); when another
+    /// units busy (the kernel alone in L1: 0.97–0.99 of the peak); when another
     /// tenant shares the core and its front end, the kernel with fewer
     /// instructions loses less (the old kernel fell to 0.68–0.73 of the
     /// peak while the FMA loop kept 0.87–0.97). Measured against 12 × 32,
@@ -986,7 +988,11 @@ enum GEMM {
     /// [64]` slice of `B` (64 KB) does not fit in L1 (48 KB on that Xeon),
     /// so each tile reads it from L2: 256 bytes per 24 multiply-adds,
     /// which L2 streams fast enough. Narrow matrices pad less in narrow
-    /// panels, which run 6 × 32 (see `panelWidth(columns:)`).
+    /// panels, which run 6 × 32 (see `panelWidth(columns:)`). (Tried on
+    /// 12 × 32 and not kept: unrolling `p` by hand did not measurably help
+    /// and, four times, made the kernel spill; embedding the broadcasts in
+    /// the multiply-adds, 29 instructions per `p`, ran at 0.86 of the peak,
+    /// with 26 loads per `p`.)
     static func block<W: PanelWidth, H: Height, L: TileLayout>(
         _: W.Type, _: H.Type, _: L.Type, k: Int, a rowPointers: RowPointers, aRowStride: Int, aColumnStride: Int,
         rows: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
