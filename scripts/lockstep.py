@@ -4,15 +4,22 @@ milliseconds apart: a shared machine's speed swings by 1.5x within a
 second (other tenants), and a pair's two times see the same swing more
 often than two times seconds apart do.
 
-Usage: python3 scripts/lockstep.py [--turns N] [--gap S] --label LABEL NAME_A 'COMMAND_A' NAME_B 'COMMAND_B'
+Usage: python3 scripts/lockstep.py [--turns N] [--gap S] [--warm MS] --label LABEL NAME_A 'COMMAND_A' NAME_B 'COMMAND_B'
 
 Each command is one side's benchmark with --lockstep and one case, or one
 --point of --scaling (bench, scripts/bench_pytorch.py); the protocol is in
-Sources/bench/Measurement.swift (lockstepMilliseconds). Per turn, the side that goes first alternates (A
-first in odd turns); a turn is one untimed run, to bring the side's data
-back into the caches the other side used, and the median of N timed runs,
-N chosen so that a turn takes about 20 ms (one run, untimed none, when a
-run takes 50 ms or more), the same N for both sides. Between turns the
+Sources/bench/Measurement.swift (lockstepMilliseconds). Per turn, the side
+that goes first alternates (A first in odd turns); a turn is W untimed
+runs and the median of N timed runs, the same W and N for both sides: W
+runs take at least --warm milliseconds (20) on the faster side, and N runs
+about 20 ms on the slower (one run, untimed none, when a run takes 50 ms
+or more). The untimed runs bring the side's data back into the caches the
+other side used, and its cores back to speed: on an AMD EPYC virtual
+machine a core that sat idle for the gap ran a 128^3 product 1.4x slower
+for its first millisecond or so (25 runs after one untimed: 0.095 ms;
+after 100 untimed: 0.068 ms, as when never idle), which one untimed run
+hid from neither side and two threads, with a worker's core idle longer,
+felt the most. Between turns the
 machine is left idle for --gap seconds, so that worker threads still
 spinning after one side's turn (PyTorch's OpenMP, Torchlet's pool) have
 gone to sleep before the other side starts.
@@ -104,17 +111,24 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=21, help="turns per side (default 21)")
     parser.add_argument("--gap", type=float, default=0.05, help="idle seconds between turns (default 0.05)")
+    parser.add_argument("--warm", type=float, default=20,
+                        help="untimed milliseconds that start each turn, at least (default 20)")
     parser.add_argument("--label", required=True, help="what the turn lines call the case")
     parser.add_argument("name_a")
     parser.add_argument("command_a")
     parser.add_argument("name_b")
     parser.add_argument("command_b")
     args = parser.parse_args()
-    if args.turns < 1 or args.gap < 0:
-        parser.error("--turns must be at least 1 and --gap at least 0")
+    if args.turns < 1 or args.gap < 0 or args.warm < 0:
+        parser.error("--turns must be at least 1, --gap and --warm at least 0")
     sides = [Side(args.name_a, args.command_a), Side(args.name_b, args.command_b)]
     slowest = max(side.ready_ms for side in sides)
-    untimed, timed = (0, 1) if slowest >= 50 else (1, min(25, max(1, int(20 / max(slowest, 1e-3)))))
+    fastest = max(min(side.ready_ms for side in sides), 1e-3)
+    if slowest >= 50:
+        untimed, timed = 0, 1
+    else:
+        untimed = min(1000, math.ceil(args.warm / fastest))
+        timed = min(25, max(1, int(20 / max(slowest, 1e-3))))
     times = {side.name: [] for side in sides}
     for turn in range(args.turns):
         for side in sides if turn % 2 == 0 else reversed(sides):
