@@ -75,4 +75,39 @@ import TestSupport
                          pause, concurrent[concurrent.count / 2], concurrent[concurrent.count * 9 / 10]))
         }
     }
+
+    /// How often both pieces of a job run on one CPU after a pause: for
+    /// each pause, 20 rounds of the pause and then 40 jobs of two 130 µs
+    /// pieces; prints how many jobs ran both pieces on one CPU
+    /// (`CPUPlacement`), first jobs after a pause apart, and the median job
+    /// time.
+    @Test(.enabled(if: enabled)) func piecesAfterAPause() {
+        #if os(Linux)
+        guard #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) else { return }
+        func busy(microseconds: UInt64) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            while DispatchTime.now().uptimeNanoseconds - start < microseconds * 1_000 {}
+        }
+        let cpus = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2)
+        defer { cpus.deallocate() }
+        for pause in [0, 1_000, 50_000] {
+            var shared = [0, 0, 0], times: [Double] = []  // jobs 1, 2-5, 6-40 after each pause
+            for _ in 0..<20 {
+                if pause > 0 { usleep(UInt32(pause)) }
+                for job in 0..<40 {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    WorkerPool.shared.perform(2, threads: 2) { piece in
+                        cpus[piece] = CPUPlacement.currentCPUBit()
+                        busy(microseconds: 130)
+                    }
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3)
+                    if cpus[0] == cpus[1] { shared[job == 0 ? 0 : job < 5 ? 1 : 2] += 1 }
+                }
+            }
+            times.sort()
+            print(String(format: "threads: after %d µs pauses, jobs that ran both pieces on one CPU: %d of 20 first jobs, %d of 80 next 4, %d of 700 others; median job %.0f µs",
+                         pause, shared[0], shared[1], shared[2], times[times.count / 2]))
+        }
+        #endif
+    }
 }

@@ -267,4 +267,56 @@ import TestSupport
             #expect(results.allSatisfy { flush ? $0 == 0 : $0.isSubnormal }, "flush \(flush)")
         }
     }
+
+    /// `CPUPlacement.removing` takes CPUs out of a set, and says nil when
+    /// that would leave none or changes nothing.
+    @Test func placementRemovesTakenCPUs() {
+        let two: CPUPlacement.CPUSet = [0b101] + Array(repeating: 0, count: 15)
+        #expect(CPUPlacement.removing(0b001, from: two) == [0b100] + Array(repeating: 0, count: 15))
+        #expect(CPUPlacement.removing(0b101, from: two) == nil)
+        #expect(CPUPlacement.removing(0b010, from: two) == nil)
+        #expect(CPUPlacement.removing(0, from: two) == nil)
+        #expect(CPUPlacement.removing(-1, from: [1, 1]) == [0, 1], "CPUs 64 and up are kept")
+    }
+
+    /// A thread narrowed by another (as `WorkerPool` does to a sleeping
+    /// worker) wakes on a CPU it is allowed, and `moveOff` moves the calling
+    /// thread off a CPU and gives it back all its CPUs. Run on threads of
+    /// their own, so the test runner's threads keep their affinity.
+    @Test func placementMovesThreadsOffTakenCPUs() {
+        #if os(Linux)
+        guard let allowed = CPUPlacement.allowedCPUs() else {
+            Issue.record("sched_getaffinity is missing on Linux")
+            return
+        }
+        let cpus = (0..<64).map { 1 << $0 }.filter { allowed[0] & UInt64(bitPattern: Int64($0)) != 0 }
+        guard cpus.count > 1 else { return }  // one CPU: nothing can move
+        final class Box: @unchecked Sendable {  // written by the thread, read after it ends
+            var id: Int32 = 0, woke = 0, before = 0, after = 0, restored = false
+        }
+        for target in cpus.prefix(2) {
+            let box = Box(), ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0)
+            let thread = Thread {
+                box.id = CPUPlacement.currentThreadID()
+                ready.signal()
+                go.wait()
+                box.woke = CPUPlacement.currentCPUBit()
+                box.before = box.woke
+                box.after = CPUPlacement.moveOff(box.before, within: allowed)
+                box.restored = CPUPlacement.allowedCPUs() == allowed
+                CPUPlacement.setAllowedCPUs(allowed)
+            }
+            thread.start()
+            ready.wait()
+            #expect(box.id > 0, "gettid gave no id")
+            let others = cpus.reduce(0, |) & ~target
+            CPUPlacement.setAllowedCPUs(CPUPlacement.removing(others, from: allowed)!, thread: box.id)
+            go.signal()
+            while !thread.isFinished { usleep(1_000) }
+            #expect(box.woke == target, "narrowed to CPU bit \(target), woke on \(box.woke)")
+            #expect(box.after != box.before && box.after != 0, "moveOff stayed on CPU bit \(box.before)")
+            #expect(box.restored, "moveOff did not give back every allowed CPU")
+        }
+        #endif
+    }
 }

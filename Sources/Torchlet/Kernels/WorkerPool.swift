@@ -20,6 +20,12 @@ import Synchronization
 ///   of the ticket (tens of microseconds), so back-to-back jobs find it
 ///   awake, then sleeps on a semaphore until the next job. The caller,
 ///   once its own pieces are done, waits for the last piece the same way.
+/// - **Where threads run.** Linux may wake a worker on the caller's CPU
+///   while another CPU idles, and leave the two sharing it for
+///   milliseconds; so the caller takes its CPU out of the sleeping
+///   workers' allowed CPUs before waking them, a worker gives itself back
+///   all its CPUs once awake, and a worker that finds itself on a CPU the
+///   job already uses moves off it (`CPUPlacement`).
 /// - **The caller's arithmetic.** A worker takes the caller's
 ///   `setFlushDenormal` mode at the start of each job, so a piece computes
 ///   the same on any thread.
@@ -55,12 +61,23 @@ final class WorkerPool: @unchecked Sendable {
     /// Whether the caller sleeps on `callerSignal` for the last piece.
     private let callerSleeps = Atomic<Bool>(false)
     private let callerSignal = DispatchSemaphore(value: 0)
+    /// The CPUs the current job's threads run on, one bit each
+    /// (`CPUPlacement`; a hint, 0 when unknown).
+    private let takenCPUs = Atomic<Int>(0)
     /// Whether the current job's caller flushes subnormals to zero (published with the ticket).
     private let callerFlushes = Atomic<Bool>(false)
     /// The current job's body (see the type's thread-safety note).
     private var body: ((Int) -> Void)?
     /// Touched only by the caller that holds `busy`.
-    private var workerCount = 0, jobNumber = 0
+    private var workers: [Worker] = [], jobNumber = 0
+
+    /// A worker thread's id and the CPUs it may run on (those of the
+    /// thread that started it), for `CPUPlacement`.
+    private final class Worker: Sendable {
+        let allowedCPUs = CPUPlacement.allowedCPUs()
+        /// Set by the thread once it runs; 0 until then.
+        let threadID = Atomic<Int32>(0)
+    }
 
     /// Runs `body(0)`, …, `body(count − 1)` on the calling thread and the
     /// pool's workers, and returns when all have finished.
@@ -78,14 +95,16 @@ final class WorkerPool: @unchecked Sendable {
             for piece in 0..<count { body(piece) }
             return
         }
-        while workerCount < threads - 1 { startWorker() }
+        while workers.count < threads - 1 { startWorker() }
         withoutActuallyEscaping(body) { body in
             self.body = body
             callerFlushes.store(isFlushingDenormals(), ordering: .relaxed)
+            let cpu = CPUPlacement.currentCPUBit()
+            takenCPUs.store(cpu, ordering: .relaxed)
             finished.store(0, ordering: .relaxed)
             jobNumber = (jobNumber + 1) & 0x7FFF_FFFF
             ticket.store(jobNumber << 32 | count << 16, ordering: .sequentiallyConsistent)
-            wakeWorkers(min(count, threads) - 1)
+            wakeWorkers(min(count, threads) - 1, awayFrom: cpu)
             runPieces(of: jobNumber)
             waitUntilFinished(count)
             self.body = nil
@@ -130,10 +149,20 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Wakes up to `wanted` sleeping workers (spinning ones see the ticket).
-    private func wakeWorkers(_ wanted: Int) {
+    /// Wakes up to `wanted` sleeping workers (spinning ones see the
+    /// ticket), on CPUs other than `callerCPU` (a bit; 0 when unknown).
+    private func wakeWorkers(_ wanted: Int, awayFrom callerCPU: Int) {
         var woken = 0
         var asleep = sleepers.load(ordering: .sequentiallyConsistent)
+        if asleep > 0 {
+            for worker in workers {
+                let id = worker.threadID.load(ordering: .relaxed)
+                if id != 0, let allowed = worker.allowedCPUs,
+                   let rest = CPUPlacement.removing(callerCPU, from: allowed) {
+                    CPUPlacement.setAllowedCPUs(rest, thread: id)
+                }
+            }
+        }
         while woken < wanted && asleep > 0 {
             let (taken, seen) = sleepers.compareExchange(
                 expected: asleep, desired: asleep - 1, ordering: .sequentiallyConsistent)
@@ -148,21 +177,28 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     private func startWorker() {
-        workerCount += 1
-        let thread = Thread { [self] in work() }
-        thread.name = "Torchlet worker \(workerCount)"
+        let worker = Worker()
+        workers.append(worker)
+        let thread = Thread { [self] in work(worker) }
+        thread.name = "Torchlet worker \(workers.count)"
         thread.start()
     }
 
     /// A worker's life: wait for a new job, help run it, repeat.
-    private func work() {
+    private func work(_ worker: Worker) {
+        worker.threadID.store(CPUPlacement.currentThreadID(), ordering: .relaxed)
         var lastJob = 0, flushes = false
         while true {
-            lastJob = nextJob(after: lastJob)
+            lastJob = nextJob(after: lastJob, worker)
             let wanted = callerFlushes.load(ordering: .relaxed)  // published by the ticket's store, read after it
             if wanted != flushes {
                 setFlushDenormal(wanted)
                 flushes = wanted
+            }
+            let cpu = CPUPlacement.currentCPUBit()
+            let taken = takenCPUs.bitwiseOr(cpu, ordering: .relaxed).oldValue
+            if cpu & taken != 0, let allowed = worker.allowedCPUs {
+                takenCPUs.bitwiseOr(CPUPlacement.moveOff(taken, within: allowed), ordering: .relaxed)
             }
             runPieces(of: lastJob)
         }
@@ -174,7 +210,7 @@ final class WorkerPool: @unchecked Sendable {
     /// ticket, so a caller that publishes a job after that look sees the
     /// count and signals; a count left by a worker that did not sleep
     /// only causes one harmless extra wake-up later.
-    private func nextJob(after job: Int) -> Int {
+    private func nextJob(after job: Int, _ worker: Worker) -> Int {
         var spins = 0
         while true {
             let current = ticket.load(ordering: .acquiring) >> 32
@@ -183,6 +219,9 @@ final class WorkerPool: @unchecked Sendable {
             guard spins >= Self.spinLimit else { continue }
             sleepers.add(1, ordering: .sequentiallyConsistent)
             if ticket.load(ordering: .sequentiallyConsistent) >> 32 == job { workerSignal.wait() }
+            // The caller may have narrowed this thread's CPUs to wake it
+            // away from its own (wakeWorkers); give them all back.
+            if let allowed = worker.allowedCPUs { CPUPlacement.setAllowedCPUs(allowed) }
             spins = 0
         }
     }
