@@ -57,17 +57,17 @@ enum RecurrentKernel {
     }
 
     /// Recurrent multiply-adds (rows × H × gates·H over the sequence) per
-    /// part below which a second thread does not pay: 4M, as for `GEMM`.
+    /// part below which a second thread does not pay: 1M.
     ///
     /// Measured with `ThreadingMeasurement` (LSTM forward + backward, 20
     /// steps, split regardless of size; 2 threads ÷ 1 thread, three runs on
-    /// the shared 2-core machine while others were compiling, so noisy):
-    /// 5K–330K per part 1.2–2.0 (slower: waking the worker twice costs tens
-    /// of microseconds), 0.66M 1.01–1.38, 1.3M 0.93–1.43, 2.6M 1.01–1.22,
-    /// 5.2M (batch 32, H 64) 0.87–1.15, 21M (batch 32, H 128) 0.84–1.12;
-    /// `lstm_dense`, 26M per part, is 1.3–1.4× faster at 2 threads.
+    /// the 2-core AMD EPYC machine, with `CPUPlacement`): 5K–160K per part
+    /// 0.90–1.21, 0.33M 0.91–0.98, 0.66M 0.89–0.94, 1.3M 0.78–0.93, 2.6M
+    /// 0.71–0.88, 5.2M (batch 32, H 64) 0.64–0.65, 21M (batch 32, H 128)
+    /// 0.56–0.73. (Before `CPUPlacement`, on the Intel machine, parts below
+    /// 5M were no faster on two threads, and the value was 4M.)
     /// (A variable only so that `ThreadingMeasurement` can lower it.)
-    nonisolated(unsafe) static var minimumWorkPerPart = 1 << 22
+    nonisolated(unsafe) static var minimumWorkPerPart = 1 << 20
 
     /// Runs `body(t, offset, rows)` for every step `t` of `steps`, in order,
     /// once per part of `ranges`, each part on its own thread: `offset` is
