@@ -14,8 +14,7 @@ import TorchletWide
                     "FMALoop.run sum")
     }
 
-    @Test func wideLoopDoesEveryFMAItCounts() throws {
-        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: the portable loop is used")
+    @Test(.needsWideKernel) func wideLoopDoesEveryFMAItCounts() {
         #expect(WideFMALoop.vectorWidth == 16)
         #expect(WideFMALoop.flopsPerIteration == 2 * FMALoop.accumulatorCount * 16)
         assertClose([WideFMALoop.run(iterations: 100, x: 1)], [Float(FMALoop.accumulatorCount * 16 * 100)],

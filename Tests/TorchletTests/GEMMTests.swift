@@ -139,8 +139,7 @@ import TorchletWide
     /// AVX-512 packs wide panels (64 columns) unless narrow ones (32) pad
     /// the matrices side by side to less than 8/9 of the columns, and a
     /// packed buffer records its width for the product.
-    @Test func widePanelsUnlessNarrowOnesPadLess() throws {
-        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: the portable kernel is used")
+    @Test(.needsWideKernel) func widePanelsUnlessNarrowOnesPadLess() throws {
         let expected: [([Int], Int)] = [([64], 64), ([512], 64), ([10_000], 64), ([352], 64), ([64, 128], 64),
                                         ([288], 64), ([1], 32), ([32], 32), ([96], 32), ([160], 32), ([224], 32), ([32, 64], 32)]
         for (columns, width) in expected {
@@ -160,8 +159,7 @@ import TorchletWide
     /// A buffer packed by the AVX-512 build, in 64-column panels, given to
     /// the portable build's product stops with a message that says so,
     /// instead of reading its panels at the wrong offsets.
-    @Test func aBufferFromTheOtherBuildStops() async throws {
-        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: nothing packs 64-column panels")
+    @Test(.needsWideKernel) func aBufferFromTheOtherBuildStops() async throws {
         let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
             let b = [Float](repeating: 1, count: 4 * 64), a = [Float](repeating: 1, count: 4)
             let packed = b.withUnsafeBufferPointer {
@@ -277,9 +275,8 @@ import TorchletWide
 /// The AVX-512 build of the GEMM, where this CPU runs it, against the
 /// reference, on the same edge sizes.
 @Suite struct WideGEMMTests {
-    @Test(arguments: GEMMTests.sizes.indices)
+    @Test(.needsWideKernel, arguments: GEMMTests.sizes.indices)
     func wideMatchesReference(index: Int) throws {
-        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: the portable kernel is used")
         let (m, n, k) = GEMMTests.sizes[index]
         let g = Generator(seed: UInt64(100 + index))
         let a = (0..<(m * k)).map { _ in g.nextNormal() }, b = (0..<(k * n)).map { _ in g.nextNormal() }

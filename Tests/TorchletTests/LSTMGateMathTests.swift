@@ -8,10 +8,6 @@ import TorchletWide
 /// (the AVX-512 build, `WideLSTMGates`) as eight at a time (`LSTMGateMath`
 /// here), so a model's results do not depend on which CPU ran it.
 @Suite struct LSTMGateMathTests {
-    static func requireWideKernel() throws {
-        try #require(CPUFeatures.hasAVX512 && WideGEMM.isAvailable, "no AVX-512 here: only the eight-wide path runs")
-    }
-
     /// `count` normal values scaled in turn by 10⁻⁶ … 100.
     static func values(_ count: Int, _ g: Generator) -> [Float] {
         let scales: [Float] = [1e-6, 0.1, 1, 3, 10, 100]
@@ -21,9 +17,8 @@ import TorchletWide
     /// One row of pre-activation gates, bias and state, with values from
     /// deep saturation (±100, where `exp` is clamped) to tiny, and the
     /// row's results after a step at each width.
-    @Test(arguments: [16, 48, 128])
+    @Test(.needsWideKernel, arguments: [16, 48, 128])
     func sixteenWideEqualsEightWide(hidden: Int) throws {
-        try Self.requireWideKernel()
         let g = Generator(seed: 11)
         func values(_ count: Int) -> [Float] { Self.values(count, g) }
         let gates = values(4 * hidden), bias = values(4 * hidden), h = values(hidden), c = values(hidden)
@@ -65,9 +60,8 @@ import TorchletWide
     /// The same for the backward gate arithmetic: `dGates` and the new `dc`
     /// of one row, sixteen units at a time and eight at a time, from saved
     /// activations in (0, 1) and (−1, 1) and gradients of every scale.
-    @Test(arguments: [16, 48, 128])
+    @Test(.needsWideKernel, arguments: [16, 48, 128])
     func gradientsSixteenWideEqualEightWide(hidden: Int) throws {
-        try Self.requireWideKernel()
         let g = Generator(seed: 12)
         func values(_ count: Int) -> [Float] { Self.values(count, g) }
         // i, f, o are sigmoids and g a tanh: the saved activations are in their ranges.
