@@ -17,7 +17,9 @@ import Glibc
 /// before waking workers, takes its own CPU out of their allowed CPUs, so
 /// the wake-up lands elsewhere; each worker gives itself back all its CPUs
 /// once awake, which leaves it where it is; and a worker that finds itself
-/// on a CPU its job already uses moves off it the same way.
+/// on a CPU its job already uses moves off it the same way. (With that,
+/// the same measurement: 6–10 of 800 jobs on one CPU, mostly the first
+/// after a pause, median job 131–133 µs.)
 ///
 /// CPUs are told apart by a bit of an `Int`, so only CPUs 0…63 take part;
 /// elsewhere (macOS, higher CPUs) nothing moves.
