@@ -17,9 +17,7 @@ or more). The untimed runs bring the side's data back into the caches the
 other side used, and its cores back to speed: on an AMD EPYC virtual
 machine a core that sat idle for the gap ran a 128^3 product 1.4x slower
 for its first millisecond or so (25 runs after one untimed: 0.095 ms;
-after 100 untimed: 0.068 ms, as when never idle), which one untimed run
-hid from neither side and two threads, with a worker's core idle longer,
-felt the most. Between turns the
+after 100 untimed: 0.068 ms, as when never idle). Between turns the
 machine is left idle for --gap seconds, so that worker threads still
 spinning after one side's turn (PyTorch's OpenMP, Torchlet's pool) have
 gone to sleep before the other side starts.

@@ -292,7 +292,7 @@ import TestSupport
         let cpus = (0..<64).map { 1 << $0 }.filter { allowed[0] & UInt64(bitPattern: Int64($0)) != 0 }
         guard cpus.count > 1 else { return }  // one CPU: nothing can move
         final class Box: @unchecked Sendable {  // written by the thread, read after it ends
-            var id: Int32 = 0, woke = 0, before = 0, after = 0, restored = false
+            var id: Int32 = 0, woke = 0, after = 0, restored = false
         }
         for target in cpus.prefix(2) {
             let box = Box(), ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0)
@@ -301,8 +301,7 @@ import TestSupport
                 ready.signal()
                 go.wait()
                 box.woke = CPUPlacement.currentCPUBit()
-                box.before = box.woke
-                box.after = CPUPlacement.moveOff(box.before, within: allowed)
+                box.after = CPUPlacement.moveOff(box.woke, within: allowed)
                 box.restored = CPUPlacement.allowedCPUs() == allowed
                 CPUPlacement.setAllowedCPUs(allowed)
             }
@@ -314,7 +313,7 @@ import TestSupport
             go.signal()
             while !thread.isFinished { usleep(1_000) }
             #expect(box.woke == target, "narrowed to CPU bit \(target), woke on \(box.woke)")
-            #expect(box.after != box.before && box.after != 0, "moveOff stayed on CPU bit \(box.before)")
+            #expect(box.after != box.woke && box.after != 0, "moveOff stayed on CPU bit \(box.woke)")
             #expect(box.restored, "moveOff did not give back every allowed CPU")
         }
         #endif

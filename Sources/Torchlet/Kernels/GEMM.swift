@@ -483,8 +483,8 @@ enum GEMM {
     /// (Measured on the AMD EPYC machine, each product alone in a loop,
     /// two threads' time over one thread's, median of 27 alternating
     /// rounds, twice: 32 × 128 × 512 (2.1M) 0.64–0.73 with this value and
-    /// 0.98–1.00 with 4M (not split); 128³ 0.74–0.98; 64 × 256 × 256 0.59;
-    /// 64 × 64 × 256 (1M, not split) 1.00. Before `CPUPlacement` the value
+    /// 0.98–1.00 with 4M (not split); 128³ 0.74–0.98; 64 × 256 × 256 0.59
+    /// (one run); 64 × 64 × 256 (1M, not split) 1.00–1.01. Before `CPUPlacement` the value
     /// was 4M: a worker woken on the caller's CPU made the 2.1M product
     /// slower on two threads than on one.)
     static let minimumWorkPerThread = 1 << 20

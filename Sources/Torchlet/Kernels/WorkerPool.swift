@@ -155,6 +155,10 @@ final class WorkerPool: @unchecked Sendable {
         var woken = 0
         var asleep = sleepers.load(ordering: .sequentiallyConsistent)
         if asleep > 0 {
+            // The semaphore does not say which worker it wakes, so every
+            // started worker is narrowed; one still spinning keeps the
+            // narrowed CPUs until it next sleeps, which only keeps it off
+            // this CPU (and `moveOff` starts from all its CPUs).
             for worker in workers {
                 let id = worker.threadID.load(ordering: .relaxed)
                 if id != 0, let allowed = worker.allowedCPUs,
