@@ -13,12 +13,15 @@ func sortedMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> [D
     return times.sorted()
 }
 
-/// The median time in milliseconds of `body` over `repeats` runs after
-/// `warmup` (with `--lockstep`, over the turns standard input asks for).
+/// The times in milliseconds of `body`, fastest first: `repeats` runs
+/// after `warmup`, or with `--lockstep` one per turn standard input asks for.
+func timedMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> [Double] {
+    lockstep ? lockstepMilliseconds(warmup: warmup, body) : sortedMilliseconds(repeats: repeats, warmup: warmup, body)
+}
+
+/// The median of `timedMilliseconds`.
 func medianMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> Double {
-    let times = lockstep
-        ? lockstepMilliseconds(warmup: warmup, body)
-        : sortedMilliseconds(repeats: repeats, warmup: warmup, body)
+    let times = timedMilliseconds(repeats: repeats, warmup: warmup, body)
     return times[times.count / 2]
 }
 
