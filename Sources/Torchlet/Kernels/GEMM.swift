@@ -42,7 +42,14 @@ import Dispatch
 ///   which is what made an earlier 6-row AVX2 kernel spill (see
 ///   `TileLayout`).
 ///   Copying `A` into tiles (as BLIS does) measured slower here: the scalar
-///   copy costs about a cycle per element, 6–12% of a 256³ product. The
+///   copy costs about a cycle per element, 6–12% of a 256³ product. Tried
+///   again on the AMD EPYC (Zen 3) with the copy vectorized (8 × 6
+///   transposes, once per block of rows and group of panels): 256³ and
+///   512³ took 1.03–1.04× the time, 1,024³ 1.26× (it also gave up
+///   `multiplyTileByTile`), both in one process, alternating, median of 20.
+///   In place, the tile's rows are six streams the hardware prefetches
+///   well: rows 4,096 bytes apart, all in one L1 set, ran no slower than
+///   rows padded to 4,160 (0.98×). The
 ///   shorter kernels (4 or 2 rows) run a partial last tile of rows, in
 ///   place when it has their height, else copied and zero-padded (see
 ///   `edgeRows`); a transposed `A` is copied into tiles when many panels
@@ -61,7 +68,10 @@ import Dispatch
 ///   and 7–10. It stays 256. When `k` spans several blocks, the panels are
 ///   also taken in groups of 16 narrow panels' worth of columns
 ///   (`panelsPerGroup`), so that a wide `B`'s `kc` block stays in L2 (see
-///   `multiply(panels:…)`). With a large `C`
+///   `multiply(panels:…)`). (Groups sized to the AMD EPYC's 512 KB L2, 8
+///   panels: a 512³ product alone 0.93–0.97× the time, but whole runs, the
+///   two binaries in lockstep, 21 turns: `gemm_512` 1.08×, `lm_step`
+///   1.06×, so not kept.) With a large `C`
 ///   (2 MB or more), each tile of `C` runs all its `kc` blocks back to
 ///   back instead, so it stays in L1 between them rather than making a
 ///   round trip to memory per block (`multiplyTileByTile`).
