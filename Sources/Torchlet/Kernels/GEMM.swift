@@ -766,8 +766,13 @@ enum GEMM {
         _: W.Type, rows: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
-        kernel(W.self, RowsInPlace.self, rows: rows, k: k, a: (a, a + 3 * aRowStride), aRowStride: aRowStride,
-               aColumnStride: aColumnStride, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        if aColumnStride == 1 {
+            kernel(W.self, RowMajorInPlace.self, rows: rows, k: k, a: (a, a + 3 * aRowStride), aRowStride: aRowStride,
+                   aColumnStride: 1, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        } else {
+            kernel(W.self, RowsInPlace.self, rows: rows, k: k, a: (a, a + 3 * aRowStride), aRowStride: aRowStride,
+                   aColumnStride: aColumnStride, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
+        }
     }
 
     /// Runs `block` with the shortest kernel that covers `rows` rows of
@@ -904,24 +909,38 @@ enum GEMM {
     /// instead of 27 in place, 24 packed; the two binaries in lockstep,
     /// AVX2 kernels, 41 turns: one thread 256³–1,024³ 0.96–1.00× the
     /// time, the LSTM cases 0.98–1.01×; two threads 256³ 0.90× and 0.99×,
-    /// 512³ 0.97× twice.
+    /// 512³ 0.97× twice. A row-major `A` (column stride 1, the common case)
+    /// has a layout of its own, `RowMajorInPlace`, so that its column
+    /// stride too is known at compile time (see `block`).
     protocol TileLayout {
         /// `A`'s row and column strides, from those a caller passed.
         static func strides(row: Int, column: Int) -> (row: Int, column: Int)
         /// Rows 0 and 3, from those a caller passed.
         static func rows(_ rows: RowPointers) -> RowPointers
+        /// Whether the column stride is known at compile time, so that
+        /// `block` can take two `p` per turn of its loop (see `block`).
+        static var columnStrideIsConstant: Bool { get }
     }
     typealias RowPointers = (UnsafePointer<Float>, UnsafePointer<Float>)
-    /// Rows read in place: the pointers as given.
+    /// Rows read in place, any strides: the pointers as given (a
+    /// transposed `A` too narrow to be worth copying).
     enum RowsInPlace: TileLayout {
         static func strides(row: Int, column: Int) -> (row: Int, column: Int) { (row, column) }
         static func rows(_ rows: RowPointers) -> RowPointers { rows }
+        static var columnStrideIsConstant: Bool { false }
+    }
+    /// Rows of a row-major `A` read in place: a column stride of 1.
+    enum RowMajorInPlace: TileLayout {
+        static func strides(row: Int, column: Int) -> (row: Int, column: Int) { (row, 1) }
+        static func rows(_ rows: RowPointers) -> RowPointers { rows }
+        static var columnStrideIsConstant: Bool { true }
     }
     /// A tile packed by `packA`: every row at a fixed offset from the
     /// first pointer (the second is not read).
     enum PackedTile: TileLayout {
         static func strides(row: Int, column: Int) -> (row: Int, column: Int) { (1, mr) }
         static func rows(_ rows: RowPointers) -> RowPointers { (rows.0, rows.0 + 3) }
+        static var columnStrideIsConstant: Bool { true }
     }
 
     /// One row of a register block: up to four vectors (`PanelWidth`).
@@ -1008,6 +1027,26 @@ enum GEMM {
     /// and, four times, made the kernel spill; embedding the broadcasts in
     /// the multiply-adds, 29 instructions per `p`, ran at 0.86 of the peak,
     /// with 26 loads per `p`.)
+    ///
+    /// Two `p` per turn of the loop (AVX2, `unrollsK`): where the column
+    /// stride is known at compile time (`TileLayout.columnStrideIsConstant`)
+    /// the second `p` reads `A` and `B` at fixed offsets, so the three
+    /// pointer steps and the loop test are paid once per two `p`: 22
+    /// instructions per `p` instead of 25, still no stack access. Fewer
+    /// instructions per multiply-add is what holds up when another tenant
+    /// shares the core's front end (above): the kernel alone on a packed
+    /// tile in L1 ran 1.18× as fast (quartiles 1.16–1.21) in a slow stretch on the
+    /// AMD EPYC (median of 40 alternating rounds in one process: 0.87 of
+    /// the peak against 0.74). With a stride known only at run time the
+    /// compiler kept extra pointers and spilled five of them, gaining 1.03×
+    /// (hence `RowMajorInPlace`; the general layout keeps one `p` a turn).
+    /// The two binaries in lockstep on that machine, 21 turns, one thread:
+    /// 256³ 0.92× the time, 512³ 0.90×, 1,024³ 0.94×, `lstm_large` 0.91×,
+    /// `lm_step` 0.97×, `lstm_dense` 1.03× and `lstm_dense_nograd` 1.00×
+    /// (ties: their products are small); two threads: 512³ 0.93×
+    /// [0.87–0.95], the rest ties (256³, 1,024³, `lstm_dense`, `lstm_large`,
+    /// `lm_step` 0.95–1.03×, each interval holding 1). Every accumulator
+    /// still takes its multiply-adds in the same order: the same bits.
     static func block<W: PanelWidth, H: Height, L: TileLayout>(
         _: W.Type, _: H.Type, _: L.Type, k: Int, a rowPointers: RowPointers, aRowStride: Int, aColumnStride: Int,
         rows: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
@@ -1018,13 +1057,34 @@ enum GEMM {
         var tile = Tile()
         var (a0, a3) = L.rows(rowPointers)
         var bp = UnsafeRawPointer(b)
-        for _ in 0..<k {
-            tile.addProducts(W.self, height: height, a0: a0, a3: a3, rowStride: aRowStride, b: bp)
-            a0 += aColumnStride; a3 += aColumnStride
-            bp += step
+        if unrollsK && L.columnStrideIsConstant {
+            for _ in 0..<k / 2 {
+                tile.addProducts(W.self, height: height, a0: a0, a3: a3, rowStride: aRowStride, b: bp)
+                tile.addProducts(W.self, height: height, a0: a0 + aColumnStride, a3: a3 + aColumnStride,
+                                 rowStride: aRowStride, b: bp + step)
+                a0 += 2 * aColumnStride; a3 += 2 * aColumnStride
+                bp += 2 * step
+            }
+            if k % 2 == 1 { tile.addProducts(W.self, height: height, a0: a0, a3: a3, rowStride: aRowStride, b: bp) }
+        } else {
+            for _ in 0..<k {
+                tile.addProducts(W.self, height: height, a0: a0, a3: a3, rowStride: aRowStride, b: bp)
+                a0 += aColumnStride; a3 += aColumnStride
+                bp += step
+            }
         }
         tile.store(W.self, rows: rows, c, ldc: ldc, columns: columns, accumulate: accumulate)
     }
+
+    /// Whether `block` takes two `p` per turn of its loop where the
+    /// layout allows (`TileLayout.columnStrideIsConstant`): in the
+    /// portable build on x86-64 (AVX2); the AVX-512 and NEON kernels are
+    /// not measured with it yet.
+    #if arch(x86_64) && !TORCHLET_WIDE_SIMD
+    static let unrollsK = true
+    #else
+    static let unrollsK = false
+    #endif
 
     /// Writes (or adds) one row of a register block, `W.columns` values or
     /// the first `columns` of them at the right edge.
@@ -1070,8 +1130,9 @@ enum GEMM {
     /// Multiply-adds per call of `kernelInCache`.
     static let kernelMultiplyAdds = kernelK * mr * kernelPanelColumns
 
-    /// Runs the micro-kernel `calls` times on one tile of `A` and one
-    /// `kernelK` slice of the widest panel of `B`, which stay in L1, adding
+    /// Runs the micro-kernel `calls` times on one tile of a row-major `A`
+    /// (read in place, as a product reads it) and one `kernelK` slice of
+    /// the widest panel of `B`, which stay in L1, adding
     /// into one block of `C`, and returns a value of `C` (use it, so the
     /// work is not dropped): what the kernel does when no cache misses slow
     /// it, for comparing with a whole product (see `bench kernel`).
@@ -1089,10 +1150,10 @@ enum GEMM {
                     let panel = panels(of: packedB.baseAddress!)
                     for _ in 0..<calls {
                         if hasWidePanels {
-                            inPlace(WidePanel.self, rows: mr, k: k, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr,
+                            inPlace(WidePanel.self, rows: mr, k: k, a: a.baseAddress!, aRowStride: k, aColumnStride: 1,
                                     b: panel, c: c.baseAddress!, ldc: width, columns: width, accumulate: true)
                         } else {
-                            inPlace(NarrowPanel.self, rows: mr, k: k, a: a.baseAddress!, aRowStride: 1, aColumnStride: mr,
+                            inPlace(NarrowPanel.self, rows: mr, k: k, a: a.baseAddress!, aRowStride: k, aColumnStride: 1,
                                     b: panel, c: c.baseAddress!, ldc: width, columns: width, accumulate: true)
                         }
                     }
