@@ -1043,7 +1043,9 @@ enum GEMM {
     /// The two binaries in lockstep on that machine, 21 turns, one thread:
     /// 256³ 0.92× the time, 512³ 0.90×, 1,024³ 0.94×, `lstm_large` 0.91×,
     /// `lm_step` 0.97×, `lstm_dense` 1.03× and `lstm_dense_nograd` 1.00×
-    /// (ties: their products are small); two threads: 512³ 0.93×
+    /// (ties: their products are small); again later, 256³ 0.89×, 512³
+    /// 0.96×, 1,024³ 0.97×, `lstm_large` 0.92×, `lm_step` 0.98×; two
+    /// threads: 512³ 0.93×
     /// [0.87–0.95], the rest ties (256³, 1,024³, `lstm_dense`, `lstm_large`,
     /// `lm_step` 0.95–1.03×, each interval holding 1). Every accumulator
     /// still takes its multiply-adds in the same order: the same bits.
