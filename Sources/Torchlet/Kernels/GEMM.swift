@@ -69,7 +69,8 @@ import Dispatch
 ///   also taken in groups of 16 narrow panels' worth of columns
 ///   (`panelsPerGroup`), so that a wide `B`'s `kc` block stays in L2 (see
 ///   `multiply(panels:…)`). (Groups sized to the AMD EPYC's 512 KB L2, 8
-///   panels: a 512³ product alone 0.93–0.97× the time, but whole runs, the
+///   panels: a 512³ product alone 0.97× the time, quartiles 0.93–1.00;
+///   4 panels 0.93×; but whole runs, the
 ///   two binaries in lockstep, 21 turns: `gemm_512` 1.08×, `lm_step`
 ///   1.06×, so not kept.) With a large `C`
 ///   (2 MB or more), each tile of `C` runs all its `kc` blocks back to
@@ -766,7 +767,7 @@ enum GEMM {
         _: W.Type, rows: Int, k: Int, a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
     ) {
-        if aColumnStride == 1 {
+        if unrollsK && aColumnStride == 1 {
             kernel(W.self, RowMajorInPlace.self, rows: rows, k: k, a: (a, a + 3 * aRowStride), aRowStride: aRowStride,
                    aColumnStride: 1, b: b, c: c, ldc: ldc, columns: columns, accumulate: accumulate)
         } else {
@@ -909,9 +910,10 @@ enum GEMM {
     /// instead of 27 in place, 24 packed; the two binaries in lockstep,
     /// AVX2 kernels, 41 turns: one thread 256³–1,024³ 0.96–1.00× the
     /// time, the LSTM cases 0.98–1.01×; two threads 256³ 0.90× and 0.99×,
-    /// 512³ 0.97× twice. A row-major `A` (column stride 1, the common case)
-    /// has a layout of its own, `RowMajorInPlace`, so that its column
-    /// stride too is known at compile time (see `block`).
+    /// 512³ 0.97× twice. Where `block` takes two `p` per turn (`unrollsK`),
+    /// a row-major `A` (column stride 1, the common case) has a layout of
+    /// its own, `RowMajorInPlace`, so that its column stride too is known
+    /// at compile time (see `block`).
     protocol TileLayout {
         /// `A`'s row and column strides, from those a caller passed.
         static func strides(row: Int, column: Int) -> (row: Int, column: Int)
@@ -1035,20 +1037,21 @@ enum GEMM {
     /// instructions per `p` instead of 25, still no stack access. Fewer
     /// instructions per multiply-add is what holds up when another tenant
     /// shares the core's front end (above): the kernel alone on a packed
-    /// tile in L1 ran 1.18× as fast (quartiles 1.16–1.21) in a slow stretch on the
-    /// AMD EPYC (median of 40 alternating rounds in one process: 0.87 of
-    /// the peak against 0.74). With a stride known only at run time the
-    /// compiler kept extra pointers and spilled five of them, gaining 1.03×
-    /// (hence `RowMajorInPlace`; the general layout keeps one `p` a turn).
-    /// The two binaries in lockstep on that machine, 21 turns, one thread:
-    /// 256³ 0.92× the time, 512³ 0.90×, 1,024³ 0.94×, `lstm_large` 0.91×,
-    /// `lm_step` 0.97×, `lstm_dense` 1.03× and `lstm_dense_nograd` 1.00×
-    /// (ties: their products are small); again later, 256³ 0.89×, 512³
-    /// 0.96×, 1,024³ 0.97×, `lstm_large` 0.92×, `lm_step` 0.98×; two
-    /// threads: 512³ 0.93×
-    /// [0.87–0.95], the rest ties (256³, 1,024³, `lstm_dense`, `lstm_large`,
-    /// `lm_step` 0.95–1.03×, each interval holding 1). Every accumulator
-    /// still takes its multiply-adds in the same order: the same bits.
+    /// tile in L1 ran 1.18× as fast (quartiles 1.16–1.21) in a slow
+    /// stretch on the AMD EPYC (median of 40 alternating rounds in one
+    /// process: 0.87 of the peak against 0.74). With a stride known only
+    /// at run time the compiler kept extra pointers and spilled five of
+    /// them, gaining 1.03× (hence `RowMajorInPlace`; the general layout
+    /// keeps one `p` a turn). The two binaries in lockstep on that
+    /// machine, 21 turns, one thread: 256³ 0.92× the time, 512³ 0.90×,
+    /// 1,024³ 0.94×, `lstm_large` 0.91×, `lm_step` 0.97×, `lstm_dense`
+    /// 1.03× and `lstm_dense_nograd` 1.00× (ties: their products are
+    /// small); again later, 256³ 0.89×, 512³ 0.96×, 1,024³ 0.97×,
+    /// `lstm_large` 0.92×, `lm_step` 0.98×; two threads: 512³ 0.93×
+    /// [0.87–0.95], the rest ties (256³, 1,024³, `lstm_dense`,
+    /// `lstm_large`, `lm_step` 0.95–1.03×, each interval holding 1). Every
+    /// accumulator still takes its multiply-adds in the same order: the
+    /// same bits.
     static func block<W: PanelWidth, H: Height, L: TileLayout>(
         _: W.Type, _: H.Type, _: L.Type, k: Int, a rowPointers: RowPointers, aRowStride: Int, aColumnStride: Int,
         rows: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, accumulate: Bool
