@@ -74,11 +74,13 @@ let package = Package(
         .executable(name: "grade", targets: ["grade"]),
     ] + (1...10).map { .executable(name: "day\($0)", targets: ["day\($0)"]) },
     targets: [
-        .target(name: "Torchlet", dependencies: ["TorchletWide"], swiftSettings: optimizedInDebug),
-        .target(name: "TorchletWide", swiftSettings: [
+        .target(name: "Torchlet", dependencies: ["TorchletWide", "CacheHints"], swiftSettings: optimizedInDebug),
+        .target(name: "TorchletWide", dependencies: ["CacheHints"], swiftSettings: [
             .unsafeFlags(["-O"], .when(configuration: .debug)),
             .unsafeFlags(wideTarget),
         ]),
+        // A C header for what Swift cannot say: a prefetch (see GEMM.block).
+        .target(name: "CacheHints"),
         .target(name: "Course", dependencies: ["Torchlet", "Markup"]),
         .target(name: "Markup"),
         .target(name: "Weaver"),

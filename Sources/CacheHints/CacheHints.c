@@ -1,0 +1,1 @@
+// CacheHints is its header (include/CacheHints.h); a C target needs a source file.
