@@ -4,7 +4,9 @@
 # Torchlet is faster) with a 95% confidence interval for it (from the
 # order statistics of the turns' ratios: a ratio whose interval holds 1 is
 # a tie at this many turns), each side's median time and GFLOP/s,
-# and their share of one core's measured FMA peak; then a memory table:
+# and, for the products, their share of one core's FMA peak (each turn's
+# speed over the peak bench measures again in that turn, right after its
+# own runs: the median of those per-turn shares); then a memory table:
 # lstm_large and lm_step run again, each alone in a fresh process, for the
 # peak resident set of each side.
 #
@@ -72,9 +74,10 @@ python3 - "$lines" <<'PY'
 import re, statistics, sys
 
 sys.path.insert(0, "scripts")
-from lockstep import median_interval, read_output, turn_ratios
+from lockstep import median_interval, read_output, read_turn_field, turn_ratios
 
 ms, others = read_output(sys.argv[1])
+turn_peaks = read_turn_field(sys.argv[1], "peak_gflops")  # gemm cases: {case: {(turn, "torchlet"): gflops}}
 gflops, peaks, losses = {}, [], {"torchlet": [], "pytorch": []}
 for side, line in others:
     if m := re.match(r"bench: peak gflops=(\S+)", line):
@@ -85,10 +88,23 @@ for side, line in others:
         if l := re.search(r"first_loss=(\S+)", line):
             losses[side].append(l.group(1))
 
-peak = statistics.median(peaks) if peaks else None
-print("measured peak gflops=%s (median of %d runs of bench's peak loop, one per gemm case)" % ("%.1f" % peak if peak else "-", len(peaks)))
 med = lambda xs: statistics.median(xs) if xs else None
 fmt = lambda x, f: "-" if x is None else f % x
+every_turn_peak = [p for case in turn_peaks.values() for p in case.values()]
+print("measured peak gflops=%s (median over the gemm cases' turns of bench's peak loop, run in each turn"
+      " after Torchlet's runs; %s before the turns, median of %d processes)"
+      % (fmt(med(every_turn_peak), "%.1f"), fmt(med(peaks), "%.1f"), len(peaks)))
+
+
+def share(case, side):
+    """The median over turns of the side's speed in a gemm case over the
+    peak measured in the same turn (None for other cases)."""
+    peaks = turn_peaks.get(case, {})
+    flops = 2 * int(case.split("_")[1]) ** 3 if case.startswith("gemm_") else 0
+    return med([flops / (v * 1e6) / peaks[(t, "torchlet")]
+                for (t, s), v in ms[case].items() if s == side and (t, "torchlet") in peaks])
+
+
 print("%-20s %12s %12s %8s %13s %16s %16s %15s %14s" % ("case", "torchlet_ms", "pytorch_ms", "ratio", "ratio_ci95",
       "torchlet_gflops", "pytorch_gflops", "torchlet_share", "pytorch_share"))
 for case in ms:
@@ -96,11 +112,11 @@ for case in ms:
     ours = med([v for (t, s), v in ms[case].items() if s == "torchlet"])
     theirs = med([v for (t, s), v in ms[case].items() if s == "pytorch"])
     g = [gflops.get((case, s)) for s in ("torchlet", "pytorch")]
-    share = [None if x is None or peak is None or not case.startswith("gemm") else x / peak for x in g]
+    shares = [share(case, s) for s in ("torchlet", "pytorch")]
     print("%-20s %12s %12s %8s %13s %16s %16s %15s %14s" % (
         case, fmt(ours, "%.3f"), fmt(theirs, "%.3f"), fmt(med(ratios), "%.2f"),
         "-" if not ratios else "%.2f-%.2f" % median_interval(ratios),
-        fmt(g[0], "%.1f"), fmt(g[1], "%.1f"), fmt(share[0], "%.2f"), fmt(share[1], "%.2f")))
+        fmt(g[0], "%.1f"), fmt(g[1], "%.1f"), fmt(shares[0], "%.2f"), fmt(shares[1], "%.2f")))
 # Both should start near ln 10,000 = 9.21: the two sides run the same model.
 print("lm_step first loss: torchlet %s, pytorch %s (ln 10000 = 9.210)" % (
     ",".join(sorted(set(losses["torchlet"]))) or "-", ",".join(sorted(set(losses["pytorch"]))) or "-"))

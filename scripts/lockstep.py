@@ -22,8 +22,9 @@ machine is left idle for --gap seconds, so that worker threads still
 spinning after one side's turn (PyTorch's OpenMP, Torchlet's pool) have
 gone to sleep before the other side starts.
 
-Prints one line per side and turn, 'TURN NAME bench: turn case=LABEL ms=T',
-then each side's other lines (its case or scaling line, a median over its
+Prints one line per side and turn, 'TURN NAME bench: turn case=LABEL ms=T'
+(and any fields the side's turn line adds after its time, such as bench's
+peak_gflops), then each side's other lines (its case or scaling line, a median over its
 turns, and any peak and memory lines) as 'all NAME LINE'. bench_compare.sh
 and bench_scaling.sh read that back with read_output and turn_ratios.
 """
@@ -56,10 +57,12 @@ class Side:
                  % (self.name, self.process.wait(), prefix, self.command))
 
     def turn(self, untimed, timed):
-        """Runs one turn and returns its time in milliseconds."""
+        """Runs one turn and returns its time in milliseconds and the rest
+        of its line (more fields, such as bench's peak_gflops, or '')."""
         self.process.stdin.write("run %d %d\n" % (untimed, timed))
         self.process.stdin.flush()
-        return float(self.read_until("bench: turn ms="))
+        ms, _, fields = self.read_until("bench: turn ms=").partition(" ")
+        return float(ms), fields
 
     def stop(self):
         """Ends the case; returns the side's remaining lines."""
@@ -78,11 +81,23 @@ def read_output(path):
     times, others = {}, []
     for line in open(path):
         turn, side, rest = line.rstrip("\n").split(" ", 2)
-        if m := re.match(r"bench: turn case=(.+) ms=(\S+)$", rest):
+        if m := re.match(r"bench: turn case=(.+?) ms=(\S+)( .*)?$", rest):
             times.setdefault(m.group(1), {})[(turn, side)] = float(m.group(2))
         else:
             others.append((side, rest))
     return times, others
+
+
+def read_turn_field(path, name):
+    """A field that turn lines in path carry after the time, such as
+    bench's peak_gflops: {label: {(turn, side): value}}, for the turns that
+    have it."""
+    values = {}
+    for line in open(path):
+        turn, side, rest = line.rstrip("\n").split(" ", 2)
+        if m := re.match(r"bench: turn case=(.+?) ms=\S+ .*\b%s=(\S+)" % re.escape(name), rest):
+            values.setdefault(m.group(1), {})[(turn, side)] = float(m.group(2))
+    return values
 
 
 def turn_ratios(times, a, b):
@@ -127,15 +142,17 @@ def main():
     else:
         untimed = min(1000, math.ceil(args.warm / fastest))
         timed = min(25, max(1, int(20 / max(slowest, 1e-3))))
-    times = {side.name: [] for side in sides}
+    turns = {side.name: [] for side in sides}
     for turn in range(args.turns):
         for side in sides if turn % 2 == 0 else reversed(sides):
             time.sleep(args.gap)
-            times[side.name].append(side.turn(untimed, timed))
+            turns[side.name].append(side.turn(untimed, timed))
     lines = {side.name: side.stop() for side in sides}
     for turn in range(args.turns):
         for side in sides:
-            print("%d %s bench: turn case=%s ms=%.4f" % (turn + 1, side.name, args.label, times[side.name][turn]))
+            ms, fields = turns[side.name][turn]
+            print("%d %s bench: turn case=%s ms=%.4f%s" % (turn + 1, side.name, args.label, ms,
+                                                        " " + fields if fields else ""))
     for side in sides:
         for line in lines[side.name]:
             print("all %s %s" % (side.name, line))

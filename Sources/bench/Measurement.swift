@@ -14,9 +14,14 @@ func sortedMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> [D
 }
 
 /// The times in milliseconds of `body`, fastest first: `repeats` runs
-/// after `warmup`, or with `--lockstep` one per turn standard input asks for.
-func timedMilliseconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> [Double] {
-    lockstep ? lockstepMilliseconds(warmup: warmup, body) : sortedMilliseconds(repeats: repeats, warmup: warmup, body)
+/// after `warmup`, or with `--lockstep` one per turn standard input asks
+/// for (each turn's line ending in what `afterTurn` returns, if given).
+func timedMilliseconds(
+    repeats: Int, warmup: Int = 2, afterTurn: (() -> String)? = nil, _ body: () -> Void
+) -> [Double] {
+    lockstep
+        ? lockstepMilliseconds(warmup: warmup, afterTurn: afterTurn, body)
+        : sortedMilliseconds(repeats: repeats, warmup: warmup, body)
 }
 
 /// The median of `timedMilliseconds`.
@@ -35,9 +40,11 @@ nonisolated(unsafe) var lockstep = false
 /// After `warmup` runs it prints `bench: ready ms=…` (the last warm-up's
 /// time). Then, for each line `run W N`, it runs `body` `W` times untimed
 /// (to bring its data back into the caches the other process used) and `N`
-/// times timed, and prints `bench: turn ms=…`, the median of the `N`; a
-/// line `stop`, or the end of the input, ends the case.
-func lockstepMilliseconds(warmup: Int, _ body: () -> Void) -> [Double] {
+/// times timed, and prints `bench: turn ms=…`, the median of the `N`,
+/// followed by what `afterTurn` returns (more `name=value` fields, measured
+/// right after the timed runs); a line `stop`, or the end of the input,
+/// ends the case.
+func lockstepMilliseconds(warmup: Int, afterTurn: (() -> String)? = nil, _ body: () -> Void) -> [Double] {
     var last = 0.0
     for _ in 0..<max(1, warmup) { last = sortedMilliseconds(repeats: 1, warmup: 0, body)[0] }
     print("bench: ready ms=\(String(format: "%.3f", last))")
@@ -53,7 +60,7 @@ func lockstepMilliseconds(warmup: Int, _ body: () -> Void) -> [Double] {
         }
         let times = sortedMilliseconds(repeats: timed, warmup: untimed, body)
         turns.append(times[times.count / 2])
-        print("bench: turn ms=\(String(format: "%.4f", turns.last!))")
+        print("bench: turn ms=\(String(format: "%.4f", turns.last!))" + (afterTurn?() ?? ""))
         fflush(stdout)
     }
     guard !turns.isEmpty else {

@@ -6,6 +6,9 @@
 //     bench: case=NAME ms=MEDIAN gflops=… threads=N [peak_share=… best_share=… (gemm) or first_loss=… (lm_step)]
 //     bench: memory start_rss_mb=… peak_rss_mb=…
 //
+// With `--lockstep`, each turn prints `bench: turn ms=…`, and a gemm case's
+// turns add `peak_gflops=…`, the peak measured again right after the turn.
+//
 // Run it optimized: `swift run -c release bench [--repeats N] [--threads N] [--lockstep] [--scaling] [--list] [CASE…]`.
 // `--list` prints the case names, one per line; an unknown name is an error.
 // With `--scaling`, `--list` prints the sweep's shapes and `--point I` runs
@@ -101,7 +104,9 @@ if kernelWanted, let peakGigaflops {
 }
 for n in gemmSizes {
     let a = Tensor.normal([n, n], generator: generator), b = Tensor.normal([n, n], generator: generator)
-    let times = timedMilliseconds(repeats: n >= 1024 ? max(3, repeats / 3) : repeats) { _ = a.matmul(b) }
+    let times = timedMilliseconds(repeats: n >= 1024 ? max(3, repeats / 3) : repeats, afterTurn: turnPeakField) {
+        _ = a.matmul(b)
+    }
     let ms = times[times.count / 2], flops = 2 * Double(n * n * n)
     let share = peakGigaflops.map {
         String(format: " peak_share=%.2f best_share=%.2f", flops / (ms * 1e6) / $0, flops / (times[0] * 1e6) / $0)
