@@ -202,14 +202,46 @@ thirtyChunks(detach: false, title: "without detached():")
 thirtyChunks(detach: true, title: "with detached():")
 
 /*:
- Past chunk 10 the backward time jumps far more than the graph grows.
- The last column says why: the gradient that reaches back through a
- hundred or more steps has faded below `Float.leastNormalMagnitude`
- (1.2e-38) into *subnormal* numbers, which x86 CPUs compute with in
- microcode, many times slower. (The count is of the parameters' gradient
- values; the fading gradients of the states inside the backward pass are
- many more.) `setFlushDenormal(true)`, PyTorch's
- `torch.set_flush_denormal(True)`, makes the CPU treat them as zero; the
+ Past chunk 10 the graph keeps growing, and the last column shows what
+ becomes of the gradient that reaches back through a hundred or more
+ steps: it fades below `Float.leastNormalMagnitude` (1.2e-38) into
+ *subnormal* numbers. (The count is of the parameters' gradient values;
+ the fading gradients of the states inside the backward pass are many
+ more.) What they cost depends on the CPU. Many x86 CPUs, Intel's among
+ them, compute with subnormals in microcode, tens of times slower, and
+ there the backward time jumps far more than the graph grows; others,
+ such as AMD's recent cores and ARM's, lose little, and there it grows
+ with the graph alone. The line below times this CPU: a matrix product
+ whose values are all subnormal against the same product in normal
+ numbers.
+ */
+/// The time of a 128 × 128 × 128 matrix product whose values are all
+/// subnormal (inputs, sums and results) over the same product in normal
+/// numbers (fastest of 30 each): multiply-adds like the backward pass's.
+func subnormalSlowdown() -> Double {
+    func fastest(_ value: Float) -> Double {
+        let n = 128
+        let a = Tensor([Float](repeating: value, count: n * n), shape: [n, n])
+        let half = Tensor([Float](repeating: 0.5, count: n * n), shape: [n, n])
+        var best = Double.infinity
+        for _ in 0..<30 {
+            let stopwatch = Stopwatch()
+            _ = a.matmul(half)
+            best = min(best, stopwatch.seconds)
+        }
+        return best
+    }
+    // 128 products of 1e-41 · 0.5 sum to 6.4e-40, still below 1.2e-38.
+    return fastest(1e-41) / fastest(1e-30)
+}
+let slowdown = subnormalSlowdown()
+print("a matrix product in subnormal numbers takes \(format(slowdown, 1))× the time of one in normal numbers on this CPU: "
+      + (slowdown >= 2 ? "slow, so compare the backward times above with the same run flushed below"
+                       : "about full speed, so the backward time above grows with the graph alone"))
+
+/*:
+ `setFlushDenormal(true)`, PyTorch's `torch.set_flush_denormal(True)`,
+ makes the CPU treat subnormals as zero, so no CPU pays for them; the
  same run with it on:
  */
 let flushes = setFlushDenormal(true)

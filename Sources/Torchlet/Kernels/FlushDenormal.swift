@@ -8,10 +8,11 @@ import Darwin
 /// `torch.set_flush_denormal(mode)`; returns whether this CPU and system support it.
 ///
 /// Subnormal (denormal) numbers are the tiny values below
-/// `Float.leastNormalMagnitude` (about 1.2e-38). x86 CPUs compute with
-/// them in microcode, tens of times slower than with normal numbers, and a
-/// gradient that fades through hundreds of LSTM steps lands exactly
-/// there: Day 8 measures a backward pass ten times slower for it. With
+/// `Float.leastNormalMagnitude` (about 1.2e-38). Many x86 CPUs, Intel's
+/// among them, compute with them in microcode, tens of times slower than
+/// with normal numbers (AMD's recent cores lose little), and a gradient
+/// that fades through hundreds of LSTM steps lands exactly there: Day 8
+/// shows it, and times a product in subnormals on the CPU it runs on. With
 /// the flag on, the CPU treats them as zero (the FTZ and DAZ bits of the
 /// SSE control register MXCSR); the results then differ from IEEE
 /// arithmetic only in values already below 1e-38.
