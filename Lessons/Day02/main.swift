@@ -348,14 +348,14 @@ func train(_ model: SequenceTagger, batchSize: Int, epochs: Int, order: Generato
  Much faster, though not 32 times: a step on 32 sentences costs more than
  a step on one, but far less than 32 of them, since one matrix product
  does the work of 32. The speed-up column has this run's factor. After
- one epoch the small batches are far ahead: batch sizes 1 and 8 took
- 2,000 and 274 steps where 32 took 93, and with Adam every step moves the
- weights about as far however noisy its gradient. Batch size 1 ends
- lower here, but with seven times the steps of batch size 8: its steps
- are so noisy that many are wasted, and which of the two ends lower
- changes with the seed (and even with the last bits of the arithmetic).
- Per *second* the ranking turns around, as the comparison by time below
- shows.
+ one epoch the small batches are ahead: batch sizes 1 and 8 took 2,000
+ and 274 steps where 32 took 93, and with Adam every step moves the
+ weights about as far however noisy its gradient. Yet batch size 1, with
+ seven times the steps of batch size 8, does not beat it by much, or at
+ all: its steps are so noisy that many are wasted, and which of the two
+ ends lower changes with the seed (and even with the last bits of the
+ arithmetic; the line under the table says which did here). Per *second*
+ the ranking turns around, as the comparison by time below shows.
  </details>
  */
 let batchSizes = [1, 8, 32, 128]
@@ -407,8 +407,8 @@ print("lowest validation loss after 1 epoch: batch size \(bestAfterOne); after \
 /*:
  Read the table row by row. Batch size 1 takes a step per sentence, and
  its epoch costs the most time by far. Batch size 128 takes the fewest
- steps but is no faster per epoch than 32 (its equal-length batches rarely
- fill up), and it is the furthest behind after one epoch and after three.
+ steps but is not much faster per epoch than 32 (its equal-length batches
+ rarely fill up), and it is the furthest behind after one epoch and after three.
  The winner after a fixed number of epochs is a small batch, but not
  necessarily the smallest.
 

@@ -516,9 +516,9 @@ lesson.writePlot(plot, name: "adding-problem")
  **Why train at T = 50 and not 100?** The gradient table measured both;
  training is another matter. The line above the plot gives the time of
  the 15 runs and of one step at both lengths: a step at T = 100 runs the
- LSTM over twice the steps and takes about twice the time. The same
- number of steps at T = 100 would take the lesson past its 20 seconds,
- before the harder task asks for a larger budget.
+ LSTM over twice the steps and takes longer, every step of the 15 runs
+ would pay that, and the harder task would ask for a larger budget on
+ top. T = 50 keeps the lesson to seconds.
 
  **What the slip costs.** An effective forget bias of 2 holds a memory
  longer (`σ(2)^25 ≈ 0.04` above), which helps a task whose *only* job is

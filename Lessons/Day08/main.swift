@@ -447,8 +447,8 @@ for temperature: Float in [0.5, 1.0] {
 
  <details><summary>Answer</summary>
 
- Some: `your` and `a` are among its five nearest, next to `with`,
- `good` and an invented word, and the neighbours of `book` are not nouns. Two epochs of a
+ Some: `your` and `my` are among its five nearest, next to `good`,
+ `with` and an invented word, and the neighbours of `book` are not nouns. Two epochs of a
  small model on 13,000 words is a weak teacher; Day 10 measures whether
  its vectors still help a tagger that has few labels.
  </details>

@@ -405,16 +405,16 @@ lesson.writePlot(curves, name: "perplexity-by-epoch")
 
  *GRU or LSTM?* The GRU has 3/4 of the LSTM's recurrent parameters at
  the same hidden size and about its time per epoch here. Its perplexity
- is higher, 77.1 at H = 32 and 76.4 with the LSTM's number of recurrent
- parameters (H = 39), against 62.2, with standard deviations of 8.7 and
- 1.2 over the seeds.
+ is higher, 77.3 at H = 32 and 77.2 with the LSTM's number of recurrent
+ parameters (H = 39), against 62.2, with standard deviations of 9.0 and
+ 2.0 over the seeds.
  That is one small task: published comparisons (Chung et al., 2014;
  Jozefowicz et al., 2015) find the two cells close, with the winner
  changing from task to task. What the table settles is the parameter
  count — the LSTM is the larger cell, by 4/3.
 
  *Does tying pay?* It saves 36% of the parameters, and here it costs
- perplexity: 83.0 against 62.2. The gains Press & Wolf and Inan et al.
+ perplexity: 82.9 against 62.2. The gains Press & Wolf and Inan et al.
  report come from large vocabularies, where the decoder is most of the
  model and many words are rare, and from long training; this run has 369
  words and three epochs. Tying is still the default of PyTorch's
@@ -425,10 +425,10 @@ lesson.writePlot(curves, name: "perplexity-by-epoch")
  show that the ranking depends on the budget. After one epoch both GRUs
  and the tied model are ahead of the 1-layer LSTM (105.6, 97.2 and 109.1
  against 122.1); the LSTM passes them in the second epoch, and the GRU
- of H = 32 is already getting worse in the third (74.4 → 77.1). The
+ of H = 32 is already getting worse in the third (74.3 → 77.3). The
  4-layer LSTM without residual connections gets worse every epoch (247.2
  → 286.2 → 300.2), while the same stack with them improves every epoch
- (208.9 → 88.0 → 75.5). Compare models at the same budget, and look at
+ (208.9 → 87.9 → 75.5). Compare models at the same budget, and look at
  the curve, not only its last point.
 
  Dropout between layers (`dropout:` of `LanguageModel`, `LSTM`, `GRU`

@@ -47,13 +47,22 @@ enum VectorMath {
         // r = x − n·ln2, with ln2 split in two so the product is exact.
         var r = clamped.addingProduct(n, V(repeating: -0.693_359_375))
         r = r.addingProduct(n, V(repeating: 2.121_944_4e-4))
+        // Horner's rule, each step one fused multiply-add: Swift never
+        // fuses `p * r + c` by itself, and as a multiply and an add the
+        // chain was half as long again. On the AMD EPYC (AVX2): the LSTM's
+        // gate arithmetic on rows in L1 23 ns per eight units against 32;
+        // the two binaries in lockstep, 21 turns, one thread:
+        // `lstm_dense_nograd` 0.95× the time, `lstm_packed_nograd` 0.94×,
+        // `gru_dense` 0.93×, `day3_epoch` 0.97×, `lstm_dense` 0.99×. The
+        // values move in their last bits (so the lessons' numbers did
+        // too); each lane's are the same at either vector width.
         var p = V(repeating: 1.987_569_15e-4)
-        p = p * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_59e-2
-        p = p * r + 1.666_666_55e-1
-        p = p * r + 5.000_000_12e-1
-        let y = (p * r * r + r) + 1
+        p = V(repeating: 1.398_199_95e-3).addingProduct(p, r)
+        p = V(repeating: 8.333_451_9e-3).addingProduct(p, r)
+        p = V(repeating: 4.166_579_59e-2).addingProduct(p, r)
+        p = V(repeating: 1.666_666_55e-1).addingProduct(p, r)
+        p = V(repeating: 5.000_000_12e-1).addingProduct(p, r)
+        let y = r.addingProduct(p, r * r) + 1
         let integerN = unsafeBitCast(shifted, to: Bits.self) &- unsafeBitCast(magic, to: Bits.self)
         let exponent = (integerN &+ 127) &<< 23
         return y * unsafeBitCast(exponent, to: V.self)
