@@ -210,14 +210,13 @@ thirtyChunks(detach: true, title: "with detached():")
  more.) What they cost depends on the CPU. Many x86 CPUs, Intel's among
  them, compute with subnormals in microcode, tens of times slower, and
  there the backward time jumps far more than the graph grows; others,
- such as AMD's recent cores and ARM's, lose little, and there it grows
+ such as AMD's Zen 3 and ARM's cores, lose little, and there it grows
  with the graph alone. The line below times this CPU: a matrix product
- whose values are all subnormal against the same product in normal
- numbers.
+ in subnormal numbers against the same product in normal numbers.
  */
-/// The time of a 128 × 128 × 128 matrix product whose values are all
-/// subnormal (inputs, sums and results) over the same product in normal
-/// numbers (fastest of 30 each): multiply-adds like the backward pass's.
+/// The time of a 128 × 128 × 128 matrix product in subnormal numbers (one
+/// operand, every product, sum and result) over the same product in
+/// normal numbers (fastest of 30 each): multiply-adds like the backward pass's.
 func subnormalSlowdown() -> Double {
     func fastest(_ value: Float) -> Double {
         let n = 128

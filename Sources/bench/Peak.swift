@@ -14,9 +14,10 @@ func measuredPeakGigaflops(repeats: Int) -> Double {
 /// the fastest of 5 runs of 200,000 iterations (under a millisecond each).
 ///
 /// So a turn's share of the peak divides two speeds taken moments apart
-/// (`scripts/bench_compare.sh`): on a shared machine a slow stretch can
-/// slow the FMA loop too, and a peak taken once, before the turns,
-/// would count that against the product.
+/// (`scripts/bench_compare.sh`), and a slow stretch of the shared machine
+/// shows as what it is: in those measured so far (AMD EPYC, Intel Xeon)
+/// the products slowed while the FMA loop, which touches no memory, kept
+/// its speed, so the shares fall with them rather than being excused.
 func turnPeakField() -> String {
     String(format: " peak_gflops=%.1f", fastestFMALoopGigaflops(iterations: 200_000, repeats: 5))
 }

@@ -10,7 +10,7 @@ import Darwin
 /// Subnormal (denormal) numbers are the tiny values below
 /// `Float.leastNormalMagnitude` (about 1.2e-38). Many x86 CPUs, Intel's
 /// among them, compute with them in microcode, tens of times slower than
-/// with normal numbers (AMD's recent cores lose little), and a gradient
+/// with normal numbers (AMD's Zen 3 loses little), and a gradient
 /// that fades through hundreds of LSTM steps lands exactly there: Day 8
 /// shows it, and times a product in subnormals on the CPU it runs on. With
 /// the flag on, the CPU treats them as zero (the FTZ and DAZ bits of the
