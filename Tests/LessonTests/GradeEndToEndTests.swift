@@ -4,7 +4,8 @@ import TestSupport
 
 /// `swift run grade` and the Gradescope script, end to end, on a copy of the
 /// course where a student has written one right, one wrong, one trapping and
-/// one looping exercise, broken two grading rules, and left the rest `TODO`.
+/// one looping exercise, broken two grading rules, and left the rest `TODO`;
+/// and the Gradescope zip.
 ///
 /// It builds that copy from scratch (a few minutes), so it runs only when
 /// `LSTM_COURSE_E2E=1` (as `.ci/run` sets it): `LSTM_COURSE_E2E=1 swift test --filter GradeEndToEnd`.
@@ -129,6 +130,10 @@ struct GradeEndToEndTests {
         try Self.write(Self.trainStep, for: "1.3", in: submitted.appendingPathComponent("Exercises.swift"))
         try "// a test the student changed must not count\n".write(
             to: submitted.appendingPathComponent("Day01Tests.swift"), atomically: true, encoding: .utf8)
+        // A zip tool that lost the lessons' links left copies of the stubs in their place: run_autograder links them again.
+        let link = tree.appendingPathComponent("Lessons/Day04/Day01Exercises.swift")
+        try FileManager.default.removeItem(at: link)
+        try FileManager.default.copyItem(at: root.appendingPathComponent("Lessons/Day01/Exercises.swift"), to: link)
         let gradescope = try Self.run(["bash", tree.appendingPathComponent("docs/grading/gradescope/run_autograder").path],
                                       in: tree, environment: ["AUTOGRADER_ROOT": autograder.path, "COURSE_DIR": tree.path,
                                                               "GRADE_TIMEOUT": "5"])
@@ -136,6 +141,8 @@ struct GradeEndToEndTests {
         let fromGradescope = try Self.gradescopeTests(autograder.appendingPathComponent("results/results.json"))
         #expect(fromGradescope.score == 2, "1.3 is now right as well:\n\(gradescope.output)")
         #expect(fromGradescope.tests["1.3"]?["status"] as? String == "passed")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link.path)) == "../Day01/Exercises.swift",
+                "run_autograder should link Day04/Day01Exercises.swift to Day 1's exercises again:\n\(gradescope.output)")
 
         // A student whose code does not compile still gets a results file, naming the line.
         try "func broken( {\n".write(to: Self.exercises(tree, day: 4), atomically: true, encoding: .utf8)
@@ -145,5 +152,40 @@ struct GradeEndToEndTests {
         #expect(failing.output.contains("Lessons/Day04/Exercises.swift:1: error:"), "\(failing.output)")
         let broken = try Self.gradescopeTests(json)
         #expect(broken.score == 0)
+    }
+
+    /// The autograder zip keeps the lessons' links to earlier days' exercises as links, so
+    /// a later day compiles the student's answers, not the stubs.
+    @Test func autograderZipKeepsTheLinksToEarlierExercises() throws {
+        let root = Repository.root()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lstm-course-zip-\(getpid())")
+        try? FileManager.default.removeItem(at: scratch)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let zip = scratch.appendingPathComponent("autograder.zip"), unpacked = scratch.appendingPathComponent("unpacked")
+        let made = try Self.run(["bash", root.appendingPathComponent("docs/grading/gradescope/make_autograder.sh").path, zip.path],
+                                in: root)
+        try #require(made.status == 0, "\(made.output)")
+        let unzip = try Self.run(["unzip", "-q", zip.path, "-d", unpacked.path], in: scratch)
+        try #require(unzip.status == 0, "\(unzip.output)")
+
+        let lessons = root.appendingPathComponent("Lessons")
+        var links = 0
+        for day in try FileManager.default.contentsOfDirectory(atPath: lessons.path).sorted() {
+            let directory = lessons.appendingPathComponent(day)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] {
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: directory.appendingPathComponent(name).path)
+                else { continue }
+                links += 1
+                let zipped = unpacked.appendingPathComponent("course/Lessons/\(day)/\(name)").path
+                #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: zipped)) == target,
+                        "Lessons/\(day)/\(name) should arrive as a link to \(target)")
+            }
+        }
+        #expect(links >= 9, "the lessons link to earlier days' exercises in nine places; found \(links)")
+        for script in ["setup.sh", "run_autograder"] {
+            #expect(FileManager.default.isExecutableFile(atPath: unpacked.appendingPathComponent(script).path),
+                    "\(script) should be at the zip's root, executable")
+        }
     }
 }

@@ -15,5 +15,9 @@ cp "$here/setup.sh" "$here/run_autograder" "$stage/"
 mkdir "$stage/course"
 git -C "$root" archive HEAD | tar -x -C "$stage/course"
 rm -f "$output"
-(cd "$stage" && zip -qr "$output" .)
+# -y stores the lessons' links to earlier days' exercises
+# (Lessons/Day04/Day01Exercises.swift -> ../Day01/Exercises.swift) as links:
+# without it zip stores copies of the stubs, and a later day would grade the
+# student's earlier answers as not attempted.
+(cd "$stage" && zip -qry "$output" .)
 echo "wrote $output: upload it as the assignment's autograder (Ubuntu 22.04 base image)"
