@@ -57,7 +57,7 @@ public struct LessonInfo: Equatable, Sendable {
             "",
             "options:",
             "  --solution    use the reference solution for every exercise",
-            "  --seed N      random seed, a non-negative integer (default \(defaultSeed))",
+            "  --seed N      random seed, 0 to \(LessonOptions.maxSeed) (default \(defaultSeed))",
             "  --epochs N    training epochs, 1 to \(LessonOptions.maxEpochs) (default \(defaultEpochs)"
                 + (dataEpochs.map { "; \($0) with --data" } ?? "") + ")",
         ]
@@ -120,7 +120,7 @@ public struct LessonOptionsError: Error, CustomStringConvertible, Equatable {
 /// ```
 ///
 /// Values may also be written `--epochs=3`. A later flag overrides an earlier one.
-/// `--epochs` is at most ``maxEpochs``.
+/// `--epochs` is at most ``maxEpochs``, `--seed` at most ``maxSeed``.
 public struct LessonOptions: Equatable, Sendable {
     /// `--help` or `-h` was given: print ``LessonInfo/usage`` and stop.
     public var showHelp = false
@@ -135,6 +135,10 @@ public struct LessonOptions: Equatable, Sendable {
     /// and small enough that no count derived from it (`4 × epochs` steps,
     /// a progress line's arithmetic) can overflow.
     public static let maxEpochs = 10_000
+    /// The largest seed `--seed` accepts, 2³² − 1: lessons derive further
+    /// seeds from it (`seed * 10 + run`, `seed + 1_000`), which must not
+    /// overflow a `UInt64`.
+    public static let maxSeed: UInt64 = 4_294_967_295
     /// `--data PATH`, else `nil`.
     public var dataPath: String?
     /// `--test-data PATH`, else `nil`; only together with `--data`.
@@ -193,6 +197,10 @@ public struct LessonOptions: Equatable, Sendable {
                 options.useReference = true
             case "--seed":
                 let text = try value("a non-negative integer")
+                let isNumber = !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber }
+                if isNumber && (UInt64(text) ?? .max) > maxSeed {
+                    throw LessonOptionsError("\(program): --seed allows at most \(maxSeed), got \"\(text)\"")
+                }
                 guard let seed = UInt64(text) else {
                     throw LessonOptionsError("\(program): --seed needs a non-negative integer, got \"\(text)\"")
                 }

@@ -61,6 +61,15 @@ import TestSupport
         #expect(Self.info.usage.contains("--epochs N    training epochs, 1 to 10000 (default 10)"))
     }
 
+    @Test func hugeSeedsAreRefusedWithTheMaximum() throws {
+        #expect(parseError("--seed", "18446744073709551615")?.message
+                == #"day1: --seed allows at most 4294967295, got "18446744073709551615""#)
+        #expect(parseError("--seed=99999999999999999999999")?.message.contains("--seed allows at most 4294967295") == true)
+        #expect(parseError("--seed", "4294967296")?.message.contains("--seed allows at most 4294967295") == true)
+        #expect(try parse("--seed", "4294967295").seed == 4_294_967_295)
+        #expect(Self.info.usage.contains("--seed N      random seed, 0 to 4294967295 (default 7)"))
+    }
+
     @Test func unknownFlagsShowUsage() {
         let unknown = parseError("--epoch", "3")
         #expect(unknown?.message == #"day1: unknown option "--epoch""#)
