@@ -55,8 +55,11 @@ if let path = lesson.options.dataPath {
     stream = sentences.flatMap { $0.words.map { $0.lowercased() } + ["<eos>"] }
 }
 let trainEnd = stream.count * 8 / 10, validationEnd = stream.count * 9 / 10
-guard validationEnd - trainEnd >= 200 else {
-    print("day8: the text has \(stream.count) tokens; at least 2,000 are needed (10% of them for validation)")
+// The 30 chunks of 10 steps below, in 16 streams (trainBatchSize), need
+// 16 × 301 training tokens: 80% of 6,020.
+guard trainEnd >= 16 * 301, validationEnd - trainEnd >= 200 else {
+    print("day8: the text has \(stream.count) tokens; at least 6,020 are needed "
+          + "(80% of them for training: 30 chunks of 10 steps in 16 streams)")
     exit(1)
 }
 let vocabulary = Vocabulary(tokens: stream[..<trainEnd], specials: [Vocabulary.unknownToken])

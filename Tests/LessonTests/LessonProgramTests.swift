@@ -50,6 +50,17 @@ import Torchlet
         #expect(badEpochs.stderr.contains("--epochs"), "\(badEpochs.stderr)")
     }
 
+    /// Day 8 refuses a text too short for its 30 chunks of 10 steps in 16 streams, saying how many tokens it needs.
+    @Test func day8RefusesATextTooShortForItsChunks() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("day8-short-\(getpid()).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // 547 lines of 10 words: 6,017 tokens with each line's <eos>, three short of 6,020.
+        try String(repeating: "the cat sat on the mat and the dog ran\n", count: 547).write(toFile: path, atomically: true, encoding: .utf8)
+        let short = try Self.run("day8", ["--data", path])
+        #expect(short.status == 1)
+        #expect(short.stdout.contains("day8: the text has 6017 tokens; at least 6,020 are needed"), "\(short.stdout)\(short.stderr)")
+    }
+
     /// `day10 --tag` tags standard input with a saved tagger, line by line, as the tagger does in process.
     @Test func day10TagsStandardInputWithASavedTagger() throws {
         let folder = SavedTaggerTests.temporaryFolder()
