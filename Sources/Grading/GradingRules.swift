@@ -5,7 +5,9 @@ import Weaver
 /// - No exercise may use the reference solutions: `import Solutions` or
 ///   `Solutions.` anywhere in the file breaks the rule for every exercise in it.
 /// - An exercise may forbid calls by name ("do not call `lengthMask`"):
-///   naming one in the exercise's function body breaks the rule.
+///   using one in the exercise's function body breaks the rule, and so does
+///   calling a function of the same file that uses one. A local constant
+///   or variable of that name, or an argument label, is not a use.
 ///
 /// Comments and string literals do not count (see ``SwiftSource``).
 public enum GradingRules {
@@ -28,11 +30,38 @@ public enum GradingRules {
         }
         guard let body = code.body(ofFunction: function) else { return found }
         for name in forbidden {
-            if let offset = code.occurrences(of: name, in: body).first {
+            if let offset = code.references(to: name, in: body).first {
                 found.append("exercise \(exercise) must not call `\(name)` (\(fileName):\(code.line(at: offset))); "
+                             + "build it from simpler operations, as the exercise asks")
+            } else if let (helper, call, offset) = helperUsing(name, from: function, body: body, in: code) {
+                found.append("exercise \(exercise) must not call `\(name)`, also not through another function: it calls "
+                             + "`\(helper)` (\(fileName):\(code.line(at: call))), which uses `\(name)` (line \(code.line(at: offset))); "
                              + "build it from simpler operations, as the exercise asks")
             }
         }
         return found
+    }
+
+    /// A function of the file that `body` calls and that uses `name`, itself
+    /// or through the functions it calls: the function `body` calls, the
+    /// offset of that call in `body`, and the offset of the use.
+    static func helperUsing(_ name: String, from function: String, body: Range<Int>, in code: SwiftSource)
+        -> (helper: String, call: Int, use: Int)? {
+        let functions = code.functions.filter { $0.name != function }
+        var visited: Set<String> = []
+        var queue: [(body: Range<Int>, via: (helper: String, call: Int)?)] = [(body, nil)]
+        while !queue.isEmpty {
+            let (current, via) = queue.removeFirst()
+            for helper in functions where !visited.contains(helper.name) {
+                guard let calledAt = code.references(to: helper.name, in: current).first else { continue }
+                visited.insert(helper.name)
+                let first = via ?? (helper.name, calledAt)
+                for other in functions where other.name == helper.name {
+                    if let use = code.references(to: name, in: other.body).first { return (first.helper, first.call, use) }
+                    queue.append((other.body, first))
+                }
+            }
+        }
+        return nil
     }
 }

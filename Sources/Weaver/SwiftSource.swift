@@ -107,6 +107,56 @@ public struct SwiftSource: Sendable {
         return found
     }
 
+    /// The functions the code declares, at any depth: each `func`'s name and the range of its body.
+    public var functions: [(name: String, body: Range<Int>)] {
+        occurrences(of: "func").compactMap { start in
+            let nameStart = skippingSpaces(from: start + 4, step: 1)
+            var nameEnd = nameStart
+            while nameEnd < code.count && Self.isWordCharacter(code[nameEnd]) { nameEnd += 1 }
+            guard nameEnd > nameStart, let body = body(ofDeclarationAt: start) else { return nil }
+            return (String(code[nameStart..<nameEnd]), body)
+        }
+    }
+
+    /// The offsets in `range` where `identifier` refers to something declared
+    /// outside it: a call, a type, or a member (`.name`, always); not where it
+    /// is declared (`let`, `var`, `for`, `case`, `func`, a closure parameter
+    /// before `in`) or written as a label (`name:`), nor, once `range`
+    /// declares a local of that name, a plain use of that local.
+    public func references(to identifier: String, in range: Range<Int>) -> [Int] {
+        let all = occurrences(of: identifier, in: range)
+        let length = identifier.count
+        func declares(_ k: Int) -> Bool {
+            let end = k + length
+            if end < code.count && code[end] == ":" { return true }
+            if ["let", "var", "for", "case", "func"].contains(word(endingBefore: k)) { return true }
+            let next = skippingSpaces(from: end, step: 1)
+            return next + 2 <= code.count && code[next] == "i" && code[next + 1] == "n"
+                && (next + 2 == code.count || !Self.isWordCharacter(code[next + 2]))
+        }
+        let hasLocal = all.contains(where: declares)
+        return all.filter { k in
+            let before = skippingSpaces(from: k - 1, step: -1)
+            if before >= 0 && code[before] == "." { return true }
+            return !declares(k) && !hasLocal
+        }
+    }
+
+    /// The first offset from `k` on, in direction `step`, that is not a space, tab or newline.
+    private func skippingSpaces(from k: Int, step: Int) -> Int {
+        var k = k
+        while k >= 0 && k < code.count && (code[k] == " " || code[k] == "\t" || code[k] == "\n") { k += step }
+        return k
+    }
+
+    /// The word just before offset `k` (spaces between skipped), or "" if a non-word character comes first.
+    private func word(endingBefore k: Int) -> String {
+        let end = skippingSpaces(from: k - 1, step: -1) + 1
+        var start = end
+        while start > 0 && Self.isWordCharacter(code[start - 1]) { start -= 1 }
+        return String(code[start..<end])
+    }
+
     /// The offsets where `identifier` occurs as a whole word within `range` (all of the code by default).
     public func occurrences(of identifier: String, in range: Range<Int>? = nil) -> [Int] {
         let range = range ?? 0..<code.count

@@ -34,6 +34,54 @@ import Weaver
                                         forbidden: ["lengthMask"]).isEmpty)
     }
 
+    /// A local of the forbidden name, or an argument label, is not a use; a member access is, local or not.
+    @Test func localsAndLabelsAreNotCalls() {
+        func violations(_ body: String, forbidden: String) -> [String] {
+            GradingRules.violations(in: "func f() throws -> Int {\n\(body)\n}", fileName: "E.swift", exercise: "5.1",
+                                    function: "f", forbidden: [forbidden])
+        }
+        #expect(violations("let selected = output.gather(dim: 0, index: i)\nreturn selected.count", forbidden: "selected").isEmpty)
+        #expect(violations("var parameters = 0\nfor p in ps { parameters += p }\nreturn parameters", forbidden: "parameters").isEmpty)
+        #expect(violations("return ps.map { parameters in parameters.count }.count", forbidden: "parameters").isEmpty)
+        #expect(violations("return count(parameters: ps)", forbidden: "parameters").isEmpty)
+        #expect(violations("var parameters = 0\nfor p in model.parameters() { parameters += 1 }\nreturn parameters",
+                           forbidden: "parameters") == ["exercise 5.1 must not call `parameters` (E.swift:3); "
+                                                        + "build it from simpler operations, as the exercise asks"])
+        #expect(violations("return output.selected(dim: 0, index: 1).count", forbidden: "selected").count == 1)
+        #expect(violations("let t = Torchlet\n    .lengthMask(lengths: [1], maxLength: 1)", forbidden: "lengthMask").count == 1)
+        #expect(violations("let lengthMask = 2\nreturn lengthMask", forbidden: "lengthMask").isEmpty)
+        #expect(violations("let a = Adam(model.parameters())", forbidden: "Adam").count == 1)
+    }
+
+    /// Calling a function of the same file that uses a forbidden name breaks the rule too, however deep.
+    @Test func aForbiddenCallThroughAHelperIsNamed() {
+        let source = """
+            func myMask(_ lengths: [Int], _ maxLength: Int) -> Tensor {
+                deeper(lengths, maxLength)
+            }
+
+            func mask(lengths: [Int], maxLength: Int) throws -> Tensor {
+                return myMask(lengths, maxLength)
+            }
+
+            func deeper(_ lengths: [Int], _ maxLength: Int) -> Tensor {
+                lengthMask(lengths: lengths, maxLength: maxLength)
+            }
+            """
+        #expect(GradingRules.violations(in: source, fileName: "E.swift", exercise: "3.2", function: "mask",
+                                        forbidden: ["lengthMask"])
+                == ["exercise 3.2 must not call `lengthMask`, also not through another function: it calls `myMask` (E.swift:6), "
+                    + "which uses `lengthMask` (line 10); build it from simpler operations, as the exercise asks"])
+        // A helper that only mentions the name in a comment, or that the exercise does not call, does not count.
+        let clean = source.replacingOccurrences(of: "return myMask(lengths, maxLength)", with: "return Tensor.zeros([1])")
+        #expect(GradingRules.violations(in: clean, fileName: "E.swift", exercise: "3.2", function: "mask",
+                                        forbidden: ["lengthMask"]).isEmpty)
+        // Functions that call each other do not loop the search.
+        let loop = "func a() { b() }\nfunc b() { a() }\nfunc mask() { a() }"
+        #expect(GradingRules.violations(in: loop, fileName: "E.swift", exercise: "3.2", function: "mask",
+                                        forbidden: ["lengthMask"]).isEmpty)
+    }
+
     @Test func usingTheSolutionsBreaksTheRule() {
         for cheat in ["import Solutions", "let s = Solutions.Day3.mask"] {
             let found = GradingRules.violations(in: "import Course\n" + cheat + "\nfunc mask() {}", fileName: "E.swift",
