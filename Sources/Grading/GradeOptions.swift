@@ -1,3 +1,5 @@
+import Foundation
+
 /// The command line of `swift run grade`, parsed.
 ///
 /// ```
@@ -92,6 +94,29 @@ public struct GradeOptions: Equatable, Sendable {
             }
         }
         return options
+    }
+
+    /// The options with the `--json` and `--junit` paths made absolute from
+    /// `directory`, where grade was started (it then works in the package root).
+    public func resolvingPaths(from directory: String) -> GradeOptions {
+        func absolute(_ path: String?) -> String? {
+            path.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: directory).appendingPathComponent($0).standardizedFileURL.path }
+        }
+        var resolved = self
+        resolved.jsonPath = absolute(jsonPath)
+        resolved.junitPath = absolute(junitPath)
+        return resolved
+    }
+
+    /// A sentence for each results file whose folder does not exist, so that grade can stop before it builds.
+    public var missingOutputFolders: [String] {
+        [("--json", jsonPath), ("--junit", junitPath)].compactMap { flag, path in
+            guard let path else { return nil }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue { return nil }
+            return "grade: \(flag) \(path): no such folder \(folder)"
+        }
     }
 
     /// The `swift test --filter` pattern that selects the graded tests of ``day`` (or of every day).

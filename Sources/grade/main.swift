@@ -13,13 +13,18 @@ func fail(_ message: String) -> Never {
 
 let options: GradeOptions
 do {
+    // Results paths are read from where grade was started; it then works in the package root.
     options = try GradeOptions.parse(Array(CommandLine.arguments.dropFirst()))
+        .resolvingPaths(from: FileManager.default.currentDirectoryPath)
 } catch {
     fail("\(error)\n\n\(GradeOptions.usage)")
 }
 if options.showHelp {
     print(GradeOptions.usage)
     exit(0)
+}
+if !options.missingOutputFolders.isEmpty {
+    fail(options.missingOutputFolders.joined(separator: "\n"))
 }
 
 /// The package root: the nearest directory, here or above, with `Package.swift` and `Lessons`.
@@ -56,12 +61,14 @@ defer { try? FileManager.default.removeItem(at: work) }
 func finish(_ report: GradeReport) -> Never {
     print("")
     print(report.text)
+    // Each results file is tried, whatever became of the other.
+    var unwritten: [String] = []
     if let path = options.jsonPath {
         do {
             try report.gradescopeJSON().write(to: URL(fileURLWithPath: path), options: .atomic)
             print("wrote \(path) (Gradescope results)")
         } catch {
-            fail("grade: cannot write \(path): \(error.localizedDescription)")
+            unwritten.append("grade: cannot write \(path): \(error.localizedDescription)")
         }
     }
     if let path = options.junitPath {
@@ -69,9 +76,10 @@ func finish(_ report: GradeReport) -> Never {
             try report.junitXML.write(toFile: path, atomically: true, encoding: .utf8)
             print("wrote \(path) (JUnit)")
         } catch {
-            fail("grade: cannot write \(path): \(error.localizedDescription)")
+            unwritten.append("grade: cannot write \(path): \(error.localizedDescription)")
         }
     }
+    if !unwritten.isEmpty { fail(unwritten.joined(separator: "\n")) }
     try? FileManager.default.removeItem(at: work)
     if let minimum = options.failUnder, report.score < minimum {
         print("grade: the score \(GradeReport.number(report.score)) is below --fail-under \(GradeReport.number(minimum))")

@@ -68,4 +68,25 @@ import Testing
         #expect((object["output"] as! String).contains("Exercises.swift:22"))
         #expect(report.junitXML.contains(#"<error type="compile""#))
     }
+
+    /// An error in an earlier day's exercises, compiled by later lessons through links, names the file the student edits, once.
+    @Test func aBuildErrorThroughALinkNamesTheLinkedFile() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("grade-links-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for day in ["Day01", "Day06", "Day08"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("Lessons/\(day)"), withIntermediateDirectories: true)
+        }
+        try "func f() {}\n".write(to: root.appendingPathComponent("Lessons/Day01/Exercises.swift"), atomically: true, encoding: .utf8)
+        for day in ["Day06", "Day08"] {
+            try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("Lessons/\(day)/Day01Exercises.swift").path,
+                                                       withDestinationPath: "../Day01/Exercises.swift")
+        }
+        let log = """
+            \(root.path)/Lessons/Day06/Day01Exercises.swift:69:5: error: cannot find 'x' in scope
+            \(root.path)/Lessons/Day08/Day01Exercises.swift:69:5: error: cannot find 'x' in scope
+            \(root.path)/Lessons/Day06/main.swift:3:1: error: extraneous '}'
+            """
+        #expect(CompilerDiagnostics.errors(in: log, root: root.path)
+            == ["Lessons/Day01/Exercises.swift:69: error: cannot find 'x' in scope", "Lessons/Day06/main.swift:3: error: extraneous '}'"])
+    }
 }

@@ -100,6 +100,16 @@ import Weaver
         #expect(code.filter { $0 == "\n" }.count == 3)
     }
 
+    /// Results paths are read from where grade was started, and a missing folder is named before any build.
+    @Test func resultsPathsFromTheStartingFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.path
+        let options = try GradeOptions.parse(["--json", "rel.json", "--junit", "/abs/j.xml"]).resolvingPaths(from: folder + "/x/..")
+        #expect(options.jsonPath == URL(fileURLWithPath: folder).appendingPathComponent("rel.json").standardizedFileURL.path)
+        #expect(options.junitPath == "/abs/j.xml")
+        #expect(options.missingOutputFolders == ["grade: --junit /abs/j.xml: no such folder /abs"])
+        #expect(try GradeOptions.parse(["--json", folder + "/r.json"]).missingOutputFolders.isEmpty)
+    }
+
     @Test func childOutcomes() {
         let reported = ChildOutcome(.failed, "wrong", seconds: 0.5)
         #expect(ChildOutcome.parse(standardOutput: "student print\n" + reported.line) == reported)
@@ -114,6 +124,18 @@ import Weaver
         #expect(crash.message == "Fatal error: matmul: [3, 5] × [4, 5]\n  raised at Sources/Torchlet/Tensor/Tensor+Matmul.swift:18"
                 + "\n  called from Lessons/Day01/Exercises.swift:23")
         #expect(ChildOutcome(exitCode: 3, signal: nil, standardOutput: "", standardError: "", timeout: 30).verdict == .crashed)
+        // The student's own fatalError (its file ID names the lesson module): one place, as the student's path.
+        let own = ChildOutcome(exitCode: nil, signal: SIGILL, standardOutput: "", standardError: """
+            day1/Exercises.swift:42: Fatal error: not yet
+            3 [ra] 0x000055 static f() + 113 in LSTMCoursePackageTests.xctest at /root/c/Lessons/Day01/Exercises.swift:42:9
+            """, timeout: 30, root: "/root/c")
+        #expect(own.message == "Fatal error: not yet\n  called from Lessons/Day01/Exercises.swift:42")
+        // A later lesson compiles Day 1's exercises through a link: the place is still Day 1's file.
+        let linked = ChildOutcome(exitCode: nil, signal: SIGILL, standardOutput: "", standardError: """
+            day4/Day01Exercises.swift:7: Fatal error: oops
+            3 [ra] 0x000055 static g() + 10 in LSTMCoursePackageTests.xctest at /root/c/Lessons/Day04/Day01Exercises.swift:9:3
+            """, timeout: 30, root: "/root/c")
+        #expect(linked.message == "Fatal error: oops\n  raised at Lessons/Day01/Exercises.swift:7\n  called from Lessons/Day01/Exercises.swift:9")
     }
 
     @Test func gradeOptions() throws {
