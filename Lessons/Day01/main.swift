@@ -292,7 +292,7 @@ let accuracyOnTest: Double = withNoGrad {
         try accuracy(logits: logits, targets: testExamples.flatMap(\.tags))
     }, reference: {
         Solutions.Day1.accuracy(logits: logits, targets: testExamples.flatMap(\.tags))
-    })
+    }, unusable: { (0...1).contains($0) ? nil : "an accuracy of \($0), not a share from 0 to 1" })
 }
 print("held-out token accuracy: LSTM \(String(format: "%.2f%%", 100 * accuracyOnTest)) vs. baseline \(String(format: "%.2f%%", 100 * baseline))")
 print("  LSTM     \(bar(accuracyOnTest, max: 1, width: 50))")

@@ -108,7 +108,13 @@ for (fold, split) in smallSplits.enumerated() {
  */
 let small = Array(trainSet.prefix(100))
 let foldAccuracies = exercise("2.1", "k-fold index splits", student: { try kFoldSplits(count: small.count, k: 5) },
-                              reference: { Solutions.Day2.kFoldSplits(count: small.count, k: 5) })
+                              reference: { Solutions.Day2.kFoldSplits(count: small.count, k: 5) },
+                              unusable: { splits in
+    splits.count != 5 ? "\(splits.count) splits, not 5"
+        : splits.contains { $0.train.isEmpty || $0.validation.isEmpty } ? "a split with no training or no validation rows"
+        : splits.contains { ($0.train + $0.validation).contains { !small.indices.contains($0) } } ? "an index outside 0..<\(small.count)"
+        : nil
+})
     .map { split in
         MostFrequentTagBaseline(training: split.train.map { small[$0] }).accuracy(on: split.validation.map { small[$0] })
     }
@@ -497,7 +503,8 @@ let testAccuracy: Double = withNoGrad {
     }
     let logits = Tensor(concatenating: scores, dim: 0), targets = testBatches.flatMap(\.tags)
     return exercise("1.4", "accuracy from logits", student: { try accuracy(logits: logits, targets: targets) },
-                    reference: { Solutions.Day1.accuracy(logits: logits, targets: targets) })
+                    reference: { Solutions.Day1.accuracy(logits: logits, targets: targets) },
+                    unusable: { (0...1).contains($0) ? nil : "an accuracy of \($0), not a share from 0 to 1" })
 }
 let baseline = MostFrequentTagBaseline(training: trainSet).accuracy(on: testSet)
 print("test loss \(format(testLoss)), test accuracy \(format(100 * testAccuracy, 2))% vs. baseline \(format(100 * baseline, 2))%")

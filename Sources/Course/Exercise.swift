@@ -14,14 +14,25 @@
 /// The reference closure usually does not throw, and then neither does this
 /// call. It uses ``ExerciseBook/shared``, which ``Lesson/start(day:about:seed:epochs:data:arguments:)``
 /// configures from the command line.
+///
+/// Where the lesson could not go on with a wrong result (it would trap on
+/// an empty list, or print an accuracy of 5,303), `unusable` names what is
+/// wrong with the student's result, and the reference's is used instead:
+///
+/// ```swift
+/// let splits = exercise("2.1", "k-fold index splits", student: { try kFoldSplits(count: 100, k: 5) },
+///                       reference: { Solutions.Day2.kFoldSplits(count: 100, k: 5) },
+///                       unusable: { $0.count == 5 ? nil : "\($0.count) splits, not 5" })
+/// ```
 @discardableResult
 public func exercise<Result, Failure: Error>(
     _ number: String,
     _ title: String,
     student: () throws -> Result,
-    reference: () throws(Failure) -> Result
+    reference: () throws(Failure) -> Result,
+    unusable: (Result) -> String? = { _ in nil }
 ) throws(Failure) -> Result {
-    try ExerciseBook.shared.run(number, title, student: student, reference: reference)
+    try ExerciseBook.shared.run(number, title, student: student, reference: reference, unusable: unusable)
 }
 
 /// Says, once, that the student's version of an exercise gave a result `difference` away from the reference's (see ``ExerciseBook/noteDifference(_:_:tolerance:what:)``).

@@ -90,7 +90,7 @@ public final class ExerciseBook: @unchecked Sendable {
         }
         guard used else { return }
         let amount = what.isEmpty ? "by \(Self.short(difference))" : what
-        write("exercise \(number) differs from the reference \(amount) — not right yet; \(gradeCommand) shows why")
+        write("exercise \(number) differs from the reference \(amount) — not right yet; \(Self.gradeCommand(for: number)) shows why")
     }
 
     static func short(_ value: Double) -> String {
@@ -99,13 +99,18 @@ public final class ExerciseBook: @unchecked Sendable {
 
     /// Runs the student's version of an exercise, or the reference where the student's is not usable.
     ///
-    /// See ``exercise(_:_:student:reference:)``.
+    /// `unusable` looks at the student's result before the lesson uses it
+    /// and names what is wrong with it (`"0 splits, not 5"`), or returns
+    /// `nil`: a result the lesson could not go on with (it would trap, or
+    /// print nonsense) is replaced by the reference's, and the exercise
+    /// counts as not right yet. See ``exercise(_:_:student:reference:unusable:)``.
     @discardableResult
     public func run<Result, Failure: Error>(
         _ number: String,
         _ title: String,
         student: () throws -> Result,
-        reference: () throws(Failure) -> Result
+        reference: () throws(Failure) -> Result,
+        unusable: (Result) -> String? = { _ in nil }
     ) throws(Failure) -> Result {
         let known: Status? = lock.guarding {
             if statuses[number] == nil {
@@ -123,6 +128,12 @@ public final class ExerciseBook: @unchecked Sendable {
         }
         do {
             let result = try student()
+            if let problem = unusable(result) {
+                if case .differs? = known { return try reference() }  // said once already
+                record(number, .differs(problem))
+                write("exercise \(number) (\(title)) gave \(problem) — not right yet: using the reference solution; \(Self.gradeCommand(for: number)) shows why")
+                return try reference()
+            }
             if known == nil { record(number, .done) }
             return result
         } catch let todo as TODO {
@@ -134,7 +145,7 @@ public final class ExerciseBook: @unchecked Sendable {
             }
         } catch {
             record(number, .failed(String(describing: error)))
-            write("exercise \(number) (\(title)) threw an error: \(error)\n  using the reference solution instead; \(gradeCommand) shows what is wrong")
+            write("exercise \(number) (\(title)) threw an error: \(error)\n  using the reference solution instead; \(Self.gradeCommand(for: number)) shows what is wrong")
         }
         return try reference()
     }
@@ -186,6 +197,11 @@ public final class ExerciseBook: @unchecked Sendable {
     /// Prints ``statusLine``.
     public func printStatus() {
         write(statusLine)
+    }
+
+    /// The command that grades exercise `number`'s day, the one it shows why for (Day 2 also runs exercise 1.4).
+    static func gradeCommand(for number: String) -> String {
+        "swift run grade --day \(day(of: number))"
     }
 
     private var gradeCommand: String {

@@ -193,6 +193,23 @@ import TestSupport
                 + "1.3 (Lessons/Day01/Exercises.swift). Grade them: swift run grade")
     }
 
+    @Test func anUnusableResultFallsBackAndIsSaidOnce() {
+        var lines: [String] = []
+        let book = ExerciseBook(day: 2) { lines.append($0) }
+        let unusable: ([Int]) -> String? = { $0.count == 5 ? nil : "\($0.count) splits, not 5" }
+        #expect(book.run("2.1", "k-fold", student: { [] }, reference: { [1, 2, 3, 4, 5] }, unusable: unusable) == [1, 2, 3, 4, 5])
+        #expect(book.run("2.1", "k-fold", student: { [] }, reference: { [1, 2, 3, 4, 5] }, unusable: unusable) == [1, 2, 3, 4, 5])
+        #expect(lines == ["exercise 2.1 (k-fold) gave 0 splits, not 5 — not right yet: using the reference solution; "
+                          + "swift run grade --day 2 shows why"])
+        #expect(book.differingExercises == ["2.1"])
+        #expect(book.statusLine == "exercises: not right yet: 2.1. Grade them: swift run grade --day 2")
+        // A usable result is the student's own.
+        #expect(book.run("2.2", "batches", student: { [9, 9, 9, 9, 9] }, reference: { [] }, unusable: unusable) == [9, 9, 9, 9, 9])
+        // An earlier day's exercise, run by this lesson, points at its own day's grading.
+        _ = book.run("1.4", "accuracy", student: { [] }, reference: { [1, 2, 3, 4, 5] }, unusable: unusable)
+        #expect(lines.last?.hasSuffix("swift run grade --day 1 shows why") == true, "\(lines)")
+    }
+
     @Test func aDifferenceFromTheReferenceIsSaidOnce() {
         var lines: [String] = []
         let book = ExerciseBook(day: 1) { lines.append($0) }

@@ -77,6 +77,13 @@ import Torchlet
         let missing = try Self.run("day10", ["--tag", "--model", folder + "-missing"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("day10: \(folder)-missing: no such folder"), "\(missing.stderr)")
+        // A --model path where a file is: refused before any training.
+        let file = folder + "-file"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let onAFile = try Self.run("day10", ["--model", file])
+        #expect(onAFile.status == 2)
+        #expect(onAFile.stderr.contains("day10: --model \(file): \(file) is a file, not a folder"), "\(onAFile.stderr)")
         let mixed = try Self.run("day10", ["--tag", "--data", "train.conllu"])
         #expect(mixed.status == 2)
         #expect(mixed.stderr.contains("--tag tags text with a saved tagger"), "\(mixed.stderr)")

@@ -23,6 +23,21 @@ import Torchlet
         FileManager.default.temporaryDirectory.appendingPathComponent("saved-tagger-\(UUID().uuidString)").path
     }
 
+    /// A file where the folder, or a folder on its way, must be is refused, naming it; nothing is written.
+    @Test func savingWhereAFileIsNamesTheFile() throws {
+        let file = Self.temporaryFolder()
+        try "not a folder".write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        for folder in [file, file + "/tagger"] {
+            #expect(SavedTagger.problemSaving(to: folder) == "\(file) is a file, not a folder")
+            #expect(throws: DataFileError(fileName: folder, line: nil, message: "\(file) is a file, not a folder")) {
+                try Self.tagger().save(to: folder)
+            }
+        }
+        #expect(SavedTagger.problemSaving(to: Self.temporaryFolder() + "/new/tagger") == nil)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "not a folder")
+    }
+
     @Test(arguments: [0, 5])
     func loadsBackTheSameParametersAndPredictions(characterFilters: Int) throws {
         let folder = Self.temporaryFolder()

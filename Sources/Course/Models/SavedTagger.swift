@@ -32,8 +32,11 @@ public struct SavedTagger {
 
     /// Writes the weights and the vocabularies into `folder`, creating it if needed.
     ///
-    /// - Throws: a file-system error or `StateDictError` naming the file that could not be written.
+    /// - Throws: `DataFileError` when a file is where the folder must be
+    ///   (see ``problemSaving(to:)``); otherwise a file-system error or
+    ///   `StateDictError` naming the file that could not be written.
     public func save(to folder: String) throws {
+        if let problem = Self.problemSaving(to: folder) { throw DataFileError(fileName: folder, line: nil, message: problem) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var state = model.stateDict()
         state.setScalar(model.embedding.weight.shape[1], forKey: "embedding_dim")
@@ -47,6 +50,20 @@ public struct SavedTagger {
             let text = vocabulary.words.map { $0 + "\n" }.joined()
             try text.write(toFile: Self.path(folder, name), atomically: true, encoding: .utf8)
         }
+    }
+
+    /// Why ``save(to:)`` could not write to `folder`, or `nil`: a file is
+    /// there, or on the way there, where a folder must be.
+    public static func problemSaving(to folder: String) -> String? {
+        var path = URL(fileURLWithPath: folder).standardizedFileURL
+        while path.path != "/" {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path.path, isDirectory: &isFolder) {
+                return isFolder.boolValue ? nil : "\(path.path) is a file, not a folder"
+            }
+            path.deleteLastPathComponent()
+        }
+        return nil
     }
 
     /// Reads a tagger saved by ``save(to:)`` from `folder`.
