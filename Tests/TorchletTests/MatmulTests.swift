@@ -61,4 +61,15 @@ import TestSupport
         #expect(a.grad?.shape == [2, 3, 4])
         #expect(b.grad == nil)
     }
+
+    /// A product over an empty inner dimension is zeros of the outer shape, as in PyTorch (not a tensor with no values).
+    @Test func emptyInnerDimensionGivesZeros() {
+        let c = Tensor.zeros([3, 0]).matmul(Tensor.zeros([0, 2]))
+        #expect(c.shape == [3, 2] && c.scalars == [Float](repeating: 0, count: 6))
+        let y = linear(Tensor.zeros([4, 0]), weight: Tensor.zeros([3, 0]), bias: Tensor([1, 2, 3]))
+        #expect(y.shape == [4, 3] && y.scalars == Array([[Float]](repeating: [1, 2, 3], count: 4).joined()))
+        let layer = Linear(inFeatures: 0, outFeatures: 3, generator: Generator(seed: 0))
+        #expect(layer.bias!.scalars == [0, 0, 0], "PyTorch's bound for no inputs is 0, not 1/√0")
+        #expect(layer(Tensor.zeros([2, 0])).shape == [2, 3])
+    }
 }

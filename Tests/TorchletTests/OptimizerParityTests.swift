@@ -73,6 +73,6 @@ import TestSupport
         let adamW = parameters { AdamW($0, learningRate: 0.05, weightDecay: 0.1) }
         #expect(adam != adamW)
         #expect(parameters { Adam($0, learningRate: 0.05) } == parameters { AdamW($0, learningRate: 0.05, weightDecay: 0) })
-        #expect(AdamW([], learningRate: 0.1).weightDecay == 0.01, "PyTorch's default")
+        #expect(AdamW([Tensor.zeros([1], requiresGrad: true)], learningRate: 0.1).weightDecay == 0.01, "PyTorch's default")
     }
 }

@@ -101,7 +101,7 @@ import TestSupport
         ]
         let metrics: [Float] = [3, 2, 2.5, 2.4, 2.6, 1, 1.5, 1.5, 1.2, 2]
         for make in makers {
-            let a = SGD([], learningRate: 0.1), b = SGD([], learningRate: 0.1)
+            let a = SGD([Tensor.zeros([1], requiresGrad: true)], learningRate: 0.1), b = SGD([Tensor.zeros([1], requiresGrad: true)], learningRate: 0.1)
             let first = make(a), second = make(b)
             for t in 0..<4 { stepScheduler(first, metric: metrics[t]) }
             try second.loadStateDict(first.stateDict(), source: "test")
@@ -117,11 +117,11 @@ import TestSupport
     }
 
     @Test func schedulerSettingsMustMatch() throws {
-        let saved = StepLR(SGD([], learningRate: 0.1), stepSize: 2, gamma: 0.5).stateDict()
-        let other = StepLR(SGD([], learningRate: 0.1), stepSize: 3, gamma: 0.5)
+        let saved = StepLR(SGD([Tensor.zeros([1], requiresGrad: true)], learningRate: 0.1), stepSize: 2, gamma: 0.5).stateDict()
+        let other = StepLR(SGD([Tensor.zeros([1], requiresGrad: true)], learningRate: 0.1), stepSize: 3, gamma: 0.5)
         let error = #expect(throws: StateDictError.self) { try other.loadStateDict(saved, source: "run.ckpt") }
         #expect(String(describing: error!).contains("run.ckpt: 'step_size': saved as 2, but this StepLR has 3"))
-        let plateau = ReduceLROnPlateau(SGD([], learningRate: 0.1))
+        let plateau = ReduceLROnPlateau(SGD([Tensor.zeros([1], requiresGrad: true)], learningRate: 0.1))
         let wrongType = #expect(throws: StateDictError.self) { try plateau.loadStateDict(saved, source: "run.ckpt") }
         #expect(String(describing: wrongType!).contains("saved by StepLR, not by ReduceLROnPlateau"))
     }

@@ -66,4 +66,16 @@ import TestSupport
         x.max(dim: 0).backward()
         #expect(x.grad!.scalars == [0, 1, 0, 0])
     }
+
+    /// A NaN is the maximum, at its first place, as in PyTorch (`torch.max` and `argmax` propagate NaN).
+    @Test func nanIsTheMaximum() {
+        let x = Tensor([[1, .nan, 3, .nan], [4, 2, 8, 1]])
+        #expect(x.argmax(dim: 1) == [1, 2])
+        let m = x.max(dim: 1)
+        #expect(m.scalars[0].isNaN && m.scalars[1] == 8)
+        #expect(Tensor([.nan, 1]).argmax(dim: 0) == [0])
+        let masked = maskedMax(Tensor([[1, .nan, 3]]), mask: Tensor([[1, 1, 1]]), dim: 1)
+        #expect(masked.scalars[0].isNaN)
+        #expect(maskedMax(Tensor([[1, .nan, 3]]), mask: Tensor([[1, 0, 1]]), dim: 1).scalars == [3], "padding is never read")
+    }
 }

@@ -21,6 +21,7 @@ public final class Dropout: Module {
 
 /// Dropout as a function, like `F.dropout(input, p, training)`.
 public func dropout(_ input: Tensor, p: Float, training: Bool, generator: Generator = .default) -> Tensor {
+    precondition((0...1).contains(p), "dropout: p = \(p) must be in [0, 1]")
     guard training && p > 0 else { return input }
     let scale = 1 / (1 - p)
     let mask = Tensor((0..<input.count).map { _ in generator.nextUniform() < p ? 0 : scale }, shape: input.shape)

@@ -8,6 +8,8 @@ public final class Embedding: Module {
     public let paddingIndex: Int?
 
     public init(numEmbeddings: Int, embeddingDim: Int, paddingIndex: Int? = nil, generator: Generator = .default) {
+        precondition(numEmbeddings >= 0 && embeddingDim >= 0,
+                     "Embedding: numEmbeddings (\(numEmbeddings)) and embeddingDim (\(embeddingDim)) must not be negative")
         if let p = paddingIndex {
             precondition(p >= 0 && p < numEmbeddings, "Embedding: paddingIndex \(p) is out of range 0..<\(numEmbeddings)")
         }

@@ -28,7 +28,7 @@ public func linear(_ input: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tens
     if let bias {
         precondition(bias.shape == [outFeatures], "linear: bias shape \(bias.shape) should be [\(outFeatures)]")
     }
-    let rows = input.count / Swift.max(inFeatures, 1)
+    let rows = input.shape.dropLast().reduce(1, *)  // not count / inFeatures: inFeatures may be 0
     // The values used now: an optimizer that updates W in place before
     // backward() must not change this gradient.
     let x = input.scalars, w = weight.scalars, b = bias?.scalars

@@ -23,7 +23,10 @@ public final class Linear: Module {
     public let bias: Tensor?
 
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, generator: Generator = .default) {
-        let bound = 1 / Foundation.sqrt(Float(inFeatures))
+        precondition(inFeatures >= 0 && outFeatures >= 0,
+                     "Linear: inFeatures (\(inFeatures)) and outFeatures (\(outFeatures)) must not be negative")
+        // 1/√inFeatures, and 0 without inputs (PyTorch's bound; 1/√0 would make the bias NaN).
+        let bound = inFeatures > 0 ? 1 / Foundation.sqrt(Float(inFeatures)) : 0
         weight = .uniform([outFeatures, inFeatures], low: -bound, high: bound, generator: generator)
         self.bias = bias ? .uniform([outFeatures], low: -bound, high: bound, generator: generator) : nil
         super.init()

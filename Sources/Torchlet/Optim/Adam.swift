@@ -45,7 +45,9 @@ public class Adam: Optimizer {
         weightDecay: Float, decoupledWeightDecay: Bool
     ) {
         let name = decoupledWeightDecay ? "AdamW" : "Adam"
+        precondition(!parameters.isEmpty, "\(name): got an empty parameter list (was the model's layer registered?)")
         precondition(learningRate >= 0, "\(name): learningRate \(learningRate) must not be negative")
+        precondition(epsilon >= 0, "\(name): epsilon \(epsilon) must not be negative")
         precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "\(name): betas (\(beta1), \(beta2)) must be in [0, 1)")
         precondition(weightDecay >= 0, "\(name): weightDecay \(weightDecay) must not be negative")
         self.parameters = parameters

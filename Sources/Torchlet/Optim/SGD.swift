@@ -32,6 +32,7 @@ public final class SGD: Optimizer {
         _ parameters: [Tensor], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
         weightDecay: Float = 0, nesterov: Bool = false
     ) {
+        precondition(!parameters.isEmpty, "SGD: got an empty parameter list (was the model's layer registered?)")
         precondition(learningRate >= 0, "SGD: learningRate \(learningRate) must not be negative")
         precondition(momentum >= 0, "SGD: momentum \(momentum) must not be negative")
         precondition(weightDecay >= 0, "SGD: weightDecay \(weightDecay) must not be negative")

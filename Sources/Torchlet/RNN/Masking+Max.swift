@@ -48,8 +48,8 @@ public func maskedMax(_ values: Tensor, mask: Tensor, dim: Int, keepDim: Bool = 
             var best = -1
             for t in 0..<size {
                 let i = (o * size + t) * inner + j
-                // `>` keeps the first of equal maxima, as `max(dim:)` does.
-                if valid[i] && (best < 0 || x[i] > x[best]) { best = i }
+                // `>` keeps the first of equal maxima, as `max(dim:)` does; a NaN wins, as there.
+                if valid[i] && (best < 0 || x[i] > x[best] || (x[i].isNaN && !x[best].isNaN)) { best = i }
             }
             precondition(
                 best >= 0,

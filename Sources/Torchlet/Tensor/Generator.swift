@@ -99,6 +99,7 @@ public final class Generator: RandomNumberGenerator {
 
     /// A random permutation of `0..<n` (Fisher–Yates), like `torch.randperm`.
     public func permutation(_ n: Int) -> [Int] {
+        precondition(n >= 0, "permutation: n = \(n) must not be negative")
         var result = Array(0..<n)
         if n > 1 {
             for i in stride(from: n - 1, to: 0, by: -1) {

@@ -12,8 +12,19 @@ extension Tensor {
 
     /// A tensor filled with `value`, like `torch.full`.
     public static func full(_ shape: [Int], value: Float, requiresGrad: Bool = false) -> Tensor {
-        precondition(shape.allSatisfy { $0 >= 0 }, "full: negative dimension in shape \(shape)")
-        return Tensor([Float](repeating: value, count: shape.reduce(1, *)), shape: shape, requiresGrad: requiresGrad)
+        Tensor([Float](repeating: value, count: count(of: shape, in: "full")), shape: shape, requiresGrad: requiresGrad)
+    }
+
+    /// The number of values a tensor of `shape` holds; stops, naming `operation`, on a negative dimension or an overflow.
+    static func count(of shape: [Int], in operation: String) -> Int {
+        precondition(shape.allSatisfy { $0 >= 0 }, "\(operation): negative dimension in shape \(shape)")
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            precondition(!overflow, "\(operation): shape \(shape) holds more values than memory can")
+            count = product
+        }
+        return count
     }
 
     /// The values `0, 1, …` below `end`, like `torch.arange(end)`.
@@ -24,6 +35,9 @@ extension Tensor {
     /// The values `start, start + step, …` below `end`, like `torch.arange`.
     public static func arange(_ start: Float, _ end: Float, step: Float = 1) -> Tensor {
         precondition(step != 0, "arange: step must not be 0")
+        precondition(start.isFinite && end.isFinite && step.isFinite, "arange: start \(start), end \(end) and step \(step) must be finite")
+        precondition(step > 0 ? start <= end : start >= end,
+                     "arange: from \(start) to \(end) by \(step) goes the wrong way (the end is on the other side of the step's sign)")
         let values = Array(stride(from: start, to: end, by: step))
         return Tensor(values, shape: [values.count])
     }
@@ -33,7 +47,7 @@ extension Tensor {
         _ shape: [Int], low: Float = 0, high: Float = 1,
         generator: Generator = .default, requiresGrad: Bool = false
     ) -> Tensor {
-        let n = shape.reduce(1, *)
+        let n = count(of: shape, in: "uniform")
         return Tensor((0..<n).map { _ in generator.nextUniform(low: low, high: high) }, shape: shape, requiresGrad: requiresGrad)
     }
 
@@ -42,7 +56,7 @@ extension Tensor {
         _ shape: [Int], mean: Float = 0, std: Float = 1,
         generator: Generator = .default, requiresGrad: Bool = false
     ) -> Tensor {
-        let n = shape.reduce(1, *)
+        let n = count(of: shape, in: "normal")
         return Tensor((0..<n).map { _ in mean + std * generator.nextNormal() }, shape: shape, requiresGrad: requiresGrad)
     }
 

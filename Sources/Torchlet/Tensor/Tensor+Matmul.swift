@@ -23,7 +23,7 @@ extension Tensor {
         // before backward() must not change this gradient.
         let aValues = a.scalars, bValues = b.scalars
         if b.rank == 2 {
-            let n = a.count / Swift.max(k, 1)
+            let n = a.shape.dropLast().reduce(1, *)  // not count / k: k may be 0
             let outShape = Array(a.shape.dropLast()) + [m]
             let out = MatrixMultiply.matmul(a.scalars, b.scalars, n: n, k: k, m: m)
             return Tensor.result(op: "matmul", shape: outShape, scalars: out, inputs: [a, b]) { g in

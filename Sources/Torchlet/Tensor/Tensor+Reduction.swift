@@ -55,8 +55,8 @@ extension Tensor {
         return sum(dim: d, keepDim: keepDim) / Float(shape[d])
     }
 
-    /// The maximum over dimension `dim`, like `tensor.max(dim).values`; the
-    /// gradient goes to the first maximal element.
+    /// The maximum over dimension `dim`, like `tensor.max(dim).values` (NaN
+    /// where the slice holds one); the gradient goes to the first maximal element.
     public func max(dim: Int, keepDim: Bool = false) -> Tensor {
         let d = normalizedDim(dim, op: "max")
         let (outer, size, inner) = split(around: d)
@@ -78,11 +78,13 @@ extension Tensor {
         }
     }
 
-    /// The index of the largest value along `dim` (the first on ties), with
-    /// that dimension removed, row-major. Not differentiable.
+    /// The index of the largest value along `dim` (the first on ties, and
+    /// the first NaN where there is one, as in PyTorch), with that dimension
+    /// removed, row-major. Not differentiable.
     public func argmax(dim: Int = -1) -> [Int] {
         let d = normalizedDim(dim, op: "argmax")
         let (outer, size, inner) = split(around: d)
+        precondition(size > 0, "argmax: dimension \(dim) of shape \(shape) is empty")
         var result = [Int](repeating: 0, count: outer * inner)
         for o in 0..<outer {
             for j in 0..<inner {
@@ -90,7 +92,7 @@ extension Tensor {
                 var bestValue = -Float.infinity
                 for i in 0..<size {
                     let v = scalars[(o * size + i) * inner + j]
-                    if v > bestValue || (i == 0) { best = i; bestValue = v }
+                    if i == 0 || v > bestValue || (v.isNaN && !bestValue.isNaN) { best = i; bestValue = v }
                 }
                 result[o * inner + j] = best
             }

@@ -40,8 +40,16 @@ public final class Tensor {
     /// The accumulated gradient of the last `backward()` calls, for a leaf.
     ///
     /// Gradients add up across calls until you reset them with `zeroGrad()`
-    /// (or set `grad = nil`), exactly as in PyTorch.
-    public var grad: Tensor?
+    /// (or set `grad = nil`), exactly as in PyTorch. A gradient set by hand
+    /// must have this tensor's shape, as PyTorch requires.
+    public var grad: Tensor? {
+        didSet {
+            if let grad {
+                precondition(grad.shape == shape,
+                             "grad: a gradient of shape \(grad.shape) assigned to a tensor of shape \(shape); the shapes must match")
+            }
+        }
+    }
 
     /// The tensors this one was computed from (empty for a leaf).
     let inputs: [Tensor]

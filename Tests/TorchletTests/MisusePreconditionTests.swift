@@ -1,0 +1,72 @@
+import Testing
+import TestSupport
+@testable import Torchlet
+
+/// Misuses a student plausibly makes stop with a message that names the
+/// call and the bad value, as PyTorch raises, instead of a trap deep in the
+/// library or a silently wrong result (exit tests: each body runs in a
+/// child process, which must crash).
+@Suite struct MisusePreconditionTests {
+    /// The body must crash with `message` on standard error.
+    static let cases: [(name: String, message: String)] = [
+        ("uniformNegativeSize", "uniform: negative dimension in shape [-2, 3]"),
+        ("normalNegativeSize", "normal: negative dimension in shape [3, -1]"),
+        ("zerosTooLarge", "full: shape [9223372036854775807, 2] holds more values than memory can"),
+        ("linearNegativeSize", "Linear: inFeatures (4) and outFeatures (-2) must not be negative"),
+        ("embeddingNegativeSize", "Embedding: numEmbeddings (-1) and embeddingDim (2) must not be negative"),
+        ("permutationNegative", "permutation: n = -1 must not be negative"),
+        ("arangeNaN", "arange: start 0.0, end nan and step 1.0 must be finite"),
+        ("arangeWrongWay", "arange: from 5.0 to 0.0 by 1.0 goes the wrong way"),
+        ("gradOfAnotherShape", "grad: a gradient of shape [2] assigned to a tensor of shape [3]; the shapes must match"),
+        ("sgdEmptyParameters", "SGD: got an empty parameter list (was the model's layer registered?)"),
+        ("adamEmptyParameters", "Adam: got an empty parameter list"),
+        ("adamNegativeEpsilon", "Adam: epsilon -1e-08 must not be negative"),
+        ("dropoutAboveOne", "dropout: p = 1.5 must be in [0, 1]"),
+        ("dropoutNegative", "dropout: p = -0.5 must be in [0, 1]"),
+        ("argmaxOfNothing", "argmax: dimension 1 of shape [2, 0] is empty"),
+    ]
+
+    /// Runs the bad call of case `name` (in the child process).
+    static func badCall(_ name: String) {
+        switch name {
+        case "uniformNegativeSize": _ = Tensor.uniform([-2, 3])
+        case "normalNegativeSize": _ = Tensor.normal([3, -1])
+        case "zerosTooLarge": _ = Tensor.zeros([Int.max, 2])
+        case "linearNegativeSize": _ = Linear(inFeatures: 4, outFeatures: -2)
+        case "embeddingNegativeSize": _ = Embedding(numEmbeddings: -1, embeddingDim: 2)
+        case "permutationNegative": _ = Generator(seed: 0).permutation(-1)
+        case "arangeNaN": _ = Tensor.arange(0, .nan)
+        case "arangeWrongWay": _ = Tensor.arange(5, 0)
+        case "gradOfAnotherShape":
+            let p = Tensor([1, 2, 3], requiresGrad: true)
+            p.grad = Tensor([1, 1])
+        case "sgdEmptyParameters": _ = SGD([], learningRate: 0.1)
+        case "adamEmptyParameters": _ = Adam([])
+        case "adamNegativeEpsilon": _ = Adam([Tensor.zeros([2], requiresGrad: true)], epsilon: -1e-8)
+        case "dropoutAboveOne": _ = dropout(Tensor.ones([4]), p: 1.5, training: true)
+        case "dropoutNegative": _ = dropout(Tensor.ones([4]), p: -0.5, training: true)
+        case "argmaxOfNothing": _ = Tensor.zeros([2, 0]).argmax(dim: 1)
+        default: return  // an unknown name does not crash, so its test fails
+        }
+    }
+
+    @Test(arguments: cases.map(\.name))
+    func misuseStops(_ name: String) async {
+        let message = Self.cases.first { $0.name == name }!.message
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [name] in
+            MisusePreconditionTests.badCall(name)
+        }
+        expectStandardError(result, contains: [message])
+    }
+
+    /// What PyTorch allows still works: an empty range, dropout of everything, a gradient of the right shape.
+    @Test func theEdgesPyTorchAllows() {
+        #expect(Tensor.arange(3, 3).shape == [0])
+        #expect(Tensor.arange(3, 0, step: -1).scalars == [3, 2, 1])
+        #expect(dropout(Tensor.ones([4]), p: 1, training: true, generator: Generator(seed: 0)).scalars == [0, 0, 0, 0])
+        let p = Tensor([1, 2, 3], requiresGrad: true)
+        p.grad = Tensor([1, 1, 1])
+        p.grad = nil
+        #expect(p.grad == nil)
+    }
+}
