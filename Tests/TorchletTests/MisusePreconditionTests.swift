@@ -24,6 +24,11 @@ import TestSupport
         ("dropoutAboveOne", "dropout: p = 1.5 must be in [0, 1]"),
         ("dropoutNegative", "dropout: p = -0.5 must be in [0, 1]"),
         ("argmaxOfNothing", "argmax: dimension 1 of shape [2, 0] is empty"),
+        ("stackingDimOutOfRange", "stacking: dimension 3 is out of range for shape [2, 3]"),
+        ("splitNegativeSize", "split: sizes [4, -1] must not be negative"),
+        ("embeddingPaddingOutOfRange", "Embedding: paddingIndex -4 is out of range -3..<3"),
+        ("lstmUnbatchedStateShape", "LSTM: initial state shape [1, 1, 3] should be [1, 3] for an unbatched input [seq, 4]"),
+        ("gruUnbatchedStateShape", "GRU: initial state shape [] should be [1, 3] for an unbatched input [seq, 4]"),
     ]
 
     /// Runs the bad call of case `name` (in the child process).
@@ -46,6 +51,14 @@ import TestSupport
         case "dropoutAboveOne": _ = dropout(Tensor.ones([4]), p: 1.5, training: true)
         case "dropoutNegative": _ = dropout(Tensor.ones([4]), p: -0.5, training: true)
         case "argmaxOfNothing": _ = Tensor.zeros([2, 0]).argmax(dim: 1)
+        case "stackingDimOutOfRange": _ = Tensor(stacking: [Tensor.zeros([2, 3]), Tensor.zeros([2, 3])], dim: 3)
+        case "splitNegativeSize": _ = Tensor.zeros([2, 3]).split(sizes: [4, -1], dim: 1)
+        case "embeddingPaddingOutOfRange": _ = Embedding(numEmbeddings: 3, embeddingDim: 2, paddingIndex: -4)
+        case "lstmUnbatchedStateShape":
+            let lstm = LSTM(inputSize: 4, hiddenSize: 3, generator: Generator(seed: 0))
+            _ = lstm(Tensor.zeros([5, 4]), (Tensor.zeros([1, 1, 3]), Tensor.zeros([1, 1, 3])))
+        case "gruUnbatchedStateShape":
+            _ = GRU(inputSize: 4, hiddenSize: 3, generator: Generator(seed: 0))(Tensor.zeros([5, 4]), Tensor(0))
         default: return  // an unknown name does not crash, so its test fails
         }
     }
@@ -68,5 +81,11 @@ import TestSupport
         p.grad = Tensor([1, 1, 1])
         p.grad = nil
         #expect(p.grad == nil)
+        // squeeze(dim) of a dimension whose size is not 1 leaves the tensor as it is, as in PyTorch.
+        #expect(Tensor.zeros([2, 3]).squeezed(dim: 0).shape == [2, 3])
+        #expect(Tensor.zeros([2, 1]).squeezed(dim: -1).shape == [2])
+        // A negative padding index counts from the end.
+        let embedding = Embedding(numEmbeddings: 3, embeddingDim: 2, paddingIndex: -1, generator: Generator(seed: 0))
+        #expect(embedding.paddingIndex == 2 && Array(embedding.weight.scalars[4...]) == [0, 0])
     }
 }

@@ -2,7 +2,9 @@
 ///
 /// `weight` is `[numEmbeddings, embeddingDim]`, drawn from N(0, 1). With a
 /// `paddingIndex`, that row starts at zero and never receives a gradient, so
-/// padding tokens stay zero vectors.
+/// padding tokens stay zero vectors. A negative `paddingIndex` counts from
+/// the end (`-1` is the last row), as in PyTorch; ``paddingIndex`` holds the
+/// row it names.
 public final class Embedding: Module {
     public let weight: Tensor
     public let paddingIndex: Int?
@@ -11,8 +13,10 @@ public final class Embedding: Module {
         precondition(numEmbeddings >= 0 && embeddingDim >= 0,
                      "Embedding: numEmbeddings (\(numEmbeddings)) and embeddingDim (\(embeddingDim)) must not be negative")
         if let p = paddingIndex {
-            precondition(p >= 0 && p < numEmbeddings, "Embedding: paddingIndex \(p) is out of range 0..<\(numEmbeddings)")
+            precondition(p >= -numEmbeddings && p < numEmbeddings,
+                         "Embedding: paddingIndex \(p) is out of range -\(numEmbeddings)..<\(numEmbeddings)")
         }
+        let paddingIndex = paddingIndex.map { $0 < 0 ? $0 + numEmbeddings : $0 }
         weight = .normal([numEmbeddings, embeddingDim], generator: generator)
         self.paddingIndex = paddingIndex
         if let p = paddingIndex {

@@ -73,7 +73,7 @@ public final class GRU: Module {
     public func callAsFunction(_ input: Tensor, _ h0: Tensor? = nil) -> (output: Tensor, h: Tensor) {
         let (x, unbatched) = stack.timeFirst(input)
         let steps = x.shape[0], batch = x.shape[1]
-        let initial = unbatched ? h0?.unsqueezed(dim: 1) : h0
+        let initial = unbatched ? h0.map(stack.batchedState) : h0
         if steps == 0 {
             if let initial { stack.checkState([initial], batch: batch) }
             let output = stack.emptyOutput(batch: batch, unbatched: unbatched, inputs: [input] + parameters())

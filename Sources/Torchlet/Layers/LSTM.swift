@@ -54,7 +54,7 @@ public final class LSTM: Module {
         let (x, unbatched) = stack.timeFirst(input)
         let steps = x.shape[0], batch = x.shape[1]
         let initial = state.map { s -> LSTMState in
-            unbatched ? (s.h.unsqueezed(dim: 1), s.c.unsqueezed(dim: 1)) : s
+            unbatched ? (stack.batchedState(s.h), stack.batchedState(s.c)) : s
         }
         if steps == 0 {
             if let initial { stack.checkState([initial.h, initial.c], batch: batch) }

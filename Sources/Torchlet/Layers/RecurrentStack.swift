@@ -96,6 +96,16 @@ struct RecurrentStack {
     }
 
     /// Stops with a message unless every state tensor is `[numLayers·D, batch, H]`.
+    /// An unbatched input's state `[numLayers·D, H]` with the batch of one
+    /// inserted, `[numLayers·D, 1, H]`; stops with a message naming the
+    /// unbatched shape when it is another.
+    func batchedState(_ state: Tensor) -> Tensor {
+        let expected = [numLayers * numDirections, hiddenSize]
+        precondition(state.shape == expected,
+                     "\(name): initial state shape \(state.shape) should be \(expected) for an unbatched input [seq, \(inputSize)]")
+        return state.unsqueezed(dim: 1)
+    }
+
     func checkState(_ state: [Tensor], batch: Int, packed: Bool = false) {
         let expected = stateShape(batch: batch)
         let shapes = state.map { "\($0.shape)" }.joined(separator: ", ")

@@ -50,13 +50,15 @@ extension Tensor {
         for t in tensors {
             precondition(t.shape == tensors[0].shape, "stacking: shapes \(tensors[0].shape) and \(t.shape) differ")
         }
-        self.init(concatenating: tensors.map { $0.unsqueezed(dim: dim) }, dim: dim)
+        let d = tensors[0].normalizedDim(dim, op: "stacking", rank: tensors[0].rank + 1)  // the new dimension's place
+        self.init(concatenating: tensors.map { $0.unsqueezed(dim: d) }, dim: d)
     }
 
     /// Consecutive pieces along `dim` with the given sizes, like
     /// `torch.split(tensor, sizes, dim)`.
     public func split(sizes: [Int], dim: Int = 0) -> [Tensor] {
         let d = normalizedDim(dim, op: "split")
+        precondition(sizes.allSatisfy { $0 >= 0 }, "split: sizes \(sizes) must not be negative")
         precondition(sizes.reduce(0, +) == shape[d], "split: sizes \(sizes) do not add up to \(shape[d]), dimension \(dim) of shape \(shape)")
         var start = 0
         return sizes.map { size in

@@ -31,11 +31,12 @@ extension Tensor {
         return reshaped(to: s)
     }
 
-    /// The size-1 dimension `dim` removed, like `tensor.squeeze(dim)`.
+    /// Dimension `dim` removed if its size is 1, like `tensor.squeeze(dim)`;
+    /// a dimension of another size stays, as in PyTorch.
     public func squeezed(dim: Int) -> Tensor {
         let d = normalizedDim(dim, op: "squeezed")
-        precondition(shape[d] == 1, "squeezed: dimension \(dim) of shape \(shape) has size \(shape[d]), not 1")
         var s = shape
+        guard shape[d] == 1 else { return reshaped(to: s) }
         s.remove(at: d)
         return reshaped(to: s)
     }
