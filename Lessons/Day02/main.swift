@@ -189,7 +189,7 @@ func equalLengthBatches(_ sentences: [TaggedSentence], batchSize: Int, shuffledB
                 try minibatches(count: group.count, batchSize: batchSize, dropLast: false, generator: shuffle)
             }, reference: {
                 Solutions.Day2.minibatches(count: group.count, batchSize: batchSize, dropLast: false, generator: shuffle)
-            })
+            }, unusable: { Unusable.batches($0, count: group.count, batchSize: batchSize) })
         } else {
             positions = stride(from: 0, to: group.count, by: batchSize).map { Array($0..<min($0 + batchSize, group.count)) }
         }
@@ -504,7 +504,7 @@ let testAccuracy: Double = withNoGrad {
     let logits = Tensor(concatenating: scores, dim: 0), targets = testBatches.flatMap(\.tags)
     return exercise("1.4", "accuracy from logits", student: { try accuracy(logits: logits, targets: targets) },
                     reference: { Solutions.Day1.accuracy(logits: logits, targets: targets) },
-                    unusable: { (0...1).contains($0) ? nil : "an accuracy of \($0), not a share from 0 to 1" })
+                    unusable: { Unusable.share($0, "an accuracy") })
 }
 let baseline = MostFrequentTagBaseline(training: trainSet).accuracy(on: testSet)
 print("test loss \(format(testLoss)), test accuracy \(format(100 * testAccuracy, 2))% vs. baseline \(format(100 * baseline, 2))%")

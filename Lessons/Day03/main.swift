@@ -46,7 +46,7 @@ let (paddedIds, shortLengths) = exercise("3.1", "pad a batch and return its leng
     try padBatch(shortIds, paddingValue: words.padIndex!)
 }, reference: {
     Solutions.Day3.padBatch(shortIds, paddingValue: words.padIndex!)
-})
+}, unusable: { Unusable.padded($0.padded, lengths: $0.lengths, count: shortIds.count) })
 print("three sentences padded with <pad> = \(words.padIndex!) to the longest, \(paddedIds[0].count) ids:")
 for (row, sentence) in zip(paddedIds, shortSentences) {
     let ids = row.map { String(format: "%4d", $0) }.joined()
@@ -70,7 +70,7 @@ let shortMask = exercise("3.2", "a mask from lengths", student: {
     try mask(lengths: shortLengths, maxLength: paddedIds[0].count)
 }, reference: {
     Solutions.Day3.mask(lengths: shortLengths, maxLength: paddedIds[0].count)
-})
+}, unusable: { Unusable.shape($0, [shortLengths.count, paddedIds[0].count], "a mask") })
 print("mask \(shortMask.shape):")
 for b in 0..<shortLengths.count {
     let row = shortMask.scalars[(b * shortMask.shape[1])..<((b + 1) * shortMask.shape[1])]
@@ -184,7 +184,7 @@ let maskLoss = exercise("3.3", "masked cross-entropy", student: {
     try maskedCrossEntropy(logits: maskLogits, targets: zeroPaddedTags, mask: firstMask)
 }, reference: {
     Solutions.Day3.maskedCrossEntropy(logits: maskLogits, targets: zeroPaddedTags, mask: firstMask)
-})
+}, unusable: { Unusable.loss($0) })
 ignoreLoss.backward()
 if maskLoss.requiresGrad { maskLoss.backward() }
 let gradientGap = maskLogits.grad.map { grad in zip(ignoreLogits.grad!.scalars, grad.scalars).map { abs($0 - $1) }.max()! } ?? .nan
@@ -322,7 +322,7 @@ func evaluate(_ tagger: SequenceTagger, on batches: [TaggingBatch] = validationB
                 try maskedAccuracy(logits: logits, targets: targets, lengths: batch.lengths)
             }, reference: {
                 Solutions.Day3.maskedAccuracy(logits: logits, targets: targets, lengths: batch.lengths)
-            })
+            }, unusable: { Unusable.share($0, "an accuracy") })
             correct += share * Double(batch.tokenCount)
             tokens += batch.tokenCount
             let predictions = logits.argmax(dim: -1)
@@ -381,7 +381,7 @@ func runExperiment(seed: UInt64, order: Generator, quarterly: Bool, progress: Pr
             try minibatches(count: trainSentences.count, batchSize: 32, dropLast: false, generator: order)
         }, reference: {
             Solutions.Day2.minibatches(count: trainSentences.count, batchSize: 32, dropLast: false, generator: order)
-        })
+        }, unusable: { Unusable.batches($0, count: trainSentences.count, batchSize: 32) })
         var sums: [Float] = [0, 0, 0]
         for (k, positions) in epochBatches.enumerated() {
             let batch = TaggingBatch(positions.map { trainSentences[$0] }, words: words, tags: tags)

@@ -102,7 +102,12 @@ for b in 0..<demo.count {
 func lastValid(_ output: Tensor, _ lengths: [Int], batchFirst: Bool = true) -> Tensor {
     exercise("5.1", "the last valid output by gather", student: {
         try lastValidOutput(output, lengths: lengths, batchFirst: batchFirst)
-    }, reference: { Solutions.Day5.lastValidOutput(output, lengths: lengths, batchFirst: batchFirst) })
+    }, reference: { Solutions.Day5.lastValidOutput(output, lengths: lengths, batchFirst: batchFirst) },
+        unusable: { Unusable.shape($0, [lengths.count, output.shape[2]], "the last outputs") })
+}
+/// Why vectors pooled from a batch-first `output` (exercises 5.3, 5.4) cannot be used: each must be `[B, H]`.
+func unusablePooled(_ vectors: Tensor..., of output: Tensor) -> String? {
+    vectors.lazy.compactMap { Unusable.shape($0, [output.shape[0], output.shape[2]], "pooled vectors") }.first
 }
 let byIndexing = Tensor(stacking: demoLengths.enumerated().map { b, n in
     demoOutput.selected(dim: 0, index: b).selected(dim: 0, index: n - 1) }, dim: 0)
@@ -170,7 +175,8 @@ noteDifference("5.2", Double(largestGap(sequenceVector, hnBoth)))
 let forwardOutput = padPackedSequence(withNoGrad { lstm(demoPacked).output }, batchFirst: true).0   // zeros at padding
 let pooled = exercise("5.3", "masked mean and max pooling", student: {
     try maskedPooling(forwardOutput, lengths: demoLengths)
-}, reference: { Solutions.Day5.maskedPooling(forwardOutput, lengths: demoLengths) })
+}, reference: { Solutions.Day5.maskedPooling(forwardOutput, lengths: demoLengths) },
+    unusable: { unusablePooled($0.mean, $0.max, of: forwardOutput) })
 let demoMask = lengthMask(lengths: demoLengths, maxLength: demoShape[1]).unsqueezed(dim: -1)
 let libraryMax = maskedMax(forwardOutput, mask: demoMask, dim: 1)
 print("masked max vs maskedMax: \(format(largestGap(pooled.max, libraryMax), 3))")
@@ -199,7 +205,8 @@ noteDifference("5.3", Double(largestGap(pooled.max, libraryMax)))
 let demoQuery = Tensor.normal([4], std: 1, generator: generator)
 let attended = exercise("5.4", "attention pooling", student: {
     try attentionPooling(forwardOutput, lengths: demoLengths, query: demoQuery)
-}, reference: { Solutions.Day5.attentionPooling(forwardOutput, lengths: demoLengths, query: demoQuery) })
+}, reference: { Solutions.Day5.attentionPooling(forwardOutput, lengths: demoLengths, query: demoQuery) },
+    unusable: { unusablePooled($0.pooled, of: forwardOutput) ?? Unusable.shape($0.weights, Array(forwardOutput.shape.prefix(2)), "the weights") })
 let libraryWeights = maskedSoftmax(forwardOutput.matmul(demoQuery.reshaped(to: [4, 1])).squeezed(dim: -1),
                                    mask: lengthMask(lengths: demoLengths, maxLength: demoShape[1]), dim: 1)
 print("weights vs maskedSoftmax: \(format(largestGap(attended.weights, libraryWeights), 3)); "
@@ -300,12 +307,14 @@ final class ReviewClassifier {
             case .mean, .max:
                 let pooled = exercise("5.3", "masked mean and max pooling", student: {
                     try maskedPooling(output, lengths: batch.lengths)
-                }, reference: { Solutions.Day5.maskedPooling(output, lengths: batch.lengths) })
+                }, reference: { Solutions.Day5.maskedPooling(output, lengths: batch.lengths) },
+                    unusable: { unusablePooled($0.mean, $0.max, of: output) })
                 vector = reader == .mean ? pooled.mean : pooled.max
             default:
                 let attended = exercise("5.4", "attention pooling", student: {
                     try attentionPooling(output, lengths: batch.lengths, query: query)
-                }, reference: { Solutions.Day5.attentionPooling(output, lengths: batch.lengths, query: query) })
+                }, reference: { Solutions.Day5.attentionPooling(output, lengths: batch.lengths, query: query) },
+                    unusable: { unusablePooled($0.pooled, of: output) ?? Unusable.shape($0.weights, Array(output.shape.prefix(2)), "the weights") })
                 (vector, weights) = (attended.pooled, attended.weights)
             }
         }

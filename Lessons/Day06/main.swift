@@ -86,7 +86,8 @@ for shape in [[4 * hidden, 2], [4 * hidden, hidden], [256, 64], [8, 4, 3]] {
 let draw = (0..<(hidden * hidden)).map { _ in generator.nextNormal() }
 let q = exercise("6.1", "an orthogonal matrix from a Gaussian", student: {
     try orthogonalMatrix(from: draw, rows: hidden, cols: hidden)
-}, reference: { Solutions.Day6.orthogonalMatrix(from: draw, rows: hidden, cols: hidden) })
+}, reference: { Solutions.Day6.orthogonalMatrix(from: draw, rows: hidden, cols: hidden) },
+    unusable: { Unusable.count($0, hidden * hidden, "a \(hidden) × \(hidden) matrix") })
 let libraryQ = Init.orthogonalFactor(of: draw, rows: hidden, cols: hidden)
 let qTensor = Tensor(q, shape: [hidden, hidden])
 let gram = qTensor.transposed().matmul(qTensor).scalars
@@ -196,7 +197,8 @@ func orthogonalPerGateFromExercise(_ weight: Tensor, generator: Generator) {
         let gaussian = (0..<(hidden * hidden)).map { _ in generator.nextNormal() }
         values += exercise("6.1", "an orthogonal matrix from a Gaussian", student: {
             try orthogonalMatrix(from: gaussian, rows: hidden, cols: hidden)
-        }, reference: { Solutions.Day6.orthogonalMatrix(from: gaussian, rows: hidden, cols: hidden) })
+        }, reference: { Solutions.Day6.orthogonalMatrix(from: gaussian, rows: hidden, cols: hidden) },
+            unusable: { Unusable.count($0, hidden * hidden, "a \(hidden) × \(hidden) matrix") })
     }
     weight.scalars = values
 }
@@ -281,7 +283,7 @@ func hiddenGradientNorms(_ lstm: LSTM, _ head: Linear, inputs: Tensor, targets: 
         }, reference: {
             Solutions.Day1.lstmCellStep(x, previous, weightIH: weight["weight_ih_l0"]!, weightHH: weight["weight_hh_l0"]!,
                                         biasIH: weight["bias_ih_l0"]!, biasHH: weight["bias_hh_l0"]!)
-        })
+        }, unusable: { Unusable.shape($0.h, [b, hidden], "h") ?? Unusable.shape($0.c, [b, hidden], "c") })
         let probe = Tensor.zeros([b, hidden], requiresGrad: true)  // h_t + 0: its gradient is ∂L/∂h_t
         probes.append(probe)
         state = (h + probe, c)
@@ -426,7 +428,7 @@ func train(_ scheme: Scheme, seed: UInt64, start: Start = .zeros) -> Run {
         }
     }
     let solvedAt = curve.last! < solvedBelow ? (curve.count - 1) * evaluateEvery : nil
-    let learnedNorm = initialState.map { $0.parameters()[0].scalars.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+    let learnedNorm = initialState?.parameters().first.map { $0.scalars.reduce(0) { $0 + $1 * $1 }.squareRoot() }
     return Run(curve: curve, solvedAt: solvedAt, learnedNorm: learnedNorm)
 }
 

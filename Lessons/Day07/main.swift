@@ -44,7 +44,8 @@ func newTagger(seed: UInt64) -> SequenceTagger {
 func trainingBatches(order: Generator) -> [TaggingBatch] {
     let groups = exercise("2.2", "a shuffling minibatch iterator", student: {
         try minibatches(count: trainSet.count, batchSize: 32, dropLast: false, generator: order)
-    }, reference: { Solutions.Day2.minibatches(count: trainSet.count, batchSize: 32, dropLast: false, generator: order) })
+    }, reference: { Solutions.Day2.minibatches(count: trainSet.count, batchSize: 32, dropLast: false, generator: order) },
+        unusable: { Unusable.batches($0, count: trainSet.count, batchSize: 32) })
     return groups.map { batch in TaggingBatch(batch.map { trainSet[$0] }, words: words, tags: tags) }
 }
 
@@ -318,7 +319,7 @@ for step in 1...5 {
     }
 }
 let adamDifference = largestDifference(byHand, byAdam)
-noteDifference("7.4", Double(adamDifference), tolerance: 1e-5, what: "differs from Torchlet's Adam by \(adamDifference) after 5 steps")
+noteDifference("7.4", Double(adamDifference), tolerance: 1e-5, what: "(Torchlet's Adam) by \(adamDifference) after 5 steps")
 print("after 5 steps, the largest difference between Adam by hand and Torchlet's Adam: \(adamDifference)")
 
 /*:
@@ -391,8 +392,8 @@ let stopping = exercise("7.3", "early stopping with the best weights", student: 
 }, reference: {
     Solutions.Day7.trainWithEarlyStopping(stoppingModel, maxEpochs: 15, patience: 3, trainOneEpoch: trainOneEpoch,
                                           validationLoss: validationLoss)
-})
-print("epoch          \((1...validationTrace.count).map { String($0).leftPadded(7) }.joined())")
+}, unusable: { validationTrace.indices.contains($0.bestEpoch - 1) ? nil : "best epoch \($0.bestEpoch) of \(validationTrace.count) epochs run" })
+print("epoch          \(validationTrace.indices.map { $0 + 1 }.map { String($0).leftPadded(7) }.joined())")
 print("learning rate  \(learningRateTrace.map { format($0, 4).leftPadded(7) }.joined())")
 print("val loss       \(validationTrace.map { format($0).leftPadded(7) }.joined())")
 print("stopped after epoch \(validationTrace.count); kept the weights of epoch \(stopping.bestEpoch) (validation loss \(format(stopping.bestLoss)))")

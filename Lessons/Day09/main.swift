@@ -44,13 +44,15 @@ print("\(stream.count) tokens: \(trainIds.count) training, \(validationIds.count
 
 let trainBatchSize = 16, chunkLength = 20, learningRate: Float = 20, maxNorm: Float = 0.25
 let trainStreams = exercise("8.1", "batchify a stream", student: { try batchify(trainIds, batchSize: trainBatchSize) },
-                            reference: { Solutions.Day8.batchify(trainIds, batchSize: trainBatchSize) })
+                            reference: { Solutions.Day8.batchify(trainIds, batchSize: trainBatchSize) },
+                                unusable: { Unusable.grid($0, rows: trainIds.count / trainBatchSize, columns: trainBatchSize, "streams") })
 let validationStreams = Solutions.Day8.batchify(validationIds, batchSize: 10)
 
 /// The chunk of `source` at row `start` and its targets, with exercise 8.2.
 func chunk(_ source: [[Int]], at start: Int, length: Int) -> (inputs: [[Int]], targets: [[Int]]) {
     exercise("8.2", "a chunk and its targets", student: { try getBatch(source, at: start, chunkLength: length) },
-             reference: { Solutions.Day8.getBatch(source, at: start, chunkLength: length) })
+             reference: { Solutions.Day8.getBatch(source, at: start, chunkLength: length) },
+                 unusable: { Unusable.grid($0.inputs, rows: Swift.min(length, source.count - 1 - start), columns: source[0].count, "inputs") ?? Unusable.grid($0.targets, rows: $0.inputs.count, columns: source[0].count, "targets") })
 }
 
 /*:
@@ -162,7 +164,8 @@ for (i, hidden, layers, bidirectional) in [(32, 32, 1, false), (32, 64, 2, false
  */
 /// The norm of the gradient of each layer's four parameters, bottom layer first.
 func layerGradientNorms(_ layers: [[Tensor]]) -> [Double] {
-    layers.map { params in (params.reduce(0.0) { $0 + $1.grad!.scalars.reduce(0.0) { $0 + Double($1 * $1) } }).squareRoot() }
+    // A layer the forward pass skipped has no gradient: 0.
+    layers.map { params in (params.reduce(0.0) { $0 + ($1.grad?.scalars ?? []).reduce(0.0) { $0 + Double($1 * $1) } }).squareRoot() }
 }
 
 /// Per-layer gradient norms of an untrained 4-layer model on the first chunk, without (`LSTM(numLayers: 4)`)
@@ -324,7 +327,7 @@ func train(_ variant: Variant, seed: UInt64) -> Run {
                 try trainChunk(model, optimizer: optimizer, inputs: inputs, targets: targets, state: state, maxNorm: maxNorm)
             }, reference: {
                 Solutions.Day8.trainChunk(model, optimizer: optimizer, inputs: inputs, targets: targets, state: state, maxNorm: maxNorm)
-            })
+            }, unusable: { Unusable.state($0.state, batch: inputs[0].count) })
             lesson.checkLoss(result.loss, epoch: epoch, batch: n, run: "\(variant.name), seed \(seed)")
             return result.state
         }

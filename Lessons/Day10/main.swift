@@ -177,7 +177,7 @@ func bucketedEpoch(_ g: Generator) -> [[Int]] {
         try bucketedBatches(lengths: trainLengths, batchSize: batchSize, bucketSize: bucketSize, generator: g)
     }, reference: {
         Solutions.Day10.bucketedBatches(lengths: trainLengths, batchSize: batchSize, bucketSize: bucketSize, generator: g)
-    })
+    }, unusable: { Unusable.batches($0, count: trainLengths.count, batchSize: batchSize) })
 }
 let random = BucketBatchSampler.padding(of: randomBatches(Generator(seed: lesson.options.seed + 1)), lengths: trainLengths)
 let bucketed = BucketBatchSampler.padding(of: bucketedEpoch(Generator(seed: lesson.options.seed + 1)), lengths: trainLengths)
@@ -307,7 +307,7 @@ let studentFeatures = exercise("10.2", "character features with a masked max", s
     try characterFeatures(chars: demoChars, embedding: demo.characterEmbedding!, conv: demo.conv!)
 }, reference: {
     Solutions.Day10.characterFeatures(chars: demoChars, embedding: demo.characterEmbedding!, conv: demo.conv!)
-})
+}, unusable: { Unusable.shape($0, [demoChars.count, demo.conv!.outChannels], "the features") })
 let libraryFeatures = CharacterTagger.maskedMaxFeatures(chars: demoChars, embedding: demo.characterEmbedding!, conv: demo.conv!)
 noteDifference("10.2", Double(zip(studentFeatures.scalars, libraryFeatures.scalars).map { abs($0 - $1) }.max()!),
                what: "the features of \(demoWords)")
@@ -413,7 +413,7 @@ func trainTrial(_ point: Hyperparameters) -> Double {
             try characterFeatures(chars: chars, embedding: embedding, conv: conv)
         }, reference: {
             Solutions.Day10.characterFeatures(chars: chars, embedding: embedding, conv: conv)
-        })
+        }, unusable: { Unusable.shape($0, [chars.count, conv.outChannels], "the features") })
     })
     fit(model, learningRate: point.learningRate, label: "trial \(trialNumber)")
     let accuracy = evaluate(model, on: validation).accuracy
@@ -424,6 +424,10 @@ func trainTrial(_ point: Hyperparameters) -> Double {
 
 /// The use of the test set: the accuracy of the model of `trial` (from 0; its other scores are kept for the tables below).
 func testOnce(_ trial: Int) -> Double {
+    guard trialModels.indices.contains(trial) else {
+        print("exercise 10.4 called test(\(trial)): there is no such trial (0..<\(trialModels.count))")
+        return .nan
+    }
     let model = trialModels[trial]
     chosenModel = model
     chosenTest = evaluate(model, on: test)
@@ -433,6 +437,10 @@ let search = exercise("10.4", "random search, selected on validation", student: 
     try randomSearch(trials: trials, sample: { Hyperparameters.sample(generator: searchGenerator) }, train: trainTrial, test: testOnce)
 }, reference: {
     Solutions.Day10.randomSearch(trials: trials, sample: { Hyperparameters.sample(generator: searchGenerator) }, train: trainTrial, test: testOnce)
+}, unusable: { _ in
+    guard chosenTest == nil else { return nil }
+    trialModels.removeAll()  // the reference numbers its own trials from 0
+    return "no test(trial) of a trial that exists"
 })
 let chosen = chosenTest!
 print("chosen on validation: \(search.best); test accuracy \(percent(chosen.accuracy, 2)) (the test set's one use for it)")

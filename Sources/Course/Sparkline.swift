@@ -37,10 +37,13 @@ public func sparkline<S: Sequence>(_ values: S, width: Int? = nil) -> String whe
 /// The result is always `width` characters (padded with spaces) so bars line
 /// up in a table; values are clamped to `0...max`.
 ///
-/// - Precondition: `max > 0` and `width >= 0`.
+/// A `max` that is no positive number (every loss 0, or NaN, from a wrong
+/// exercise) draws an empty bar rather than stopping the lesson.
+///
+/// - Precondition: `width >= 0`.
 public func bar<F: BinaryFloatingPoint>(_ value: F, max: F, width: Int) -> String {
-    precondition(max > 0, "bar: max must be positive, got \(max)")
     precondition(width >= 0, "bar: width must be non-negative, got \(width)")
+    guard max > 0 && max.isFinite else { return String(repeating: " ", count: width) }
     let fraction = value.isFinite ? Swift.min(Swift.max(Double(value) / Double(max), 0), 1) : 0
     let eighths = Int((fraction * Double(width) * 8).rounded())
     let partials = Array(" ▏▎▍▌▋▊▉")

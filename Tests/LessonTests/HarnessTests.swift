@@ -286,6 +286,7 @@ import TestSupport
         #expect(bar(0.5, max: 1.0, width: 1) == "▌")
         #expect(bar(2 as Float, max: 1, width: 4) == "████")
         #expect(bar(-1.0, max: 1.0, width: 3) == "   ")
+        #expect(bar(0.0, max: 0.0, width: 3) == "   " && bar(Double.nan, max: .nan, width: 2) == "  ")
     }
 
     @Test func summaryLineKeepsOrder() {

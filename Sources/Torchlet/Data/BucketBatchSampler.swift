@@ -77,9 +77,11 @@ extension BucketBatchSampler {
     /// BucketBatchSampler.padding(of: [[0, 1], [2]], lengths: [3, 1, 2])   // (share 1 − 6/8 = 0.25, steps 5)
     /// ```
     ///
-    /// - Precondition: no batch is empty.
+    /// - Precondition: no batch is empty, and every index is one of `lengths`'.
     public static func padding(of batches: [[Int]], lengths: [Int]) -> (share: Double, steps: Int) {
         precondition(!batches.contains { $0.isEmpty }, "BucketBatchSampler.padding: a batch is empty")
+        let outside = batches.joined().first { !lengths.indices.contains($0) }
+        precondition(outside == nil, "BucketBatchSampler.padding: index \(outside ?? 0) is out of range 0..<\(lengths.count)")
         var real = 0, cells = 0, steps = 0
         for batch in batches {
             let longest = batch.map { lengths[$0] }.max()!
