@@ -50,10 +50,11 @@ public enum Unusable {
             : "\(name) of \(grid.count) rows of \(grid.map(\.count).min() ?? 0)–\(grid.map(\.count).max() ?? 0) ids, not \(rows) of \(columns)"
     }
 
-    /// A recurrent state to carry on: `h` and `c` of one shape `[layers, batch, hidden]`.
+    /// A recurrent state to carry on: `h` and `c` each `[layers, batch, size]`
+    /// (a GRU's `c` is an empty placeholder, `[layers, batch, 0]`).
     public static func state(_ state: LSTMState, batch: Int) -> String? {
-        state.h.rank == 3 && state.h.shape[1] == batch && state.c.shape == state.h.shape ? nil
-            : "a state of shapes \(state.h.shape) and \(state.c.shape), not [layers, \(batch), hidden] twice"
+        [state.h, state.c].allSatisfy { $0.rank == 3 && $0.shape[1] == batch } ? nil
+            : "a state of shapes \(state.h.shape) and \(state.c.shape), not [layers, \(batch), size] twice"
     }
 
     /// `count` rows of one length, the padded batch of `lengths`.

@@ -36,7 +36,9 @@ import Torchlet
         #expect(Unusable.padded([[5, 6, 0], [7, 0, 0]], lengths: [4, 1], count: 2) == "lengths [4, 1] for rows of 3 ids")
         let state = (Tensor.zeros([1, 16, 64]), Tensor.zeros([1, 16, 64]))
         #expect(Unusable.state(state, batch: 16) == nil)
+        #expect(Unusable.state((Tensor.zeros([1, 16, 32]), Tensor.zeros([1, 16, 0])), batch: 16) == nil, "a GRU's state")
         #expect(Unusable.state((Tensor.zeros([0]), Tensor.zeros([0])), batch: 16)
-                == "a state of shapes [0] and [0], not [layers, 16, hidden] twice")
+                == "a state of shapes [0] and [0], not [layers, 16, size] twice")
+        #expect(Unusable.state((Tensor.zeros([1, 8, 32]), Tensor.zeros([1, 8, 32])), batch: 16) != nil)
     }
 }
