@@ -78,4 +78,11 @@ import TestSupport
         #expect(masked.scalars[0].isNaN)
         #expect(maskedMax(Tensor([[1, .nan, 3]]), mask: Tensor([[1, 0, 1]]), dim: 1).scalars == [3], "padding is never read")
     }
+
+    /// The mean of nothing is NaN, as in PyTorch, not a stop.
+    @Test func meanOfNothingIsNaN() {
+        #expect(Tensor.zeros([0]).mean().item.isNaN)
+        let rows = Tensor.zeros([2, 0]).mean(dim: 1)
+        #expect(rows.shape == [2] && rows.scalars.allSatisfy(\.isNaN))
+    }
 }

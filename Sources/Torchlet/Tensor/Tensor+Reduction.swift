@@ -16,10 +16,9 @@ extension Tensor {
         }
     }
 
-    /// The mean of all values, a scalar tensor.
+    /// The mean of all values, a scalar tensor; NaN for an empty tensor, as in PyTorch.
     public func mean() -> Tensor {
-        precondition(count > 0, "mean: tensor of shape \(shape) is empty")
-        return sum() / Float(count)
+        sum() / Float(count)
     }
 
     /// The sum over dimension `dim`, like `tensor.sum(dim, keepdim)`.
@@ -48,10 +47,10 @@ extension Tensor {
         }
     }
 
-    /// The mean over dimension `dim`, like `tensor.mean(dim, keepdim)`.
+    /// The mean over dimension `dim`, like `tensor.mean(dim, keepdim)`; NaN
+    /// over an empty dimension, as in PyTorch.
     public func mean(dim: Int, keepDim: Bool = false) -> Tensor {
         let d = normalizedDim(dim, op: "mean")
-        precondition(shape[d] > 0, "mean: dimension \(dim) of shape \(shape) is empty")
         return sum(dim: d, keepDim: keepDim) / Float(shape[d])
     }
 
