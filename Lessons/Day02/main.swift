@@ -100,6 +100,10 @@ let smallSplits = exercise("2.1", "k-fold index splits", student: { try kFoldSpl
 for (fold, split) in smallSplits.enumerated() {
     print("  fold \(fold): validation \(split.validation)  train \(split.train)")
 }
+let referenceSplits = Solutions.Day2.kFoldSplits(count: 7, k: 3)
+noteDifference("2.1", smallSplits.map(\.train) == referenceSplits.map(\.train)
+               && smallSplits.map(\.validation) == referenceSplits.map(\.validation) ? 0 : 1,
+               what: "in the splits of 7 samples into 3 folds")
 
 /*:
  How noisy is one small split? Take only 100 training sentences, as if

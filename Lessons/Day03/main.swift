@@ -53,6 +53,9 @@ for (row, sentence) in zip(paddedIds, shortSentences) {
     print("  \(ids)   \(sentence.words.joined(separator: " "))")
 }
 print("lengths \(shortLengths)")
+let referencePadding = Solutions.Day3.padBatch(shortIds, paddingValue: words.padIndex!)
+noteDifference("3.1", paddedIds == referencePadding.padded && shortLengths == referencePadding.lengths ? 0 : 1,
+               what: "in the padded batch of three sentences")
 
 /*:
  ## What are the lengths for?
@@ -76,6 +79,8 @@ for b in 0..<shortLengths.count {
     let row = shortMask.scalars[(b * shortMask.shape[1])..<((b + 1) * shortMask.shape[1])]
     print("  " + row.map { String(format: "%4d", Int($0)) }.joined() + "   length \(shortLengths[b])")
 }
+noteDifference("3.2", Double(zip(shortMask.scalars, lengthMask(lengths: shortLengths, maxLength: paddedIds[0].count).scalars)
+                   .map { abs($0 - $1) }.max() ?? 0), what: "(lengthMask) in the mask of three sentences")
 
 /*:
  ## Which index should padding use?
@@ -185,6 +190,8 @@ let maskLoss = exercise("3.3", "masked cross-entropy", student: {
 }, reference: {
     Solutions.Day3.maskedCrossEntropy(logits: maskLogits, targets: zeroPaddedTags, mask: firstMask)
 }, unusable: { Unusable.loss($0) })
+noteDifference("3.3", Double(abs(maskLoss.item - ignoreLoss.item)),
+               what: "(crossEntropy with ignoreIndex) by \(abs(maskLoss.item - ignoreLoss.item)) on the first batch")
 ignoreLoss.backward()
 if maskLoss.requiresGrad { maskLoss.backward() }
 let gradientGap = maskLogits.grad.map { grad in zip(ignoreLogits.grad!.scalars, grad.scalars).map { abs($0 - $1) }.max()! } ?? .nan

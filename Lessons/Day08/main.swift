@@ -99,6 +99,7 @@ let letters = exercise("8.1", "batchify a stream", student: { try batchify(Array
 print("the alphabet in 4 streams, one row per time step (\(letters.count) rows):")
 for row in letters { print("  " + row.map { alphabet[$0] }.joined(separator: " ")) }
 print("dropped: \(alphabet[(letters.count * 4)...].joined(separator: ", "))")
+noteDifference("8.1", letters == Solutions.Day8.batchify(Array(0..<26), batchSize: 4) ? 0 : 1, what: "in the alphabet's 4 streams")
 
 /*:
  ## What does one chunk hold?
@@ -116,6 +117,8 @@ func chunk(_ source: [[Int]], at start: Int, length: Int) -> (inputs: [[Int]], t
 }
 for start in [0, 3] {
     let (inputs, targets) = chunk(letters, at: start, length: 3)
+    let reference = Solutions.Day8.getBatch(letters, at: start, chunkLength: 3)
+    noteDifference("8.2", inputs == reference.inputs && targets == reference.targets ? 0 : 1, what: "in the chunk at row \(start)")
     print("chunk at row \(start), k = 3: inputs \(inputs.map { $0.map { alphabet[$0] }.joined() }) → targets \(targets.map { $0.map { alphabet[$0] }.joined() })")
 }
 
@@ -289,8 +292,11 @@ setFlushDenormal(false)
 /// state carried, cut by exercise 8.2; Day 9 trains with them too.)
 func perplexity(of model: LanguageModel, on streams: [[Int]], chunkLength: Int = 35) -> Double {
     let chunkLosses = model.chunkLosses(on: streams, chunkLength: chunkLength, cut: chunk)
-    return exercise("8.4", "perplexity from chunk losses", student: { try perplexity(chunkLosses: chunkLosses) },
-                    reference: { Solutions.Day8.perplexity(chunkLosses: chunkLosses) })
+    let yours = exercise("8.4", "perplexity from chunk losses", student: { try perplexity(chunkLosses: chunkLosses) },
+                         reference: { Solutions.Day8.perplexity(chunkLosses: chunkLosses) })
+    let reference = Solutions.Day8.perplexity(chunkLosses: chunkLosses)
+    noteDifference("8.4", abs(yours - reference) / reference, what: "(\(yours), not \(reference))")
+    return yours
 }
 print("an untrained model: validation perplexity \(format(perplexity(of: newModel(seed: 1), on: validationStreams), 1)) (the vocabulary has \(vocabulary.count) tokens)")
 
