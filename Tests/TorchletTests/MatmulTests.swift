@@ -72,4 +72,18 @@ import TestSupport
         #expect(layer.bias!.scalars == [0, 0, 0], "PyTorch's bound for no inputs is 0, not 1/√0")
         #expect(layer(Tensor.zeros([2, 0])).shape == [2, 3])
     }
+
+    /// A vector operand is a row on the left or a column on the right, dropped from the result, as in PyTorch.
+    @Test func vectorOperands() {
+        let v = Tensor([1, 2, 3]), m = Tensor([[1, 0], [0, 1], [1, 1]])            // [3], [3, 2]
+        #expect(v.matmul(m).shape == [2] && v.matmul(m).scalars == [4, 5])
+        #expect(m.transposed().matmul(v).shape == [2] && m.transposed().matmul(v).scalars == [4, 5])
+        #expect(v.matmul(v).shape == [] && v.matmul(v).item == 14)
+        let batch = Tensor.ones([2, 4, 3])
+        #expect(batch.matmul(v).shape == [2, 4] && batch.matmul(v).scalars.allSatisfy { $0 == 6 })
+        // The gradient flows to both, as through the matrix product.
+        let x = Tensor([1, 2, 3], requiresGrad: true), w = Tensor([[1, 0], [0, 1], [1, 1]], requiresGrad: true)
+        x.matmul(w).sum().backward()
+        #expect(x.grad!.scalars == [1, 1, 2] && w.grad!.scalars == [1, 1, 2, 2, 3, 3])
+    }
 }

@@ -25,6 +25,7 @@ import TestSupport
         ("dropoutAboveOne", "dropout: p = 1.5 must be in [0, 1]"),
         ("dropoutNegative", "dropout: p = -0.5 must be in [0, 1]"),
         ("argmaxOfNothing", "argmax: dimension 1 of shape [2, 0] is empty"),
+        ("matmulVectorMismatch", "matmul: [3] × [4, 2]: inner dimensions 3 and 4 differ"),
         ("stackingDimOutOfRange", "stacking: dimension 3 is out of range for shape [2, 3]"),
         ("splitNegativeSize", "split: sizes [4, -1] must not be negative"),
         ("embeddingPaddingOutOfRange", "Embedding: paddingIndex -4 is out of range -3..<3"),
@@ -68,6 +69,7 @@ import TestSupport
         case "dropoutAboveOne": _ = dropout(Tensor.ones([4]), p: 1.5, training: true)
         case "dropoutNegative": _ = dropout(Tensor.ones([4]), p: -0.5, training: true)
         case "argmaxOfNothing": _ = Tensor.zeros([2, 0]).argmax(dim: 1)
+        case "matmulVectorMismatch": _ = Tensor.zeros([3]).matmul(Tensor.zeros([4, 2]))
         case "stackingDimOutOfRange": _ = Tensor(stacking: [Tensor.zeros([2, 3]), Tensor.zeros([2, 3])], dim: 3)
         case "splitNegativeSize": _ = Tensor.zeros([2, 3]).split(sizes: [4, -1], dim: 1)
         case "embeddingPaddingOutOfRange": _ = Embedding(numEmbeddings: 3, embeddingDim: 2, paddingIndex: -4)

@@ -6,6 +6,7 @@ extension Tensor {
     /// [n, k] · [k, m]          → [n, m]
     /// [..., n, k] · [k, m]     → [..., n, m]   (leading dimensions flattened)
     /// [b, n, k] · [b, k, m]    → [b, n, m]     (batched)
+    /// [k] · [k, m] → [m],  [..., n, k] · [k] → [..., n],  [k] · [k] → []   (a vector, as in PyTorch)
     /// ```
     /// Backward: ∂L/∂A = ∂L/∂C · Bᵀ and ∂L/∂B = Aᵀ · ∂L/∂C.
     ///
@@ -13,7 +14,17 @@ extension Tensor {
     /// - Complexity: O(n·k·m).
     public func matmul(_ other: Tensor) -> Tensor {
         let a = self, b = other
-        precondition(a.rank >= 2 && b.rank >= 2, "matmul: \(a.shape) × \(b.shape): both operands need at least 2 dimensions")
+        precondition(a.rank >= 1 && b.rank >= 1, "matmul: \(a.shape) × \(b.shape): both operands need at least 1 dimension")
+        if a.rank == 1 || b.rank == 1 {
+            // A vector is a matrix of one row (on the left) or one column (on the right), dropped from the result.
+            precondition(a.rank == 1 ? b.rank <= 2 : true, "matmul: \(a.shape) × \(b.shape): a vector on the left takes a matrix or a vector")
+            let k = a.shape[a.rank - 1], kb = b.shape[b.rank == 1 ? 0 : b.rank - 2]
+            precondition(k == kb, "matmul: \(a.shape) × \(b.shape): inner dimensions \(k) and \(kb) differ")
+            var out = (a.rank == 1 ? a.unsqueezed(dim: 0) : a).matmul(b.rank == 1 ? b.unsqueezed(dim: 1) : b)
+            if b.rank == 1 { out = out.squeezed(dim: -1) }
+            if a.rank == 1 { out = out.squeezed(dim: b.rank == 1 ? 0 : -2) }
+            return out
+        }
         let k = a.shape[a.rank - 1]
         precondition(
             k == b.shape[b.rank - 2],
