@@ -95,7 +95,7 @@ print("the text begins: \(stream.prefix(24).joined(separator: " ")) …")
 let alphabet = "abcdefghijklmnopqrstuvwxyz".map { String($0) }
 let letters = exercise("8.1", "batchify a stream", student: { try batchify(Array(0..<26), batchSize: 4) },
                        reference: { Solutions.Day8.batchify(Array(0..<26), batchSize: 4) },
-                           unusable: { Unusable.grid($0, rows: 26 / 4, columns: 4, "streams") })
+                       unusable: { Unusable.streams($0, tokens: 26, batchSize: 4) })
 print("the alphabet in 4 streams, one row per time step (\(letters.count) rows):")
 for row in letters { print("  " + row.map { alphabet[$0] }.joined(separator: " ")) }
 print("dropped: \(alphabet[(letters.count * 4)...].joined(separator: ", "))")
@@ -113,7 +113,7 @@ noteDifference("8.1", letters == Solutions.Day8.batchify(Array(0..<26), batchSiz
 func chunk(_ source: [[Int]], at start: Int, length: Int) -> (inputs: [[Int]], targets: [[Int]]) {
     exercise("8.2", "a chunk and its targets", student: { try getBatch(source, at: start, chunkLength: length) },
              reference: { Solutions.Day8.getBatch(source, at: start, chunkLength: length) },
-                 unusable: { Unusable.grid($0.inputs, rows: Swift.min(length, source.count - 1 - start), columns: source[0].count, "inputs") ?? Unusable.grid($0.targets, rows: $0.inputs.count, columns: source[0].count, "targets") })
+             unusable: { Unusable.chunk($0, of: source, at: start, length: length) })
 }
 for start in [0, 3] {
     let (inputs, targets) = chunk(letters, at: start, length: 3)
@@ -170,7 +170,7 @@ let trainBatchSize = 16, evaluationBatchSize = 10
 let embeddingDim = 32, hiddenSize = 64, learningRate: Float = 20, maxNorm: Float = 0.25
 let trainStreams = exercise("8.1", "batchify a stream", student: { try batchify(trainIds, batchSize: trainBatchSize) },
                             reference: { Solutions.Day8.batchify(trainIds, batchSize: trainBatchSize) },
-                                unusable: { Unusable.grid($0, rows: trainIds.count / trainBatchSize, columns: trainBatchSize, "streams") })
+                            unusable: { Unusable.streams($0, tokens: trainIds.count, batchSize: trainBatchSize) })
 let validationStreams = Solutions.Day8.batchify(validationIds, batchSize: evaluationBatchSize)
 let testStreams = Solutions.Day8.batchify(testIds, batchSize: evaluationBatchSize)
 func newModel(seed: UInt64) -> LanguageModel {
@@ -417,7 +417,7 @@ func sample(_ model: LanguageModel, count: Int, temperature: Float, generator: G
             let logits = scores.reshaped(to: [1, vocabulary.count]) / temperature
             let logProbabilities = exercise("1.2", "a stable log-softmax", student: { try stableLogSoftmax(logits) },
                                             reference: { Solutions.Day1.stableLogSoftmax(logits) },
-                                                unusable: { Unusable.shape($0, logits.shape) })
+                                            unusable: { Unusable.shape($0, logits.shape) })
             // Draw: walk the cumulative probabilities until they pass a uniform number.
             let u = generator.nextUniform()
             var cumulative: Float = 0

@@ -45,14 +45,14 @@ print("\(stream.count) tokens: \(trainIds.count) training, \(validationIds.count
 let trainBatchSize = 16, chunkLength = 20, learningRate: Float = 20, maxNorm: Float = 0.25
 let trainStreams = exercise("8.1", "batchify a stream", student: { try batchify(trainIds, batchSize: trainBatchSize) },
                             reference: { Solutions.Day8.batchify(trainIds, batchSize: trainBatchSize) },
-                                unusable: { Unusable.grid($0, rows: trainIds.count / trainBatchSize, columns: trainBatchSize, "streams") })
+                            unusable: { Unusable.streams($0, tokens: trainIds.count, batchSize: trainBatchSize) })
 let validationStreams = Solutions.Day8.batchify(validationIds, batchSize: 10)
 
 /// The chunk of `source` at row `start` and its targets, with exercise 8.2.
 func chunk(_ source: [[Int]], at start: Int, length: Int) -> (inputs: [[Int]], targets: [[Int]]) {
     exercise("8.2", "a chunk and its targets", student: { try getBatch(source, at: start, chunkLength: length) },
              reference: { Solutions.Day8.getBatch(source, at: start, chunkLength: length) },
-                 unusable: { Unusable.grid($0.inputs, rows: Swift.min(length, source.count - 1 - start), columns: source[0].count, "inputs") ?? Unusable.grid($0.targets, rows: $0.inputs.count, columns: source[0].count, "targets") })
+             unusable: { Unusable.chunk($0, of: source, at: start, length: length) })
 }
 
 /*:

@@ -158,6 +158,13 @@ public struct LessonOptions: Equatable, Sendable {
         epochs = info.defaultEpochs
     }
 
+    /// Whether `text` is written in digits alone and names a number above
+    /// `maximum` (one too large for any integer type counts), so that such a
+    /// flag gets "at most" rather than "needs an integer".
+    static func isWholeNumber(_ text: String, above maximum: UInt64) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber } && (UInt64(text) ?? .max) > maximum
+    }
+
     /// Parses `arguments` (the program name first, as in `CommandLine.arguments`) for the lesson `info`.
     ///
     /// - Throws: ``LessonOptionsError`` naming the flag that is wrong.
@@ -197,8 +204,7 @@ public struct LessonOptions: Equatable, Sendable {
                 options.useReference = true
             case "--seed":
                 let text = try value("a non-negative integer")
-                let isNumber = !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber }
-                if isNumber && (UInt64(text) ?? .max) > maxSeed {
+                if isWholeNumber(text, above: maxSeed) {
                     throw LessonOptionsError("\(program): --seed allows at most \(maxSeed), got \"\(text)\"")
                 }
                 guard let seed = UInt64(text) else {
@@ -207,8 +213,7 @@ public struct LessonOptions: Equatable, Sendable {
                 options.seed = seed
             case "--epochs":
                 let text = try value("a positive integer")
-                let isNumber = !text.isEmpty && text.allSatisfy { $0.isASCII && $0.isNumber }
-                if isNumber && (Int(text) ?? .max) > maxEpochs {
+                if isWholeNumber(text, above: UInt64(maxEpochs)) {
                     throw LessonOptionsError(
                         "\(program): --epochs allows at most \(maxEpochs) epochs, got \"\(text)\"")
                 }

@@ -50,6 +50,18 @@ public enum Unusable {
             : "\(name) of \(grid.count) rows of \(grid.map(\.count).min() ?? 0)–\(grid.map(\.count).max() ?? 0) ids, not \(rows) of \(columns)"
     }
 
+    /// `[T][B]` streams of `tokens` ids cut for `batchSize` columns (exercise 8.1).
+    public static func streams(_ streams: [[Int]], tokens: Int, batchSize: Int) -> String? {
+        grid(streams, rows: tokens / batchSize, columns: batchSize, "streams")
+    }
+
+    /// The chunk of `source` at row `start`, `length` rows at most, and its
+    /// targets one row later: as many rows each, as wide as `source` (exercise 8.2).
+    public static func chunk(_ chunk: (inputs: [[Int]], targets: [[Int]]), of source: [[Int]], at start: Int, length: Int) -> String? {
+        let rows = Swift.min(length, source.count - 1 - start), columns = source.first?.count ?? 0
+        return grid(chunk.inputs, rows: rows, columns: columns, "inputs") ?? grid(chunk.targets, rows: rows, columns: columns, "targets")
+    }
+
     /// A recurrent state to carry on: `h` and `c` each `[layers, batch, size]`
     /// (a GRU's `c` is an empty placeholder, `[layers, batch, 0]`).
     public static func state(_ state: LSTMState, batch: Int) -> String? {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The errors in a `swift build` log, each as `path:line: error: message`, for a student whose code does not compile.
 public enum CompilerDiagnostics {
     /// The distinct `error:` lines of `log`, with paths made relative to `root`, in order.
@@ -12,7 +10,7 @@ public enum CompilerDiagnostics {
     ///
     /// A later lesson compiles an earlier day's exercises through a link
     /// (`Lessons/Day06/Day01Exercises.swift`): its errors name the file the
-    /// link leads to, the one the student edits, once.
+    /// link leads to, the one the student edits, once (see `studentPath`).
     public static func errors(in log: String, root: String) -> [String] {
         var seen = Set<String>(), found: [String] = []
         let prefix = root.hasSuffix("/") ? root : root + "/"
@@ -25,22 +23,11 @@ public enum CompilerDiagnostics {
             if parts.count >= 3, Int(parts[parts.count - 1]) != nil, Int(parts[parts.count - 2]) != nil {
                 parts.removeLast()
             }
-            if parts.count >= 2, let linked = linkTarget(String(parts[0]), root: prefix) {
-                parts[0] = Substring(linked)
-            }
-            location = parts.joined(separator: ":")
+            location = studentPath(parts.joined(separator: ":"))
             let text = location + ": error: " + line[marker.upperBound...]
             if seen.insert(text).inserted { found.append(text) }
         }
         return found
-    }
-
-    /// The path, relative to `root`, that the link at `path` (relative to `root`) leads to; `nil` if it is no link.
-    static func linkTarget(_ path: String, root: String) -> String? {
-        let full = path.hasPrefix("/") ? path : root + path
-        guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: full) else { return nil }
-        let target = URL(fileURLWithPath: full).deletingLastPathComponent().appendingPathComponent(destination).standardizedFileURL.path
-        return target.hasPrefix(root) ? String(target.dropFirst(root.count)) : target
     }
 
     /// The message shown, and written to the results files, when the build fails.

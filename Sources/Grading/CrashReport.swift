@@ -29,7 +29,7 @@ public struct CrashReport: CustomStringConvertible, Equatable, Sendable {
             if let root, place.hasPrefix(root.hasSuffix("/") ? root : root + "/") {
                 place.removeFirst(root.hasSuffix("/") ? root.count : root.count + 1)
             }
-            raisedAt = place.isEmpty ? nil : Self.studentPath(place)
+            raisedAt = place.isEmpty ? nil : studentPath(place)
         } else if let crashed = lines.first(where: { $0.contains("*** Program crashed:") }) {
             error = crashed.replacingOccurrences(of: "*", with: "").trimmingCharacters(in: .whitespaces)
         } else {
@@ -43,7 +43,7 @@ public struct CrashReport: CustomStringConvertible, Equatable, Sendable {
         error + (raisedAt.map { "\n  raised at \($0)" } ?? "") + (location.map { "\n  called from \($0)" } ?? "")
     }
 
-    /// The first `Lessons/DayNN/Exercises.swift:LINE` in backtrace lines (see ``studentPath(_:)``).
+    /// The first `Lessons/DayNN/Exercises.swift:LINE` in backtrace lines (as the student sees it, see `studentPath`).
     static func exerciseLocation(in lines: [String]) -> String? {
         for line in lines {
             guard let range = line.range(of: #"Lessons/Day[0-9]+/(Day[0-9]+)?Exercises\.swift:[0-9]+"#, options: .regularExpression)
@@ -51,22 +51,6 @@ public struct CrashReport: CustomStringConvertible, Equatable, Sendable {
             return studentPath(String(line[range]))
         }
         return nil
-    }
-
-    /// A lesson file's path as the student sees it: a lesson module's file ID
-    /// (`day1/Exercises.swift:42`, from a `fatalError` in the student's code)
-    /// becomes `Lessons/Day01/Exercises.swift:42`, and a later lesson's link to
-    /// an earlier day's exercises (`Lessons/Day04/Day01Exercises.swift`) the
-    /// file it links to, `Lessons/Day01/Exercises.swift`.
-    static func studentPath(_ path: String) -> String {
-        var path = path
-        if let match = path.firstMatch(of: #/^day([0-9]+)\//#), let day = Int(match.1) {
-            path = "Lessons/" + (day < 10 ? "Day0\(day)" : "Day\(day)") + "/" + path[match.range.upperBound...]
-        }
-        if let match = path.firstMatch(of: #/^Lessons\/Day[0-9]+\/(Day[0-9]+)Exercises\.swift/#) {
-            path = "Lessons/\(match.1)/Exercises.swift" + path[match.range.upperBound...]
-        }
-        return path
     }
 
     /// The last few lines of `standardError`, indented, or nothing when it is empty.

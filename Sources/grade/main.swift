@@ -79,8 +79,8 @@ func finish(_ report: GradeReport) -> Never {
             unwritten.append("grade: cannot write \(path): \(error.localizedDescription)")
         }
     }
-    if !unwritten.isEmpty { fail(unwritten.joined(separator: "\n")) }
     try? FileManager.default.removeItem(at: work)
+    if !unwritten.isEmpty { fail(unwritten.joined(separator: "\n")) }
     if let minimum = options.failUnder, report.score < minimum {
         print("grade: the score \(GradeReport.number(report.score)) is below --fail-under \(GradeReport.number(minimum))")
         exit(1)

@@ -30,6 +30,13 @@ import Torchlet
         #expect(Unusable.grid([[1, 2], [3, 4], [5, 6]], rows: 3, columns: 2, "streams") == nil)
         #expect(Unusable.grid([], rows: 6, columns: 4, "streams") == "streams of 0 rows of 0–0 ids, not 6 of 4")
         #expect(Unusable.grid([[1, 2], [3]], rows: 2, columns: 2, "inputs") == "inputs of 2 rows of 1–2 ids, not 2 of 2")
+        #expect(Unusable.streams([[0, 6], [1, 7], [2, 8]], tokens: 13, batchSize: 2) == "streams of 3 rows of 2–2 ids, not 6 of 2")
+        let letters = (0..<6).map { t in [t, 6 + t] }                                  // 12 tokens in 2 streams
+        #expect(Unusable.streams(letters, tokens: 12, batchSize: 2) == nil)
+        #expect(Unusable.chunk((Array(letters[3..<5]), Array(letters[4..<6])), of: letters, at: 3, length: 3) == nil, "the last chunk is shorter")
+        #expect(Unusable.chunk(([], []), of: letters, at: 0, length: 3) == "inputs of 0 rows of 0–0 ids, not 3 of 2")
+        #expect(Unusable.chunk((Array(letters[0..<3]), Array(letters[0..<3])), of: letters, at: 0, length: 3) == nil,
+                "a shape check, not a value check")
         #expect(Unusable.padded([[5, 6, 0], [7, 0, 0]], lengths: [2, 1], count: 2) == nil)
         #expect(Unusable.padded([], lengths: [], count: 2) == "0 rows and 0 lengths for 2 sequences")
         #expect(Unusable.padded([[5, 6, 0], [7]], lengths: [2, 1], count: 2) == "rows of different lengths")

@@ -95,7 +95,6 @@ struct RecurrentStack {
         }
     }
 
-    /// Stops with a message unless every state tensor is `[numLayers·D, batch, H]`.
     /// An unbatched input's state `[numLayers·D, H]` with the batch of one
     /// inserted, `[numLayers·D, 1, H]`; stops with a message naming the
     /// unbatched shape when it is another.
@@ -106,6 +105,7 @@ struct RecurrentStack {
         return state.unsqueezed(dim: 1)
     }
 
+    /// Stops with a message unless every state tensor is `[numLayers·D, batch, H]`.
     func checkState(_ state: [Tensor], batch: Int, packed: Bool = false) {
         let expected = stateShape(batch: batch)
         let shapes = state.map { "\($0.shape)" }.joined(separator: ", ")
